@@ -1,0 +1,114 @@
+/**
+ * A forward-only window over a file descriptor, read with fs.readSync into one reused
+ * buffer. Works the same for regular files and pipes (standard input), never seeks, and
+ * holds at most one buffer's worth of the file, so a capture of any size needs bounded memory.
+ */
+import { closeSync, readSync } from 'node:fs';
+
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+
+/** A non-blocking descriptor with nothing ready yet: wait this long before asking again. */
+const EAGAIN_SLEEP_MS = 5;
+let sleepCell: Int32Array | null = null;
+
+function sleepMs(ms: number): void {
+  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+export class ByteSource {
+  /** Bytes [pos, end) of `buf` are read and not yet consumed. */
+  buf: Buffer;
+  view: DataView;
+  pos = 0;
+  end = 0;
+  /** The read error that ended the input early, if any. */
+  readError: Error | null = null;
+  private eof = false;
+  /** File offset of buf[0], for messages. */
+  private base = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly ownsFd: boolean,
+    chunkSize: number = DEFAULT_CHUNK_SIZE,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkSize)));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  get available(): number {
+    return this.end - this.pos;
+  }
+
+  /** Offset in the file of the next unconsumed byte. */
+  get fileOffset(): number {
+    return this.base + this.pos;
+  }
+
+  /**
+   * Makes at least `n` unconsumed bytes available from `pos`; false when the input ends
+   * (or fails) first. May move the window, so offsets into `buf` must be taken after it.
+   */
+  ensure(n: number): boolean {
+    if (this.end - this.pos >= n) return true;
+    if (this.eof) return false;
+    if (this.pos + n > this.buf.length) this.makeRoom(n);
+    while (this.end - this.pos < n) {
+      const got = this.readSome();
+      if (got <= 0) {
+        this.eof = true;
+        return false;
+      }
+      this.end += got;
+    }
+    return true;
+  }
+
+  skip(n: number): void {
+    this.pos += n;
+  }
+
+  close(): void {
+    if (this.ownsFd) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Already closed: nothing left to release.
+      }
+    }
+  }
+
+  /** Moves the unconsumed bytes to the front, growing the buffer only if `n` cannot fit. */
+  private makeRoom(n: number): void {
+    const keep = this.end - this.pos;
+    if (n > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(n);
+      this.buf.copy(bigger, 0, this.pos, this.end);
+      this.buf = bigger;
+      this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+    } else {
+      this.buf.copyWithin(0, this.pos, this.end);
+    }
+    this.base += this.pos;
+    this.pos = 0;
+    this.end = keep;
+  }
+
+  private readSome(): number {
+    for (;;) {
+      try {
+        return readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          sleepMs(EAGAIN_SLEEP_MS);
+          continue;
+        }
+        if (code === 'EOF') return 0;
+        this.readError = e as Error;
+        return 0;
+      }
+    }
+  }
+}
