@@ -1,0 +1,122 @@
+/**
+ * The active profile: which number each MH message and mobility option has,
+ * the protocol constants, and interpretation switches. Built once, before any
+ * packet is read; conflicts are refused here, never discovered mid-capture.
+ */
+import {
+  ASSIGNED_MH_OPTIONS, ASSIGNED_MH_TYPES, DEFAULT_CONSTANTS, DRAFT_MH_OPTIONS, DRAFT_MH_TYPES,
+  type ConstantName, type MhOptionKey, type MhTypeKey,
+} from './defaults.js';
+
+export interface Profile {
+  readonly mhTypes: Readonly<Record<MhTypeKey, number>>;
+  readonly mhOptions: Readonly<Record<MhOptionKey, number>>;
+  readonly constants: Readonly<Record<ConstantName, number>>;
+  /** Decode Router Advertisement A/B flags and ICMPv6 161-167 as VHAR (SPEC-NOTES section 5). */
+  readonly vhar: boolean;
+  /** Where the numbers came from, for `mip6scope profile`. */
+  readonly sources: readonly string[];
+}
+
+export interface ProfileOverrides {
+  mhTypes?: Partial<Record<string, number>>;
+  mhOptions?: Partial<Record<string, number>>;
+  constants?: Partial<Record<string, number>>;
+  vhar?: boolean;
+  source?: string;
+}
+
+export class ProfileError extends Error {
+  constructor(message: string, readonly hint = '') {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+function checkByte(what: string, name: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
+    throw new ProfileError(`${what} ${name}: ${String(n)} is not a number from 0 to 255`);
+  }
+  return n;
+}
+
+/**
+ * Apply overrides (in order) to the defaults. Only draft numbers may change;
+ * two entries on one number, or a draft number on an assigned one, is refused.
+ */
+export function buildProfile(...layers: ProfileOverrides[]): Profile {
+  const mhTypes: Record<string, number> = { ...ASSIGNED_MH_TYPES, ...DRAFT_MH_TYPES };
+  const mhOptions: Record<string, number> = { ...ASSIGNED_MH_OPTIONS, ...DRAFT_MH_OPTIONS };
+  const constants: Record<string, number> = { ...DEFAULT_CONSTANTS };
+  let vhar = true;
+  const sources = ['built-in defaults (SPEC-NOTES section 4)'];
+
+  for (const layer of layers) {
+    for (const [name, n] of Object.entries(layer.mhTypes ?? {})) {
+      if (name in ASSIGNED_MH_TYPES) {
+        if (n !== (ASSIGNED_MH_TYPES as Record<string, number>)[name]) {
+          throw new ProfileError(`MH type ${name} is assigned by IANA (${(ASSIGNED_MH_TYPES as Record<string, number>)[name]}) and cannot be renumbered`);
+        }
+        continue;
+      }
+      if (!(name in DRAFT_MH_TYPES)) {
+        throw new ProfileError(`unknown MH message name "${name}"`, `known draft messages: ${Object.keys(DRAFT_MH_TYPES).join(', ')}`);
+      }
+      mhTypes[name] = checkByte('MH type', name, n);
+    }
+    for (const [name, n] of Object.entries(layer.mhOptions ?? {})) {
+      if (name in ASSIGNED_MH_OPTIONS) {
+        if (n !== (ASSIGNED_MH_OPTIONS as Record<string, number>)[name]) {
+          throw new ProfileError(`mobility option ${name} is assigned by IANA (${(ASSIGNED_MH_OPTIONS as Record<string, number>)[name]}) and cannot be renumbered`);
+        }
+        continue;
+      }
+      if (!(name in DRAFT_MH_OPTIONS)) {
+        throw new ProfileError(`unknown mobility option name "${name}"`, `known draft options: ${Object.keys(DRAFT_MH_OPTIONS).join(', ')}`);
+      }
+      mhOptions[name] = checkByte('mobility option', name, n);
+    }
+    for (const [name, v] of Object.entries(layer.constants ?? {})) {
+      if (!(name in DEFAULT_CONSTANTS)) {
+        throw new ProfileError(`unknown constant "${name}"`, `known constants: ${Object.keys(DEFAULT_CONSTANTS).join(', ')}`);
+      }
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ProfileError(`constant ${name}: ${String(v)} is not a non-negative number`);
+      constants[name] = v;
+    }
+    if (layer.vhar !== undefined) vhar = layer.vhar;
+    if (layer.source) sources.push(layer.source);
+  }
+
+  refuseCollisions('MH type', mhTypes, ASSIGNED_MH_TYPES);
+  refuseCollisions('mobility option', mhOptions, ASSIGNED_MH_OPTIONS);
+
+  return Object.freeze({
+    mhTypes: Object.freeze(mhTypes) as Record<MhTypeKey, number>,
+    mhOptions: Object.freeze(mhOptions) as Record<MhOptionKey, number>,
+    constants: Object.freeze(constants) as Record<ConstantName, number>,
+    vhar,
+    sources: Object.freeze(sources),
+  });
+}
+
+function refuseCollisions(what: string, table: Record<string, number>, assigned: Record<string, number>): void {
+  const owner = new Map<number, string>();
+  for (const [name, n] of Object.entries(table)) {
+    const prev = owner.get(n);
+    if (prev !== undefined) {
+      const assignedOne = name in assigned ? name : prev in assigned ? prev : null;
+      throw new ProfileError(
+        assignedOne
+          ? `${what} number ${n} is given to ${prev in assigned ? name : prev}, but IANA assigned it to ${assignedOne}`
+          : `${what} number ${n} is given to both ${prev} and ${name}`,
+        'give each draft message and option its own number (mip6scope profile shows the active ones)',
+      );
+    }
+    owner.set(n, name);
+  }
+}
+
+let defaultProfile: Profile | null = null;
+export function getDefaultProfile(): Profile {
+  return (defaultProfile ??= buildProfile());
+}
