@@ -1,0 +1,97 @@
+/**
+ * The field registry: every field any dissector can produce is declared once here
+ * (Wireshark's hf_register_info). The tree view, JSON output and the display filter
+ * all read these definitions; none of them keeps its own list of fields.
+ */
+
+/** How a field's bytes or value are interpreted. */
+export const FT = {
+  /** A protocol or subtree node ("Mobile IPv6", "Option: PadN"); value = optional number shown with vals. */
+  Protocol: 0,
+  /** Unsigned integer up to 2^53, value in the numeric column. */
+  UInt: 1,
+  /** Boolean flag, value 0 or 1. */
+  Bool: 2,
+  /** IPv6 address: 16 bytes at start. */
+  IPv6: 3,
+  /** IPv4 address: 4 bytes at start. */
+  IPv4: 4,
+  /** Raw bytes, shown in hex. */
+  Bytes: 5,
+  /** 6-byte MAC address. */
+  Ether: 6,
+  /** Text (UTF-8 bytes at start/length). */
+  String: 7,
+  /** Unsigned 64-bit integer read from 8 bytes at start (exact, beyond 2^53). */
+  UInt64: 8,
+  /** A number whose JSON/filter value is its name from vals ("good", "bad"). */
+  Choice: 9,
+  /** Signed integer. */
+  Int: 10,
+  /** IPv6 prefix: address bytes at start, prefix length in the numeric column. */
+  IPv6Prefix: 11,
+} as const;
+export type FieldType = (typeof FT)[keyof typeof FT];
+
+export interface FieldSpec {
+  /** Filter/JSON name, Wireshark's where Wireshark has the field ("mip6.bu.seqnr"). */
+  abbrev: string;
+  /** Label in the tree ("Sequence Number"). */
+  name: string;
+  type: FieldType;
+  /** Names of values ("Binding Update", "Accepted"). */
+  vals?: Readonly<Record<number, string>>;
+  /** Displayed value = raw × scale, followed by unit (lifetime 15 → "60 s"). */
+  scale?: number;
+  unit?: string;
+  /** Show the raw number in hex with this many digits. */
+  hex?: number;
+  /** Bit mask inside its containing word, for the tree's bit picture. */
+  mask?: number;
+  /** Width in bits of the word the mask applies to. */
+  bits?: number;
+  /** One-line description, for `mip6scope fields` and the filter's suggestions. */
+  blurb?: string;
+}
+
+export interface FieldDef extends Readonly<FieldSpec> {
+  readonly id: number;
+}
+
+const byId: FieldDef[] = [];
+const byAbbrev = new Map<string, FieldDef>();
+
+/** Declare a field. Abbreviations are unique; declaring one twice is a programming error. */
+export function defineField(spec: FieldSpec): FieldDef {
+  if (byAbbrev.has(spec.abbrev)) throw new Error(`field ${spec.abbrev} declared twice`);
+  const def: FieldDef = Object.freeze({ ...spec, id: byId.length });
+  byId.push(def);
+  byAbbrev.set(spec.abbrev, def);
+  return def;
+}
+
+/** Declare a group of fields sharing a prefix: defineFields('mip6.bu', { seqnr: {...} }). */
+export function defineFields<K extends string>(
+  prefix: string,
+  specs: Record<K, Omit<FieldSpec, 'abbrev'> & { abbrev?: string }>,
+): Record<K, FieldDef> {
+  const out = {} as Record<K, FieldDef>;
+  for (const key of Object.keys(specs) as K[]) {
+    const s = specs[key];
+    out[key] = defineField({ ...s, abbrev: s.abbrev ?? `${prefix}.${key}` });
+  }
+  return out;
+}
+
+export function fieldById(id: number): FieldDef {
+  return byId[id]!;
+}
+
+export function fieldByAbbrev(abbrev: string): FieldDef | undefined {
+  return byAbbrev.get(abbrev);
+}
+
+/** Every declared field, in declaration order. */
+export function allFields(): readonly FieldDef[] {
+  return byId;
+}
