@@ -110,8 +110,20 @@ export function dissectIpv6(ctx: DissectContext, buf: number, off: number, end: 
     tree.note(root, 'warning', 'ipv6.plen', `Payload Length ${plen} runs past the captured data (${end - off - 40} bytes)`);
     stop = end;
   }
-  let o = off + 40;
-  // Walk the extension headers (RFC 8200 4.1).
+  extensionChain(ctx, nh, buf, off, buf, off + 40, stop, root, parent);
+}
+
+/**
+ * Walk the extension headers (RFC 8200 4.1) from `start` in buffers[buf] and hand
+ * the rest on. `ipBuf`/`ipOff` locate the IPv6 header the chain belongs to
+ * (the fragment key); after reassembly the chain continues in the new buffer,
+ * since RFC 8200 4.5 puts Destination Options in the fragmentable part.
+ */
+function extensionChain(ctx: DissectContext, first: number, ipBuf: number, ipOff: number, buf: number, start: number, stop: number, root: number, parent: number): void {
+  const tree = ctx.tree;
+  const b = tree.buffers[buf]!;
+  let nh = first;
+  let o = start;
   for (let guard = 0; guard < 64; guard++) {
     if (nh === 0 || nh === 60) {
       if (stop - o < 8) { tree.note(root, 'error', 'ipv6.ext.short', 'extension header truncated'); return; }
@@ -163,7 +175,7 @@ export function dissectIpv6(ctx: DissectContext, buf: number, off: number, end: 
       continue;
     }
     if (nh === 44) {
-      dissectFragment(ctx, buf, off, o, stop, root, parent);
+      dissectFragment(ctx, ipBuf, ipOff, buf, o, stop, root, parent);
       return;
     }
     if (nh === 51) {
@@ -232,9 +244,10 @@ function tlvOptions(ctx: DissectContext, buf: number, off: number, end: number, 
 }
 
 /** Fragment header (RFC 8200 4.5); reassembles and dissects the whole packet on its last fragment. */
-function dissectFragment(ctx: DissectContext, buf: number, ipOff: number, o: number, stop: number, root: number, parent: number): void {
+function dissectFragment(ctx: DissectContext, ipBuf: number, ipOff: number, buf: number, o: number, stop: number, root: number, parent: number): void {
   const tree = ctx.tree;
   const b = tree.buffers[buf]!;
+  const ip = tree.buffers[ipBuf]!;
   if (stop - o < 8) { tree.note(root, 'error', 'ipv6.ext.short', 'fragment header truncated'); return; }
   const next = b[o]!;
   const offMore = u16(b, o + 2);
@@ -259,7 +272,7 @@ function dissectFragment(ctx: DissectContext, buf: number, ipOff: number, o: num
   }
   // Key by source, destination and identification. Fragmented signalling is rare, so a string key is fine here.
   let key = `${ident}`;
-  for (let i = 8; i < 40; i++) key += `.${b[ipOff + i]}`;
+  for (let i = 8; i < 40; i++) key += `.${ip[ipOff + i]}`;
   const now = ctx.frameTime;
   for (const [k, set] of ctx.fragments) if (now - set.firstSeen > REASSEMBLY_TIMEOUT) ctx.fragments.delete(k);
   let set = ctx.fragments.get(key);
@@ -288,7 +301,9 @@ function dissectFragment(ctx: DissectContext, buf: number, ipOff: number, o: num
   tree.addGenerated(h, ipv6Fields['reassembled.length'], set.total);
   tree.addGenerated(h, ipv6Fields['reassembled.count'], parts.length);
   tree.addGenerated(h, ipv6Fields.reassembled_in, ctx.frameNumber);
-  upperLayer(ctx, set.nextHeader, rb, 0, whole.length, parent);
+  // The reassembled data may still start with extension headers (Destination
+  // Options carrying the Home Address option, RFC 8200 4.5), so walk them too.
+  extensionChain(ctx, set.nextHeader, ipBuf, ipOff, rb, 0, whole.length, root, parent);
 }
 
 function fragmentInfo(tree: import('./tree.js').Tree, item: number): string {

@@ -16,6 +16,13 @@ export interface Profile {
   readonly vhar: boolean;
   /** Where the numbers came from, for `mip6scope profile`. */
   readonly sources: readonly string[];
+  /** Which source set each entry ("built-in defaults" unless a layer changed it). */
+  readonly origin: {
+    readonly mhTypes: Readonly<Record<string, string>>;
+    readonly mhOptions: Readonly<Record<string, string>>;
+    readonly constants: Readonly<Record<string, string>>;
+    readonly vhar: string;
+  };
 }
 
 export interface ProfileOverrides {
@@ -25,6 +32,8 @@ export interface ProfileOverrides {
   vhar?: boolean;
   source?: string;
 }
+
+const DEFAULTS_SOURCE = 'built-in defaults (SPEC-NOTES sections 3 and 4)';
 
 export class ProfileError extends Error {
   constructor(message: string, readonly hint = '') {
@@ -49,9 +58,11 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
   const mhOptions: Record<string, number> = { ...ASSIGNED_MH_OPTIONS, ...DRAFT_MH_OPTIONS };
   const constants: Record<string, number> = { ...DEFAULT_CONSTANTS };
   let vhar = true;
-  const sources = ['built-in defaults (SPEC-NOTES section 4)'];
+  const sources = [DEFAULTS_SOURCE];
+  const origin = { mhTypes: {} as Record<string, string>, mhOptions: {} as Record<string, string>, constants: {} as Record<string, string>, vhar: DEFAULTS_SOURCE };
 
   for (const layer of layers) {
+    const from = layer.source ?? 'overrides';
     for (const [name, n] of Object.entries(layer.mhTypes ?? {})) {
       if (name in ASSIGNED_MH_TYPES) {
         if (n !== (ASSIGNED_MH_TYPES as Record<string, number>)[name]) {
@@ -63,6 +74,7 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
         throw new ProfileError(`unknown MH message name "${name}"`, `known draft messages: ${Object.keys(DRAFT_MH_TYPES).join(', ')}`);
       }
       mhTypes[name] = checkByte('MH type', name, n);
+      origin.mhTypes[name] = from;
     }
     for (const [name, n] of Object.entries(layer.mhOptions ?? {})) {
       if (name in ASSIGNED_MH_OPTIONS) {
@@ -75,6 +87,7 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
         throw new ProfileError(`unknown mobility option name "${name}"`, `known draft options: ${Object.keys(DRAFT_MH_OPTIONS).join(', ')}`);
       }
       mhOptions[name] = checkByte('mobility option', name, n);
+      origin.mhOptions[name] = from;
     }
     for (const [name, v] of Object.entries(layer.constants ?? {})) {
       if (!(name in DEFAULT_CONSTANTS)) {
@@ -82,8 +95,12 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
       }
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ProfileError(`constant ${name}: ${String(v)} is not a non-negative number`);
       constants[name] = v;
+      origin.constants[name] = from;
     }
-    if (layer.vhar !== undefined) vhar = layer.vhar;
+    if (layer.vhar !== undefined) {
+      vhar = layer.vhar;
+      origin.vhar = from;
+    }
     if (layer.source) sources.push(layer.source);
   }
 
@@ -96,7 +113,20 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
     constants: Object.freeze(constants) as Record<ConstantName, number>,
     vhar,
     sources: Object.freeze(sources),
+    origin: Object.freeze({
+      mhTypes: Object.freeze(withDefault(origin.mhTypes, mhTypes)),
+      mhOptions: Object.freeze(withDefault(origin.mhOptions, mhOptions)),
+      constants: Object.freeze(withDefault(origin.constants, constants)),
+      vhar: origin.vhar,
+    }),
   });
+}
+
+/** Every name in `table` with its origin, the defaults where no layer set it. */
+function withDefault(set: Record<string, string>, table: Record<string, number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(table)) out[name] = set[name] ?? DEFAULTS_SOURCE;
+  return out;
 }
 
 function refuseCollisions(what: string, table: Record<string, number>, assigned: Record<string, number>): void {

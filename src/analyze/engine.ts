@@ -1,0 +1,290 @@
+/**
+ * The analysis engine: takes each dissected packet once, extracts its facts,
+ * advances the timers to its time, hands the facts to the selected rules, and
+ * collects their findings. Files are fed in time order (the pipeline merges
+ * several); live capture advances the clock between packets with advanceTo().
+ */
+import type { Frame } from '../capture/frame.js';
+import type { DissectContext } from '../dissect/context.js';
+import type { FieldDef } from '../dissect/fields.js';
+import { ipv6ToString } from '../dissect/format.js';
+import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
+import type { Profile } from '../profile/profile.js';
+import { getDefaultProfile } from '../profile/profile.js';
+import { addressKey } from './address.js';
+import { BindingTable } from './bindings.js';
+import { extractFacts, Facts } from './facts.js';
+import { resolveFields, type FieldSet } from './fields.js';
+import { ALL_RULES } from './rules/index.js';
+import { TimerQueue } from './timers.js';
+import type { Finding, FlowTable, Origin, ReportOptions, Rule, RuleContext, RuleHandlers, TimerFn } from './types.js';
+
+export interface Tolerance {
+  /** Fraction of the expected value (0.1 = 10%). */
+  fraction: number;
+  /** Smallest allowance in seconds, for short intervals where capture jitter dominates. */
+  floor: number;
+}
+
+export const DEFAULT_TOLERANCE: Tolerance = { fraction: 0.1, floor: 0.05 };
+
+export interface EngineOptions {
+  profile?: Profile;
+  /** Constant overrides on top of the profile's (normally already in the profile via --const). */
+  constants?: Partial<Record<ConstantName, number>>;
+  tolerance?: Partial<Tolerance>;
+  /** Only these rule ids (default: all). */
+  rules?: readonly string[];
+  /** Rule ids to switch off. */
+  disable?: readonly string[];
+  /** Seconds of inactivity after which a flow is forgotten (default 600). */
+  idleTimeout?: number;
+  /** Called for each finding as it is reported (live output). */
+  onFinding?: (f: Finding) => void;
+  /** The rule catalog to choose from (tests may pass their own). */
+  catalog?: readonly Rule[];
+}
+
+export class RuleSelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleSelectionError';
+  }
+}
+
+/** Choose rules by --rules / --disable; unknown ids are refused with the list of known ones. */
+export function selectRules(catalog: readonly Rule[], only?: readonly string[], disable?: readonly string[]): Rule[] {
+  const ids = new Map(catalog.map((r) => [r.meta.id, r]));
+  const check = (list: readonly string[] | undefined, flag: string): Set<string> | null => {
+    if (!list || list.length === 0) return null;
+    const out = new Set<string>();
+    for (const raw of list) {
+      const id = raw.trim().toUpperCase();
+      if (!id) continue;
+      if (id.endsWith('*')) {
+        const prefix = id.slice(0, -1);
+        const hits = catalog.filter((r) => r.meta.id.startsWith(prefix));
+        if (hits.length === 0) throw new RuleSelectionError(`${flag} ${raw}: no rule id starts with ${prefix} (see mip6scope rules)`);
+        for (const r of hits) out.add(r.meta.id);
+      } else if (ids.has(id)) {
+        out.add(id);
+      } else {
+        throw new RuleSelectionError(`${flag} ${raw}: unknown rule id (see mip6scope rules)`);
+      }
+    }
+    return out;
+  };
+  const keep = check(only, '--rules');
+  const drop = check(disable, '--disable');
+  return catalog.filter((r) => (keep === null || keep.has(r.meta.id)) && !(drop?.has(r.meta.id)));
+}
+
+interface Table {
+  map: Map<number, { last: number }>;
+  idle: number;
+  onExpire?: (key: number, v: { last: number }) => void;
+}
+
+const SWEEP_EVERY = 30;
+const MAX_NAMES = 1 << 17;
+
+export class Engine {
+  readonly profile: Profile;
+  readonly constants: Readonly<Record<ConstantName, number>>;
+  readonly tolerance: Tolerance;
+  readonly rules: readonly Rule[];
+  readonly fields: FieldSet;
+  readonly bindings = new BindingTable();
+  readonly findings: Finding[] = [];
+  /** File names by index, as fed. */
+  readonly files: string[] = [];
+  /** Per rule id, how many findings it reported. */
+  readonly counts = new Map<string, number>();
+  packets = 0;
+
+  private readonly facts = new Facts();
+  private readonly timers = new TimerQueue();
+  private readonly tables: Table[] = [];
+  private readonly sharedState = new Map<string, unknown>();
+  private readonly names = new Map<number, string>();
+  private readonly nameDefs: FieldDef[];
+  private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
+  private readonly onFinding?: (f: Finding) => void;
+  private readonly idleTimeout: number;
+  private current = -Infinity;
+  private first = NaN;
+  private nextSweep = -Infinity;
+  private finished = false;
+
+  // Handlers by hook, so each packet reaches only the rules that asked for it.
+  private readonly hPacket: ((f: Facts) => void)[] = [];
+  private readonly hMh: ((f: Facts) => void)[] = [];
+  private readonly hIcmpv6: ((f: Facts) => void)[] = [];
+  private readonly hEsp: ((f: Facts) => void)[] = [];
+  private readonly hMessage: ((f: Facts) => void)[][] = [];
+  private readonly hFinish: (() => void)[] = [];
+
+  constructor(opts: EngineOptions = {}) {
+    this.profile = opts.profile ?? getDefaultProfile();
+    this.constants = Object.freeze({ ...this.profile.constants, ...(opts.constants ?? {}) }) as Record<ConstantName, number>;
+    this.tolerance = { ...DEFAULT_TOLERANCE, ...(opts.tolerance ?? {}) };
+    this.idleTimeout = opts.idleTimeout ?? 600;
+    this.onFinding = opts.onFinding;
+    this.fields = resolveFields();
+    const F = this.fields;
+    this.nameDefs = [F.ipv6Src, F.ipv6Dst, F.homeAddress, F.hasAddress].filter((d): d is FieldDef => d !== null);
+    for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
+    for (let i = 0; i < 256; i++) this.hMessage.push([]);
+    this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
+    for (const rule of this.rules) this.install(rule, rule.create(this.contextFor(rule)));
+  }
+
+  private install(rule: Rule, h: RuleHandlers): void {
+    if (h.packet) this.hPacket.push(h.packet);
+    if (h.mh) this.hMh.push(h.mh);
+    if (h.icmpv6) this.hIcmpv6.push(h.icmpv6);
+    if (h.esp) this.hEsp.push(h.esp);
+    if (h.finish) this.hFinish.push(h.finish);
+    for (const [key, fn] of Object.entries(h.message ?? {})) {
+      const n = this.profile.mhTypes[key as MhTypeKey];
+      if (n === undefined) throw new Error(`rule ${rule.meta.id}: no MH type ${key} in the profile`);
+      this.hMessage[n]!.push(fn as (f: Facts) => void);
+    }
+  }
+
+  private contextFor(rule: Rule): RuleContext {
+    const engine = this;
+    const meta = rule.meta;
+    return {
+      profile: this.profile,
+      constants: this.constants,
+      fields: this.fields,
+      bindings: this.bindings,
+      idleTimeout: this.idleTimeout,
+      report(at: Origin, message: string, o?: ReportOptions) {
+        engine.record({
+          rule: meta.id, severity: o?.severity ?? meta.severity, frame: at.frame, file: engine.files[at.fileIndex] ?? '',
+          time: at.time, message, spec: meta.spec, flow: o?.flow ?? '',
+        });
+      },
+      setTimer: (at: number, fn: TimerFn) => this.timers.push(at, fn),
+      now: () => this.current,
+      startTime: () => this.first,
+      tolerance: (x: number) => this.allowance(x),
+      early: (actual: number, expected: number) => actual < expected - this.allowance(expected),
+      late: (actual: number, expected: number) => actual > expected + this.allowance(expected),
+      name: (key: number) => this.names.get(key) ?? '?',
+      shared: <T>(key: string, make: () => T): T => {
+        let v = this.sharedState.get(key) as T | undefined;
+        if (v === undefined) { v = make(); this.sharedState.set(key, v); }
+        return v;
+      },
+      flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => {
+        const map = new Map<number, V>();
+        this.tables.push({ map: map as Map<number, { last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'] });
+        return map;
+      },
+    };
+  }
+
+  private allowance(expected: number): number {
+    return Math.max(Math.abs(expected) * this.tolerance.fraction, this.tolerance.floor);
+  }
+
+  private record(f: Finding): void {
+    this.findings.push(f);
+    this.counts.set(f.rule, (this.counts.get(f.rule) ?? 0) + 1);
+    this.onFinding?.(f);
+  }
+
+  /** Remember the text of the packet's addresses (only addresses not seen before allocate). */
+  private learnNames(ctx: DissectContext): void {
+    const tree = ctx.tree;
+    for (const def of this.nameDefs) {
+      for (let i = tree.first(def); i >= 0; i = tree.next(def, i)) {
+        const b = tree.bufferOf(i);
+        const o = tree.start[i]!;
+        const k = addressKey(b, o);
+        if (!this.names.has(k)) {
+          if (this.names.size >= MAX_NAMES) this.names.clear();
+          this.names.set(k, ipv6ToString(b, o));
+        }
+      }
+    }
+  }
+
+  /** Feed one dissected packet (ctx.tree holds it). Packets must come in time order. */
+  feed(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): void {
+    if (this.finished) throw new Error('engine.feed after finish()');
+    if (this.files[fileIndex] === undefined) this.files[fileIndex] = file;
+    const f = this.facts;
+    extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys);
+    if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_EVERY; }
+    this.advanceTo(f.time);
+    this.packets++;
+    this.learnNames(ctx);
+    for (const h of this.hPacket) h(f);
+    if (f.espItem >= 0) for (const h of this.hEsp) h(f);
+    if (f.mhItem >= 0) {
+      for (const h of this.hMh) h(f);
+      if (f.mhType >= 0) for (const h of this.hMessage[f.mhType]!) h(f);
+      // The binding cache follows accepted home registrations (RFC 6275 10.3.1); rules saw the state before.
+      if (f.kind === 'bindingAck' && f.status >= 0 && f.status < 128 && f.home !== 0) this.bindings.accepted(f.home, f.src, f.lifetime, f);
+    } else if (f.kind === 'icmpv6') {
+      for (const h of this.hIcmpv6) h(f);
+    }
+  }
+
+  /** Advance analysis time to `now` (packet time, or the clock for live capture), firing due timers. */
+  advanceTo(now: number): void {
+    if (now > this.current) this.current = now;
+    while (this.timers.peek() <= this.current) {
+      const fn = this.timers.pop();
+      fn(this.current, false);
+    }
+    if (this.current >= this.nextSweep) {
+      this.nextSweep = this.current + SWEEP_EVERY;
+      this.sweep();
+    }
+  }
+
+  /** Forget flows idle for longer than their table allows. */
+  private sweep(): void {
+    const now = this.current;
+    for (const t of this.tables) {
+      for (const [k, v] of t.map) {
+        if (now - v.last > t.idle) {
+          t.map.delete(k);
+          t.onExpire?.(k, v);
+        }
+      }
+    }
+    this.bindings.sweep(now - this.idleTimeout);
+  }
+
+  /** Number of live flows over every rule's tables (for tests of bounded memory). */
+  flowCount(): number {
+    let n = 0;
+    for (const t of this.tables) n += t.map.size;
+    return n;
+  }
+
+  /** The capture ended: fire every pending timer with atEnd, let rules conclude, return the findings in frame order. */
+  finish(): Finding[] {
+    if (!this.finished) {
+      this.finished = true;
+      while (this.timers.size > 0) {
+        const fn = this.timers.pop();
+        fn(this.current, true);
+      }
+      for (const h of this.hFinish) h();
+      const order = new Map(this.files.map((f, i) => [f, i]));
+      this.findings.sort((a, b) => a.time - b.time || (order.get(a.file)! - order.get(b.file)!) || a.frame - b.frame || a.rule.localeCompare(b.rule));
+    }
+    return this.findings;
+  }
+}
+
+export function createEngine(opts: EngineOptions = {}): Engine {
+  return new Engine(opts);
+}

@@ -1,0 +1,272 @@
+/**
+ * Typed facts about one dissected packet, extracted once by the engine and
+ * read by every rule: message kind, addresses (as numeric keys), sequence,
+ * flags, lifetime, identifiers, ESP. One Facts object is reused for every
+ * packet; only the lists' contents change, so extraction allocates nothing.
+ */
+import type { Frame } from '../capture/frame.js';
+import type { DissectContext } from '../dissect/context.js';
+import type { FieldDef } from '../dissect/fields.js';
+import type { Tree } from '../dissect/tree.js';
+import type { MhTypeKey } from '../profile/defaults.js';
+import { addressKey, bytesKey, isGlobalUnicast, isLinkLocal, isMulticast } from './address.js';
+import type { FieldSet } from './fields.js';
+
+/** What a packet is, for dispatch: an MH message by profile key, or one of these. */
+export type PacketKind = MhTypeKey | 'mhUnknown' | 'icmpv6' | 'other';
+
+export class Facts {
+  // Where and when.
+  time = 0;
+  frame = 0;
+  fileIndex = 0;
+  file = '';
+  tree!: Tree;
+  ctx!: DissectContext;
+
+  // Innermost IPv6 addresses and the home address, as keys (0: absent).
+  src = 0;
+  dst = 0;
+  home = 0;
+  srcLinkLocal = false;
+  dstLinkLocal = false;
+  dstMulticast = false;
+  srcGlobal = false;
+
+  kind: PacketKind = 'other';
+  /** Mobility Header item (-1: none) and its MH Type number. */
+  mhItem = -1;
+  mhType = -1;
+  /** The Mobility Header (or ICMPv6 message) came out of an ESP payload. */
+  inEsp = false;
+
+  // ESP (RFC 4303), outermost ESP header of the packet.
+  espItem = -1;
+  spi = -1;
+  espSeq = -1;
+  /** 'good' | 'bad' | 'unchecked', '' when there is no ICV status. */
+  icv = '';
+  espOpened = false;
+
+  // Message fields; -1 when the message has no such field.
+  seq = -1;
+  /** Lifetime in seconds (BU/BA units of 4 s already applied). */
+  lifetime = -1;
+  status = -1;
+  identifier = -1;
+  /** Sub-type of State Synchronization / HA Control, ICMPv6 type. */
+  subtype = -1;
+  group = -1;
+  preference = -1;
+  interval = -1;
+  /** Binding Refresh Advice in seconds, -1 when absent. */
+  refreshAdvice = -1;
+  numAddrs = -1;
+  /** Cookie of a HoTI/CoTI/HoT/CoT as a key, 0 when absent. */
+  cookie = 0;
+  /** BU A / Hello A (active) / RA A (active HA). */
+  ack = false;
+  active = false;
+  /** BU H / RA H. */
+  homeFlag = false;
+  replyRequested = false;
+  rekey = false;
+  backup = false;
+  /** The ICMPv6 message was decoded as a VHAR message (SPEC-NOTES 5). */
+  vhar = false;
+  /** SPI a VHAR SeqNo Synch is about, -1 when absent. */
+  vharSpi = -1;
+  /** Keys of the addresses a Home Agent Switch lists (reused array). */
+  readonly listed: number[] = [];
+  /** Mobility option types present (reused array). */
+  readonly optionTypes: number[] = [];
+  /** IP Address option codes present (reused array). */
+  readonly ipAddressCodes: number[] = [];
+
+  hasOption(type: number): boolean {
+    return this.optionTypes.indexOf(type) >= 0;
+  }
+}
+
+function num(tree: Tree, def: FieldDef | null, root: number): number {
+  if (!def) return -1;
+  const i = root < 0 ? tree.first(def) : firstAfter(tree, def, root);
+  return i < 0 ? -1 : tree.value[i]!;
+}
+
+/** First occurrence of def after item `root` (the message's own fields follow its item). */
+function firstAfter(tree: Tree, def: FieldDef, root: number): number {
+  const f = tree.first(def);
+  if (f < 0 || f > root) return f;
+  return tree.next(def, root);
+}
+
+function last(tree: Tree, def: FieldDef | null): number {
+  if (!def) return -1;
+  let i = tree.first(def);
+  if (i < 0) return -1;
+  for (let n = tree.next(def, i); n >= 0; n = tree.next(def, n)) i = n;
+  return i;
+}
+
+function keyOf(tree: Tree, item: number): number {
+  return item < 0 ? 0 : addressKey(tree.bufferOf(item), tree.start[item]!);
+}
+
+/**
+ * Fill `f` from the dissected packet in ctx.tree. `mhKeys` maps MH Type
+ * numbers to profile keys; `icmpv6Type` is the ICMPv6 type, found by the caller.
+ */
+export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, mhKeys: readonly (MhTypeKey | undefined)[]): void {
+  const tree = ctx.tree;
+  f.tree = tree;
+  f.ctx = ctx;
+  f.time = frame.tsSec + frame.tsNsec / 1e9;
+  f.frame = frame.number;
+  f.file = file;
+  f.fileIndex = fileIndex;
+  f.kind = 'other';
+  f.mhItem = f.mhType = f.espItem = f.spi = f.espSeq = -1;
+  f.seq = f.lifetime = f.status = f.identifier = f.subtype = f.group = f.preference = f.interval = f.refreshAdvice = f.numAddrs = -1;
+  f.cookie = 0;
+  f.icv = '';
+  f.vharSpi = -1;
+  f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
+  f.listed.length = 0;
+  f.optionTypes.length = 0;
+  f.ipAddressCodes.length = 0;
+
+  // Innermost addresses: the last IPv6 header of a tunnel.
+  const s = last(tree, F.ipv6Src);
+  const d = last(tree, F.ipv6Dst);
+  f.src = keyOf(tree, s);
+  f.dst = keyOf(tree, d);
+  const h = F.homeAddress ? tree.first(F.homeAddress) : -1;
+  f.home = keyOf(tree, h);
+  if (s >= 0) {
+    const b = tree.bufferOf(s);
+    const o = tree.start[s]!;
+    f.srcLinkLocal = isLinkLocal(b, o);
+    f.srcGlobal = isGlobalUnicast(b, o);
+  } else {
+    f.srcLinkLocal = f.srcGlobal = false;
+  }
+  if (d >= 0) {
+    const b = tree.bufferOf(d);
+    const o = tree.start[d]!;
+    f.dstLinkLocal = isLinkLocal(b, o);
+    f.dstMulticast = isMulticast(b, o);
+  } else {
+    f.dstLinkLocal = f.dstMulticast = false;
+  }
+
+  // ESP.
+  if (F.esp) {
+    const e = tree.first(F.esp);
+    f.espItem = e;
+    if (e >= 0) {
+      f.spi = num(tree, F.espSpi, e);
+      f.espSeq = num(tree, F.espSeq, e);
+      const st = F.espIcvStatus ? firstAfter(tree, F.espIcvStatus, e) : -1;
+      f.icv = st >= 0 ? (F.espIcvStatus!.vals?.[tree.value[st]!] ?? '') : '';
+      f.espOpened = num(tree, F.espDecrypted, e) === 1;
+    }
+  }
+
+  // Mobility Header.
+  const mh = F.mip6 ? tree.first(F.mip6) : -1;
+  if (mh >= 0) {
+    f.mhItem = mh;
+    f.inEsp = f.espItem >= 0 && mh > f.espItem;
+    const t = num(tree, F.mhType, mh);
+    f.mhType = t;
+    f.kind = t >= 0 ? (mhKeys[t] ?? 'mhUnknown') : 'mhUnknown';
+    if (F.optType) for (let i = firstAfter(tree, F.optType, mh); i >= 0; i = tree.next(F.optType, i)) f.optionTypes.push(tree.value[i]!);
+    if (F.ipAddressCode) for (let i = firstAfter(tree, F.ipAddressCode, mh); i >= 0; i = tree.next(F.ipAddressCode, i)) f.ipAddressCodes.push(tree.value[i]!);
+    const bra = num(tree, F.braInterval, mh);
+    if (bra >= 0) f.refreshAdvice = bra * 4;
+    switch (f.kind) {
+      case 'bindingUpdate':
+        f.seq = num(tree, F.buSeq, mh);
+        f.ack = num(tree, F.buAck, mh) === 1;
+        f.homeFlag = num(tree, F.buHome, mh) === 1;
+        f.lifetime = num(tree, F.buLifetime, mh) * 4;
+        break;
+      case 'bindingAck':
+        f.status = num(tree, F.baStatus, mh);
+        f.seq = num(tree, F.baSeq, mh);
+        f.lifetime = num(tree, F.baLifetime, mh) * 4;
+        break;
+      case 'bindingError':
+        f.status = num(tree, F.beStatus, mh);
+        break;
+      case 'homeTestInit': case 'careOfTestInit': case 'homeTest': case 'careOfTest': {
+        const def = f.kind === 'homeTestInit' ? F.hotiCookie : f.kind === 'careOfTestInit' ? F.cotiCookie : f.kind === 'homeTest' ? F.hotCookie : F.cotCookie;
+        const c = def ? firstAfter(tree, def, mh) : -1;
+        if (c >= 0) f.cookie = bytesKey(tree.bufferOf(c), tree.start[c]!, tree.length[c]!);
+        break;
+      }
+      case 'homeAgentSwitch':
+        f.numAddrs = num(tree, F.hasNumAddrs, mh);
+        f.rekey = num(tree, F.hasRekey, mh) === 1;
+        if (F.hasAddress) for (let i = firstAfter(tree, F.hasAddress, mh); i >= 0; i = tree.next(F.hasAddress, i)) f.listed.push(keyOf(tree, i));
+        break;
+      case 'homeAgentHello':
+        f.seq = num(tree, F.helloSeq, mh);
+        f.group = num(tree, F.helloGroup, mh);
+        f.active = num(tree, F.helloActive, mh) === 1;
+        f.replyRequested = num(tree, F.helloReply, mh) === 1;
+        f.preference = num(tree, F.helloPref, mh);
+        f.interval = num(tree, F.helloInterval, mh);
+        f.lifetime = num(tree, F.helloLifetime, mh);
+        break;
+      case 'stateSynchronization':
+        f.subtype = num(tree, F.syncType, mh);
+        f.identifier = num(tree, F.syncId, mh);
+        break;
+      case 'homeAgentControl':
+        f.subtype = num(tree, F.ctrlType, mh);
+        f.status = num(tree, F.ctrlStatus, mh);
+        break;
+      case 'hahaHello':
+        f.seq = num(tree, F.hahaSeq, mh);
+        f.preference = num(tree, F.hahaPref, mh);
+        f.lifetime = num(tree, F.hahaLifetime, mh);
+        f.interval = num(tree, F.hahaInterval, mh);
+        break;
+      case 'bindingInformationRequest':
+        f.identifier = num(tree, F.hahaRequestId, mh);
+        break;
+      case 'bindingInformationUpdate':
+        f.identifier = num(tree, F.hahaUpdateId, mh);
+        break;
+      case 'bindingInformationAck':
+        f.identifier = num(tree, F.hahaAckId, mh);
+        f.status = num(tree, F.hahaStatus, mh);
+        break;
+      default:
+        break;
+    }
+    return;
+  }
+
+  // ICMPv6 (VHAR messages and Router Advertisements).
+  const ty = F.icmpType ? last(tree, F.icmpType) : -1;
+  if (ty >= 0) {
+    f.kind = 'icmpv6';
+    f.subtype = tree.value[ty]!;
+    f.inEsp = f.espItem >= 0 && ty > f.espItem;
+    if (f.subtype === 134) {
+      f.homeFlag = num(tree, F.raHome, ty) === 1;
+      f.active = num(tree, F.raActive, ty) === 1;
+      f.backup = num(tree, F.raBackup, ty) === 1;
+    } else if (f.subtype >= 161 && f.subtype <= 167) {
+      f.identifier = num(tree, F.vharId, ty);
+      // The 64-bit sequence number is compared only for equality: its bytes' key.
+      const q = F.vharSeq ? firstAfter(tree, F.vharSeq, ty) : -1;
+      f.seq = q >= 0 ? bytesKey(tree.bufferOf(q), tree.start[q]!, tree.length[q]!) : -1;
+      f.vharSpi = num(tree, F.vharSpi, ty);
+      f.vhar = (F.vharRoot !== null && firstAfter(tree, F.vharRoot, ty) >= 0) || f.identifier >= 0 || f.vharSpi >= 0;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * ESP-*: the ESP that protects the signalling (RFC 4303 3.4.3, 3.4.4), per SA
+ * (SPI and destination): replay and out-of-window sequence numbers, ICV
+ * failures, and packets that could not be opened so their content went unchecked.
+ */
+import { key2 } from '../address.js';
+import { ReplayWindow } from '../../esp/replay.js';
+import type { Rule } from '../types.js';
+import { arrow, seen, type Seen } from './util.js';
+
+/** RFC 4303 3.4.3: the receiver's window, 64 packets (the recommended default). */
+const WINDOW = 64;
+
+function spiText(spi: number): string {
+  return `0x${(spi >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+export const espSequence: Rule = {
+  meta: {
+    id: 'ESP-SEQUENCE', severity: 'error', spec: 'RFC 4303 2.2, 3.3.3, 3.4.3',
+    summary: 'replayed or out-of-window ESP sequence numbers (gaps as info)',
+    description: 'The sender increments the Sequence Number by one per packet on an SA (RFC 4303 3.3.3); the receiver drops duplicates and numbers '
+      + 'left of its anti-replay window (3.4.3). A repeat is a replay (or a sender reusing its counter); a jump ahead means packets were lost '
+      + 'or not captured (info).',
+    example: 'Two packets on SPI 0x10010010 with sequence number 1.',
+  },
+  create(context) {
+    interface Sa { window: ReplayWindow; last: number }
+    const sas = context.flows<Sa>();
+    return {
+      esp(f) {
+        if (f.spi < 0 || f.espSeq < 0) return;
+        const k = key2(key2(f.spi + 1, f.dst), f.src);
+        let sa = sas.get(k);
+        if (!sa) { sa = { window: new ReplayWindow(WINDOW), last: f.time }; sas.set(k, sa); }
+        sa.last = f.time;
+        const before = sa.window.highestSeen;
+        const verdict = sa.window.check(f.espSeq);
+        if (verdict === 'replay') {
+          context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} seen before (replay)`, { flow: arrow(context, f.src, f.dst) });
+        } else if (verdict === 'outside') {
+          context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} is left of the ${WINDOW}-packet anti-replay window (highest ${before})`, { flow: arrow(context, f.src, f.dst) });
+        } else if (verdict === 'gap') {
+          context.report(f, `ESP SPI ${spiText(f.spi)} sequence jumps from ${before} to ${f.espSeq}`, { flow: arrow(context, f.src, f.dst), severity: 'info' });
+        }
+      },
+    };
+  },
+};
+
+export const espIcv: Rule = {
+  meta: {
+    id: 'ESP-ICV', severity: 'error', spec: 'RFC 4303 3.4.4',
+    summary: 'integrity check failed',
+    description: 'The ICV computed with the SA\'s integrity key does not match the packet\'s (RFC 4303 3.4.4): the receiver MUST discard it. '
+      + 'Needs the keys (--esp-sa); with the NULL heuristic alone the ICV cannot be checked.',
+    example: 'A BU whose last ICV byte was flipped in transit.',
+  },
+  create(context) {
+    return {
+      esp(f) {
+        if (f.icv === 'bad') context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq}: integrity check failed`, { flow: arrow(context, f.src, f.dst) });
+      },
+    };
+  },
+};
+
+export const espOpaque: Rule = {
+  meta: {
+    id: 'ESP-OPAQUE', severity: 'info', spec: 'RFC 4303 2; RFC 2410',
+    summary: 'ESP that could not be opened, so the signalling inside went unchecked (info, with the SPIs)',
+    description: 'ESP packets that were neither NULL-encrypted nor opened with a key from --esp-sa: whatever they carried was not analyzed. '
+      + 'One finding per SA, on its first packet, with the packet count; give the keys (--esp-sa) to check them.',
+    example: 'Home registration under AES-CBC without the SA table.',
+  },
+  create(context) {
+    interface Closed { first: Seen; spi: number; src: number; dst: number; packets: number; last: number }
+    const closed = new Map<number, Closed>();
+    return {
+      esp(f) {
+        if (f.espOpened || f.spi < 0) return;
+        const k = key2(key2(f.spi + 1, f.dst), f.src);
+        const c = closed.get(k);
+        if (c) { c.packets++; c.last = f.time; return; }
+        if (closed.size < 4096) closed.set(k, { first: seen(f), spi: f.spi, src: f.src, dst: f.dst, packets: 1, last: f.time });
+      },
+      finish() {
+        for (const c of closed.values()) {
+          context.report(c.first, `${c.packets} ESP packet${c.packets === 1 ? '' : 's'} on SPI ${spiText(c.spi)} could not be opened; the signalling inside was not checked (give the keys with --esp-sa)`, { flow: arrow(context, c.src, c.dst) });
+        }
+      },
+    };
+  },
+};
+
+export const ESP_RULES: readonly Rule[] = [espSequence, espIcv, espOpaque];

@@ -1,0 +1,306 @@
+/**
+ * `mip6scope live`: capture on an interface and print packets as they arrive (like
+ * `tshark -i`), optionally running the analyzer with findings printed the moment they
+ * are known, and saving what was captured with the findings as packet comments.
+ */
+import { Option, type Command } from 'commander';
+import {
+  createRecorder, DEFAULT_CAPTURE_FILTER, listInterfaces, monotonicClock, openLive,
+  type ClockTime, type InterfaceInfo, type LiveSource, type Recorder,
+} from '../capture/live.js';
+import type { Frame } from '../capture/frame.js';
+import { linkTypeName } from '../capture/linktypes.js';
+import { createEngine, RuleSelectionError, type Engine } from '../analyze/engine.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
+import { dissectFrame } from '../dissect/index.js';
+import { unopenedSas } from '../dissect/esp.js';
+import { commentFor } from '../output/annotate.js';
+import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
+import { Sink } from '../output/sink.js';
+import { addCommonOptions, buildRunConfig, UsageError, type CommonOptionValues, type RunConfig } from './options.js';
+import { parseTolerance } from './lint.js';
+import { contextFor } from './pipeline.js';
+
+export interface LiveCommandOptions extends CommonOptionValues {
+  interface?: string;
+  listInterfaces?: boolean;
+  captureFilter?: string;
+  snapshotLength?: number;
+  promisc?: boolean;
+  bufferSize?: number;
+  verbose?: boolean;
+  hex?: boolean;
+  format?: 'text' | 'json' | 'ndjson';
+  lint?: boolean;
+  rules?: string[];
+  disable?: string[];
+  failOn?: Severity | 'never';
+  tolerance?: string;
+  idleTimeout?: number;
+  write?: string;
+  duration?: number;
+}
+
+/** What liveMain talks to; tests replace the capture and the clock. */
+export interface LiveIo {
+  out: Sink;
+  err: (line: string) => void;
+  /** Aborting stops the capture cleanly (the command wires SIGINT and SIGTERM to it). */
+  signal?: AbortSignal;
+  open?: typeof openLive;
+  list?: () => InterfaceInfo[];
+  clock?: () => ClockTime;
+  /** How often the clock advances the analyzer's timers and releases held frames (ms). */
+  tickMs?: number;
+}
+
+/** Why a capture ended, for the summary. */
+type StopReason = 'interrupted' | 'count' | 'duration' | 'output closed' | 'failed';
+
+const positiveNumber = (flag: string, integer: boolean) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} ${v}: give ${integer ? 'a whole number' : 'a number'} ≥ 0`);
+  }
+  return n;
+};
+const idList = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function registerLive(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('live')
+    .description('capture on an interface and dissect packets as they arrive (like tshark -i)')
+    .option('-i, --interface <name>', 'interface to capture on (-D lists them)')
+    .option('-D, --list-interfaces', 'list the interfaces that can be captured on and exit')
+    .option('-f, --capture-filter <bpf>', 'capture filter in pcap-filter syntax; "" captures everything', DEFAULT_CAPTURE_FILTER)
+    .addOption(new Option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0: all)').argParser(positiveNumber('-s', true)))
+    .option('--no-promisc', 'do not capture frames addressed to other hosts')
+    .addOption(new Option('-B, --buffer-size <MiB>', 'kernel capture buffer in MiB').argParser(positiveNumber('-B', false)))
+    .option('-V, --verbose', 'print the full protocol tree of each packet')
+    .option('-x, --hex', 'print a hex dump of each packet')
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson']).default('text'))
+    .option('--lint', 'run the conformance rules and print findings as soon as they are known')
+    .option('--rules <ids>', 'with --lint: only these rule ids (comma separated, ID* for a family)', idList)
+    .option('--disable <ids>', 'with --lint: switch these rule ids off', idList)
+    .addOption(new Option('--fail-on <severity>', 'with --lint: exit 1 when a finding at or above this severity was reported')
+      .choices(['error', 'warning', 'info', 'never']).default('error'))
+    .option('--tolerance <value>', 'with --lint: timing tolerance, fraction and absolute floor (default 10%,50ms)')
+    .addOption(new Option('--idle-timeout <seconds>', 'with --lint: forget a flow after this long without packets (default 600)')
+      .argParser(positiveNumber('--idle-timeout', false)))
+    .option('-w, --write <file>', 'save the captured packets to a pcapng file, findings as packet comments')
+    .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(positiveNumber('--duration', false)));
+  addCommonOptions(cmd);
+  cmd.action(async (opts: LiveCommandOptions) => {
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      setExit(await liveMain(opts, { out: new Sink(1), err: (s) => process.stderr.write(`${s}\n`), signal: stop.signal }));
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  });
+}
+
+/** One line per interface, like `tshark -D`. */
+export function interfaceListText(list: readonly InterfaceInfo[]): string[] {
+  return list.map((d, i) => {
+    const extra = [d.description, d.loopback ? 'loopback' : '', d.addresses.join(' ')].filter(Boolean).join(', ');
+    return `${i + 1}. ${d.name}${extra ? ` (${extra})` : ''}`;
+  });
+}
+
+/** A finding as the text output prints it, right after the packet that made it known. */
+export function findingLine(f: Finding): string {
+  return `  ** ${f.severity} ${f.rule} frame ${f.frame}: ${f.message} (${f.spec})${f.flow ? ` [${f.flow}]` : ''}`;
+}
+
+/** The analyzer for --lint, set up as `lint` sets it up, plus the live-only flow idle timeout. */
+function lintEngine(cfg: RunConfig, opts: LiveCommandOptions, onFinding: (f: Finding) => void): Engine {
+  try {
+    return createEngine({
+      profile: cfg.profile, rules: opts.rules, disable: opts.disable, onFinding,
+      tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined,
+      idleTimeout: opts.idleTimeout || undefined,
+    });
+  } catch (e) {
+    if (e instanceof RuleSelectionError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Run `live`; resolves with the exit code once the capture has stopped and everything is written. */
+export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<number> {
+  const { out, err } = io;
+  if (opts.listInterfaces) {
+    for (const l of interfaceListText((io.list ?? listInterfaces)())) out.line(l);
+    out.flush();
+    return 0;
+  }
+  if (!opts.interface) throw new UsageError('give the interface to capture on with -i', 'mip6scope live -D lists the interfaces');
+  if (!opts.lint && (opts.rules?.length || opts.disable?.length || opts.tolerance)) throw new UsageError('--rules, --disable and --tolerance need --lint');
+  const cfg = buildRunConfig(opts, err);
+  const format = opts.format ?? 'text';
+  const ctx = contextFor(cfg);
+  const clock = io.clock ?? monotonicClock();
+  const nowSec = (): number => { const t = clock(); return t.sec + t.nsec / 1e9; };
+
+  let recorder: Recorder | null = null;
+  let failure: unknown = null;
+  let engine: Engine | null = null;
+  const findings = { total: 0, bySeverity: new Map<Severity, number>() };
+  const onFinding = (f: Finding): void => {
+    findings.total++;
+    findings.bySeverity.set(f.severity, (findings.bySeverity.get(f.severity) ?? 0) + 1);
+    if (format === 'text') out.line(findingLine(f));
+    else emitJson(f);
+    recorder?.comment(f.frame, commentFor(f));
+    // The engine keeps every finding for finish() to sort; live output already has them, and
+    // keeping them would grow memory for as long as the capture runs.
+    if (engine) engine.findings.length = 0;
+  };
+  // Built before the capture opens, so a bad --rules is a usage error and no packet is missed.
+  if (opts.lint) engine = lintEngine(cfg, opts, onFinding);
+
+  let jsonItems = 0;
+  const emitJson = (o: object): void => {
+    const s = JSON.stringify(o);
+    out.line(format === 'json' ? `${jsonItems ? ',' : ''}${s}` : s);
+    jsonItems++;
+  };
+
+  let first = -1;
+  let stopReason: StopReason | null = null;
+  let finish!: () => void;
+  const stopped = new Promise<void>((resolve) => { finish = resolve; });
+  let flushQueued = false;
+  // The binding hands over a burst of packets in one go: one write per burst, not per line.
+  const queueFlush = (): void => {
+    if (flushQueued) return;
+    flushQueued = true;
+    setImmediate(() => { flushQueued = false; out.flush(); if (out.closed) stop('output closed'); });
+  };
+  const limit = cfg.count > 0 ? cfg.count : Infinity;
+
+  const iface = opts.interface;
+  // Assigned once the capture is open; the binding delivers packets only after that.
+  let source: LiveSource | undefined;
+  const onFrame = (frame: Frame): void => {
+    if (stopReason) return;
+    try {
+      const t = frame.tsSec + frame.tsNsec / 1e9;
+      if (first < 0) first = t;
+      // Timers due before this packet report before it, as they would in a file.
+      engine?.advanceTo(t);
+      dissectFrame(ctx, frame);
+      printPacket(frame);
+      recorder?.add(frame);
+      engine?.feed(ctx, frame, iface, 0);
+      if (frame.number >= limit) stop('count');
+      queueFlush();
+    } catch (e) {
+      failure = e;
+      stop('failed');
+    }
+  };
+  const printPacket = (frame: Frame): void => {
+    const tree = ctx.tree;
+    if (format !== 'text') { emitJson(packetJson(tree, frame)); return; }
+    if (opts.verbose) {
+      out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
+      out.line(treeText(tree));
+      if (opts.hex) out.line(hexDump(tree));
+      out.line('');
+    } else {
+      out.line(summaryLine(tree, frame, first));
+      if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
+    }
+  };
+
+  let ticker: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
+  const onAbort = (): void => stop('interrupted');
+  function stop(reason: StopReason): void {
+    if (stopReason) return;
+    stopReason = reason;
+    source?.close();
+    clearInterval(ticker);
+    clearTimeout(deadline);
+    io.signal?.removeEventListener('abort', onAbort);
+    finish();
+  }
+
+  const open = io.open ?? openLive;
+  source = open({
+    iface: opts.interface, filter: opts.captureFilter ?? DEFAULT_CAPTURE_FILTER, snaplen: opts.snapshotLength,
+    promisc: opts.promisc !== false, bufferSize: opts.bufferSize ? Math.round(opts.bufferSize * (1 << 20)) : undefined, clock,
+  }, onFrame);
+  const src = source;
+  const started = nowSec();
+  for (const n of src.notes) err(`mip6scope: ${n}`);
+
+  if (opts.write) {
+    try {
+      recorder = createRecorder(opts.write, {
+        linktype: src.linktype, snaplen: src.snaplen, iface: src.iface, userAppl: 'mip6scope live',
+        sectionComment: `live capture on ${src.iface}, capture filter "${src.filter}"`,
+      });
+    } catch (e) {
+      src.close();
+      throw new UsageError(`cannot write ${opts.write}: ${(e as Error).message}`, 'check the directory exists and is writable');
+    }
+  }
+
+  err(`mip6scope: capturing on ${src.iface} (${linkTypeName(src.linktype)}), filter "${src.filter}"${engine ? `, ${engine.rules.length} rules` : ''}`);
+  if (format === 'json') out.line('[');
+  out.flush();
+
+  // "Never answered" and failover rules fire on the clock, not only when the next packet arrives.
+  ticker = setInterval(() => {
+    const now = nowSec();
+    try {
+      engine?.advanceTo(now);
+      recorder?.release(now);
+    } catch (e) {
+      failure = e;
+      stop('failed');
+    }
+    queueFlush();
+  }, io.tickMs ?? 250);
+  if (opts.duration) deadline = setTimeout(() => stop('duration'), opts.duration * 1000);
+  if (io.signal?.aborted) stop('interrupted');
+  else io.signal?.addEventListener('abort', onAbort);
+
+  await stopped;
+
+  // Timers not yet due fire with atEnd (rules decide there is no verdict yet), then rules conclude.
+  if (engine && failure === null) {
+    try { engine.advanceTo(nowSec()); engine.finish(); } catch (e) { failure = e; }
+  }
+  if (format === 'json') out.line(']');
+  out.flush();
+  const unsaved = recorder ? recorder.close() : [];
+  const elapsed = nowSec() - started;
+  const packets = src.frames;
+  const sev = (['error', 'warning', 'info'] as const).map((s) => [s, findings.bySeverity.get(s) ?? 0] as const).filter(([, n]) => n > 0);
+  err(`mip6scope: ${packets} packet${packets === 1 ? '' : 's'} captured on ${src.iface} in ${elapsed.toFixed(1)} s (${stopReason})`
+    + (engine ? `; ${findings.total} finding${findings.total === 1 ? '' : 's'}${sev.length ? ` (${sev.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}` : '')
+    + (recorder ? `; ${recorder.written} saved to ${opts.write}` : ''));
+  if (unsaved.length) {
+    err(`mip6scope: ${unsaved.length} finding${unsaved.length === 1 ? '' : 's'} came after ${opts.write} was complete and are not in it:`);
+    for (const c of unsaved) err(`  ${c}`);
+  }
+  const unopened = unopenedSas(ctx);
+  if (unopened.length) {
+    err('mip6scope: ESP that could not be opened (add keys with --esp-sa):');
+    for (const u of unopened) err(`  SPI 0x${u.spi.toString(16).padStart(8, '0')} ${u.src} → ${u.dst}: ${u.packets} packet${u.packets === 1 ? '' : 's'}`);
+  }
+  if (failure !== null) throw failure;
+  if (engine && opts.failOn !== 'never') {
+    const bar = SEVERITY_RANK[opts.failOn ?? 'error'];
+    for (const [s, n] of findings.bySeverity) if (n > 0 && SEVERITY_RANK[s] >= bar) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * The reading pipeline: open one or more captures, merge them by timestamp
+ * (captures taken at two HAs), dissect each frame once, hand it on.
+ */
+import type { Frame } from '../capture/frame.js';
+import { openCapture } from '../capture/open.js';
+import { CaptureError, type CaptureProblem, type CaptureReader } from '../capture/reader.js';
+import { createDissector, dissectFrame, type DissectContext } from '../dissect/index.js';
+import { icvCandidates } from '../esp/index.js';
+import type { RunConfig } from './options.js';
+
+export interface PipelineResult {
+  /** Problems met in the files (bad records, truncation), in the order met. */
+  problems: CaptureProblem[];
+  /** Files that could not be opened at all. */
+  unopened: CaptureError[];
+  /** True when no file could be used at all (exit code 2). */
+  fatal: boolean;
+  packets: number;
+  /** The dissection context used (for end-of-run summaries). */
+  ctx: DissectContext;
+}
+
+/** Called per dissected packet; return false to stop. */
+export type PacketHandler = (ctx: DissectContext, frame: Frame, file: string, fileIndex: number) => void | false;
+
+/** Build the dissection context a run config describes. */
+export function contextFor(cfg: RunConfig): DissectContext {
+  const ctx = createDissector(cfg.profile, { espNull: cfg.espNull });
+  ctx.saTable = cfg.saTable;
+  if (cfg.saTable) ctx.espIcvCandidates = icvCandidates(cfg.saTable.icvLengths());
+  return ctx;
+}
+
+function timeOf(f: Frame): number {
+  return f.tsSec + f.tsNsec / 1e9;
+}
+
+export function runPipeline(files: readonly string[], cfg: RunConfig, onPacket: PacketHandler, ctx: DissectContext = contextFor(cfg)): PipelineResult {
+  const readers: (CaptureReader | null)[] = [];
+  const unopened: CaptureError[] = [];
+  for (const f of files) {
+    try {
+      readers.push(openCapture(f));
+    } catch (e) {
+      if (e instanceof CaptureError) { unopened.push(e); readers.push(null); } else throw e;
+    }
+  }
+  const heads: (Frame | null)[] = readers.map((r) => (r ? r.next() : null));
+  let packets = 0;
+  const limit = cfg.count > 0 ? cfg.count : Infinity;
+  try {
+    if (readers.length === 1) {
+      // One file: no merge bookkeeping on the hot path.
+      const r = readers[0];
+      let f = heads[0] ?? null;
+      while (r && f && packets < limit) {
+        dissectFrame(ctx, f);
+        packets++;
+        if (onPacket(ctx, f, files[0]!, 0) === false) break;
+        f = r.next();
+      }
+    } else {
+      while (packets < limit) {
+        let best = -1;
+        let bestTime = Infinity;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i];
+          if (h) { const t = timeOf(h); if (t < bestTime) { bestTime = t; best = i; } }
+        }
+        if (best < 0) break;
+        const f = heads[best]!;
+        dissectFrame(ctx, f);
+        packets++;
+        if (onPacket(ctx, f, files[best]!, best) === false) break;
+        heads[best] = readers[best]!.next();
+      }
+    }
+  } finally {
+    for (const r of readers) r?.close();
+  }
+  const problems: CaptureProblem[] = [];
+  for (const r of readers) if (r) problems.push(...r.problems);
+  const usable = readers.some((r) => r !== null);
+  return { problems, unopened, fatal: !usable, packets, ctx };
+}
+
+/** Messages for the user about capture problems (file, frame, what to do). */
+export function describeProblems(res: PipelineResult): string[] {
+  const out: string[] = [];
+  for (const e of res.unopened) out.push(`mip6scope: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
+  for (const p of res.problems) out.push(`mip6scope: ${p.file === '-' ? 'standard input' : p.file}: frame ${p.frame}: ${p.message}${p.hint ? `\n  ${p.hint}` : ''}`);
+  return out;
+}

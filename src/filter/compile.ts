@@ -1,0 +1,351 @@
+/**
+ * Display filters compiled against the field registry into closures that test
+ * one dissected tree. Compiling does all the text work (field lookup, value
+ * names, address and byte parsing); matching only compares numbers to numbers
+ * and bytes in the packet to bytes parsed once, so it allocates nothing.
+ *
+ * Repeated fields (ipv6.addr holds both ends; a Home Agent Switch lists several
+ * addresses) follow Wireshark 4:
+ *   ==, <, >, <=, >=, contains, in  true when ANY occurrence matches;
+ *   !=  (all_ne, !==)               true when NO occurrence equals, i.e. exactly
+ *                                   "not (a == b)", so an absent field satisfies it;
+ *   ~=  (any_ne)                    true when some occurrence differs;
+ *   === (all_eq)                    true when the field is present and every occurrence equals.
+ */
+import ipaddr from 'ipaddr.js';
+// Field names resolve against every dissector's declarations, which happen on import.
+import '../dissect/index.js';
+import { allFields, type FieldDef, fieldByAbbrev, FT } from '../dissect/fields.js';
+import type { Tree } from '../dissect/tree.js';
+import { closeNames, FilterError } from './errors.js';
+import { parse, type Node, type RelOp, type SetElement, type Token } from './parse.js';
+
+export interface Filter {
+  /** The filter as typed. */
+  readonly text: string;
+  /** Whether the packet in `tree` passes. Never throws, never allocates. */
+  match(tree: Tree): boolean;
+}
+
+type Pred = (tree: Tree) => boolean;
+/** A test of one occurrence of a field. */
+type ItemTest = (tree: Tree, item: number) => boolean;
+
+/**
+ * Compile a display filter. Throws FilterError (with the column and close names)
+ * when the text is not a valid filter. Value names (mip6.mhtype == "Binding Update")
+ * resolve against the names in force, so compile after the dissector for the
+ * run's profile exists (createDissector fills the MH type names).
+ */
+export function compileFilter(text: string): Filter {
+  if (text.trim() === '') throw new FilterError(text, 0, 'the filter is empty');
+  const pred = compileNode(text, parse(text));
+  return {
+    text,
+    // Every byte read is bounds-checked against the item's buffer, so this cannot throw (fuzzed in the tests).
+    match: pred,
+  };
+}
+
+/** Whether `text` compiles; the error when not. For option validation. */
+export function checkFilter(text: string): FilterError | null {
+  try {
+    compileFilter(text);
+    return null;
+  } catch (e) {
+    if (e instanceof FilterError) return e;
+    throw e;
+  }
+}
+
+function compileNode(text: string, n: Node): Pred {
+  switch (n.kind) {
+    case 'and': { const a = compileNode(text, n.a); const b = compileNode(text, n.b); return (t) => a(t) && b(t); }
+    case 'or': { const a = compileNode(text, n.a); const b = compileNode(text, n.b); return (t) => a(t) || b(t); }
+    case 'xor': { const a = compileNode(text, n.a); const b = compileNode(text, n.b); return (t) => a(t) !== b(t); }
+    case 'not': { const a = compileNode(text, n.a); return (t) => !a(t); }
+    case 'test': return compileTest(text, n);
+  }
+}
+
+function fieldNames(): string[] {
+  return allFields().map((f) => f.abbrev);
+}
+
+function compileTest(text: string, n: Extract<Node, { kind: 'test' }>): Pred {
+  const name = n.field.text;
+  const def = fieldByAbbrev(name);
+  if (!def) {
+    // A name that is only the start of field names ("mip6.has" for mip6.has.*) tests whether any of them is present.
+    const group = allFields().filter((f) => f.abbrev.startsWith(`${name}.`));
+    if (group.length === 0) {
+      throw new FilterError(text, n.field.pos, `"${name}" is not a field name`, closeNames(name, fieldNames()), n.field.len);
+    }
+    if (n.op !== undefined) {
+      const opTok = n.opToken!;
+      throw new FilterError(text, n.field.pos, `"${name}" is not a field but a group of ${group.length} fields: compare one of them, or test the group's presence alone`,
+        group.slice(0, 5).map((f) => f.abbrev), opTok.pos + opTok.len - n.field.pos);
+    }
+    return anyPresent(group);
+  }
+  if (n.op === undefined) return (t) => t.first(def) >= 0;
+
+  if (n.set) {
+    const tests = n.set.map((e) => elementTest(text, def, e));
+    const one: ItemTest = tests.length === 1 ? tests[0]! : (t, i) => {
+      for (let k = 0; k < tests.length; k++) if (tests[k]!(t, i)) return true;
+      return false;
+    };
+    return anyItem(def, one);
+  }
+  const op = n.op;
+  const value = n.value!;
+  const eq = itemTest(text, def, 'eq', value, n.opToken!);
+  switch (op) {
+    case 'ne': { const any = anyItem(def, eq); return (t) => !any(t); }
+    case 'any_ne': return anyItem(def, (t, i) => !eq(t, i));
+    case 'all_eq': return (t) => {
+      let seen = false;
+      for (let i = t.first(def); i >= 0; i = t.next(def, i)) { if (!eq(t, i)) return false; seen = true; }
+      return seen;
+    };
+    case 'eq': return anyItem(def, eq);
+    default: return anyItem(def, itemTest(text, def, op, value, n.opToken!));
+  }
+}
+
+function anyPresent(defs: readonly FieldDef[]): Pred {
+  return (t) => {
+    for (let k = 0; k < defs.length; k++) if (t.first(defs[k]!) >= 0) return true;
+    return false;
+  };
+}
+
+function anyItem(def: FieldDef, test: ItemTest): Pred {
+  return (t) => {
+    for (let i = t.first(def); i >= 0; i = t.next(def, i)) if (test(t, i)) return true;
+    return false;
+  };
+}
+
+// ------------------------------------------------------------ per field type
+
+const NUMERIC: ReadonlySet<number> = new Set([FT.UInt, FT.Int, FT.Bool, FT.Choice, FT.Protocol]);
+
+function typeName(def: FieldDef): string {
+  switch (def.type) {
+    case FT.Protocol: return 'a protocol';
+    case FT.Bool: return 'a flag';
+    case FT.IPv6: return 'an IPv6 address';
+    case FT.IPv4: return 'an IPv4 address';
+    case FT.IPv6Prefix: return 'an IPv6 prefix';
+    case FT.Ether: return 'a MAC address';
+    case FT.Bytes: return 'a byte string';
+    case FT.String: return 'text';
+    default: return 'a number';
+  }
+}
+
+function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token): ItemTest {
+  if (NUMERIC.has(def.type)) {
+    if (def.type === FT.Protocol && !def.vals) {
+      throw new FilterError(text, opTok.pos, `${def.abbrev} is a protocol: test its presence with the name alone ("${def.abbrev}")`, [], opTok.len);
+    }
+    if (op === 'contains') {
+      throw new FilterError(text, opTok.pos, `"contains" works on bytes and text; ${def.abbrev} is ${typeName(def)}`, [], opTok.len);
+    }
+    const x = numberValue(text, def, v);
+    return numericTest(op, x);
+  }
+  if (def.type === FT.UInt64) {
+    if (op === 'contains') throw new FilterError(text, opTok.pos, `"contains" works on bytes and text; ${def.abbrev} is a number`, [], opTok.len);
+    return bytesTest(op, u64Bytes(text, v), 8);
+  }
+  if (def.type === FT.IPv6 || def.type === FT.IPv4) {
+    if (op === 'contains') return bytesTest(op, byteString(text, def, v), 0);
+    const a = addressValue(text, def, v);
+    if (a.bits < a.bytes.length * 8) {
+      if (op !== 'eq') throw new FilterError(text, opTok.pos, 'a prefix can only be tested with == or != (or in {...})', [], opTok.len);
+      return prefixTest(a.bytes, a.bits);
+    }
+    return bytesTest(op, a.bytes, a.bytes.length);
+  }
+  if (def.type === FT.IPv6Prefix) {
+    if (op !== 'eq') throw new FilterError(text, opTok.pos, `${def.abbrev} is a prefix: test it with == or != (or in {...})`, [], opTok.len);
+    const a = addressValue(text, def, v);
+    const exactLength = /\/\d+$/.test(v.text);
+    const mask = prefixTest(a.bytes, a.bits);
+    // With a length written ("/64") the prefix must be that prefix; without, only its address bits are compared.
+    return exactLength ? (t, i) => t.value[i] === a.bits && mask(t, i) : bytesTest('eq', a.bytes, 16);
+  }
+  // Bytes, String, Ether: compare the bytes where they lie.
+  const want = def.type === FT.Ether && v.kind === 'word' ? macValue(text, v) : byteString(text, def, v);
+  return bytesTest(op, want, def.type === FT.Ether ? 6 : -1);
+}
+
+function numericTest(op: RelOp, x: number): ItemTest {
+  switch (op) {
+    case 'lt': return (t, i) => t.value[i]! < x;
+    case 'gt': return (t, i) => t.value[i]! > x;
+    case 'le': return (t, i) => t.value[i]! <= x;
+    case 'ge': return (t, i) => t.value[i]! >= x;
+    default: return (t, i) => t.value[i] === x;
+  }
+}
+
+function elementTest(text: string, def: FieldDef, e: SetElement): ItemTest {
+  const opTok = e.lo;
+  if (!e.hi) return itemTest(text, def, 'eq', e.lo, opTok);
+  if (NUMERIC.has(def.type) && !(def.type === FT.Protocol && !def.vals)) {
+    const lo = numberValue(text, def, e.lo);
+    const hi = numberValue(text, def, e.hi);
+    if (hi < lo) throw new FilterError(text, e.lo.pos, `the range ${e.lo.text}..${e.hi.text} is empty: put the smaller end first`, [], e.hi.pos + e.hi.len - e.lo.pos);
+    return (t, i) => { const v = t.value[i]!; return v >= lo && v <= hi; };
+  }
+  const ge = itemTest(text, def, 'ge', e.lo, opTok);
+  const le = itemTest(text, def, 'le', e.hi, opTok);
+  return (t, i) => ge(t, i) && le(t, i);
+}
+
+// ------------------------------------------------------------ literals
+
+function numberValue(text: string, def: FieldDef, v: Token): number {
+  const s = v.text;
+  if (v.kind === 'word') {
+    if (/^[+-]?\d+(\.\d+)?$/.test(s)) return Number(s);
+    if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
+    if (/^0b[01]+$/i.test(s)) return parseInt(s.slice(2), 2);
+    if (/^0o[0-7]+$/i.test(s)) return parseInt(s.slice(2), 8);
+    const low = s.toLowerCase();
+    if (low === 'true' || low === 'false') {
+      if (def.type !== FT.Bool) throw new FilterError(text, v.pos, `${def.abbrev} is ${typeName(def)}, not a flag: compare it with a number`, [], v.len);
+      return low === 'true' ? 1 : 0;
+    }
+    if (fieldByAbbrev(s)) throw new FilterError(text, v.pos, `comparing ${def.abbrev} with another field is not supported: give a value`, [], v.len);
+  }
+  // A value name, quoted or bare: "Administratively prohibited", good.
+  const vals = def.vals;
+  if (vals) {
+    const low = s.toLowerCase();
+    for (const k of Object.keys(vals)) if (vals[+k]!.toLowerCase() === low) return +k;
+    const names = Object.values(vals);
+    throw new FilterError(text, v.pos, `"${s}" is not a value name of ${def.abbrev}`, closeNames(s, names), v.len);
+  }
+  throw new FilterError(text, v.pos, `${def.abbrev} is ${typeName(def)}: "${s}" is not a number (write 12, 0x0c, 0b1100${def.type === FT.Bool ? ', true or false' : ''})`, [], v.len);
+}
+
+interface AddressValue { bytes: Uint8Array; bits: number }
+
+function addressValue(text: string, def: FieldDef, v: Token): AddressValue {
+  const s = v.text;
+  const v6 = def.type !== FT.IPv4;
+  const slash = s.indexOf('/');
+  const addrText = slash < 0 ? s : s.slice(0, slash);
+  const size = v6 ? 16 : 4;
+  const bad = (msg: string): never => { throw new FilterError(text, v.pos, msg, [], v.len); };
+  if (v6 ? !ipaddr.IPv6.isValid(addrText) || addrText.includes('%') : !ipaddr.IPv4.isValidFourPartDecimal(addrText)) {
+    if (v.kind === 'word' && fieldByAbbrev(s)) bad(`comparing ${def.abbrev} with another field is not supported: give an address`);
+    bad(`"${s}" is not an ${v6 ? 'IPv6' : 'IPv4'} address${v6 ? ' or prefix (write 2001:db8::1 or 2001:db8:1::/48)' : ''}`);
+  }
+  const bytes = Uint8Array.from((v6 ? ipaddr.IPv6.parse(addrText) : ipaddr.IPv4.parse(addrText)).toByteArray());
+  let bits = size * 8;
+  if (slash >= 0) {
+    const len = s.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(len) || +len > size * 8) bad(`prefix length "${len}" must be 0 to ${size * 8}`);
+    bits = +len;
+  }
+  return { bytes, bits };
+}
+
+function macValue(text: string, v: Token): Uint8Array {
+  const parts = v.text.split(/[:\-.]/);
+  if (parts.length === 6 && parts.every((p) => /^[0-9a-f]{1,2}$/i.test(p))) return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  throw new FilterError(text, v.pos, `"${v.text}" is not a MAC address (write 02:00:00:00:00:a1)`, [], v.len);
+}
+
+/** A string literal as UTF-8, or a word as hex bytes (aa:bb:cc, aa-bb-cc, aabbcc). */
+function byteString(text: string, def: FieldDef, v: Token): Uint8Array {
+  if (v.kind === 'string') return new TextEncoder().encode(v.text);
+  const s = v.text;
+  const parts = /[:\-.]/.test(s) ? s.split(/[:\-.]/) : s.replace(/^0x/i, '').match(/.{1,2}/g) ?? [];
+  if (parts.length > 0 && parts.every((p) => /^[0-9a-f]{2}$/i.test(p) || (parts.length > 1 && /^[0-9a-f]$/i.test(p)))) {
+    return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  }
+  if (def.type === FT.String) return new TextEncoder().encode(s);
+  throw new FilterError(text, v.pos, `"${s}" is not a byte string: write aa:bb:cc, or "text" in double quotes`, [], v.len);
+}
+
+function u64Bytes(text: string, v: Token): Uint8Array {
+  let n: bigint;
+  try {
+    if (v.kind !== 'word' || !/^(0x[0-9a-f]+|\d+)$/i.test(v.text)) throw new Error();
+    n = BigInt(v.text);
+  } catch {
+    throw new FilterError(text, v.pos, `"${v.text}" is not a whole number`, [], v.len);
+  }
+  if (n >= 1n << 64n) throw new FilterError(text, v.pos, `${v.text} does not fit in 64 bits`, [], v.len);
+  const out = new Uint8Array(8);
+  for (let k = 7; k >= 0; k--) { out[k] = Number(n & 0xffn); n >>= 8n; }
+  return out;
+}
+
+// ------------------------------------------------------------ byte comparisons
+
+/**
+ * Compare the item's bytes with `want`. `width` > 0: the field has that fixed size
+ * (addresses, MACs, 64-bit numbers) and a shorter item never matches;
+ * -1: variable length, ordered like memcmp then by length. width 0: contains only.
+ */
+function bytesTest(op: RelOp, want: Uint8Array, width: number): ItemTest {
+  const n = want.length;
+  if (op === 'contains') {
+    return (t, i) => {
+      const b = t.bufferOf(i);
+      const s = t.start[i]!;
+      const len = Math.min(t.length[i]!, b.length - s);
+      if (n === 0) return true;
+      const first = want[0]!;
+      outer: for (let p = s, last = s + len - n; p <= last; p++) {
+        if (b[p] !== first) continue;
+        for (let k = 1; k < n; k++) if (b[p + k] !== want[k]) continue outer;
+        return true;
+      }
+      return false;
+    };
+  }
+  const cmp = (t: Tree, i: number): number => {
+    const b = t.bufferOf(i);
+    const s = t.start[i]!;
+    let len = width > 0 ? width : t.length[i]!;
+    if (width > 0 && t.length[i]! < width) return NaN;
+    if (s + len > b.length) { if (width > 0) return NaN; len = b.length - s; }
+    const m = len < n ? len : n;
+    for (let k = 0; k < m; k++) {
+      const d = b[s + k]! - want[k]!;
+      if (d !== 0) return d;
+    }
+    return len - n;
+  };
+  switch (op) {
+    case 'lt': return (t, i) => cmp(t, i) < 0;
+    case 'gt': return (t, i) => cmp(t, i) > 0;
+    case 'le': return (t, i) => cmp(t, i) <= 0;
+    case 'ge': return (t, i) => cmp(t, i) >= 0;
+    default: return (t, i) => cmp(t, i) === 0;
+  }
+}
+
+/** Whether the first `bits` bits of the item's address equal those of `want`. */
+function prefixTest(want: Uint8Array, bits: number): ItemTest {
+  const whole = bits >>> 3;
+  const rest = bits & 7;
+  const mask = rest ? (0xff << (8 - rest)) & 0xff : 0;
+  const size = want.length;
+  return (t, i) => {
+    const b = t.bufferOf(i);
+    const s = t.start[i]!;
+    if (t.length[i]! < size || s + size > b.length) return false;
+    for (let k = 0; k < whole; k++) if (b[s + k] !== want[k]) return false;
+    return rest === 0 || ((b[s + whole]! ^ want[whole]!) & mask) === 0;
+  };
+}

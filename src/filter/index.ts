@@ -1,0 +1,3 @@
+/** Display filters (Wireshark syntax) over the field registry. */
+export { compileFilter, checkFilter, type Filter } from './compile.js';
+export { FilterError, closeNames, editDistance } from './errors.js';

@@ -1,0 +1,204 @@
+/**
+ * Display-filter syntax (Wireshark's, the subset people type): tokens and a
+ * syntax tree carrying the column of every token, so the compiler can point at
+ * the exact place a field or value is wrong.
+ *
+ *   expr    := orExpr
+ *   orExpr  := andExpr (("or" | "||" | "xor" | "^^") andExpr)*
+ *   andExpr := unary (("and" | "&&") unary)*
+ *   unary   := ("not" | "!") unary | "(" expr ")" | test
+ *   test    := FIELD [ relop VALUE | "contains" VALUE | "in" "{" element* "}" ]
+ *   element := VALUE | VALUE ".." VALUE
+ */
+import { FilterError } from './errors.js';
+
+export type TokenKind = 'word' | 'string' | 'op' | 'lparen' | 'rparen' | 'lbrace' | 'rbrace' | 'comma' | 'end';
+
+export interface Token {
+  kind: TokenKind;
+  /** Words and strings: the text (strings unescaped); operators: the canonical name. */
+  text: string;
+  pos: number;
+  /** Columns in the filter text. */
+  len: number;
+}
+
+/** Comparison operators, by canonical name. */
+export type RelOp = 'eq' | 'ne' | 'any_ne' | 'all_eq' | 'lt' | 'gt' | 'le' | 'ge' | 'contains';
+
+const SYMBOLS: readonly [string, string][] = [
+  // Longest first so "===" is not read as "==" then "=".
+  ['===', 'all_eq'], ['!==', 'ne'], ['==', 'eq'], ['!=', 'ne'], ['~=', 'any_ne'], ['<=', 'le'], ['>=', 'ge'],
+  ['&&', 'and'], ['||', 'or'], ['^^', 'xor'], ['<', 'lt'], ['>', 'gt'], ['!', 'not'],
+];
+
+const KEYWORDS: Readonly<Record<string, string>> = {
+  and: 'and', or: 'or', xor: 'xor', not: 'not', in: 'in', contains: 'contains',
+  eq: 'eq', ne: 'ne', lt: 'lt', gt: 'gt', le: 'le', ge: 'ge',
+  any_eq: 'eq', all_ne: 'ne', any_ne: 'any_ne', all_eq: 'all_eq',
+};
+
+const RELOPS = new Set(['eq', 'ne', 'any_ne', 'all_eq', 'lt', 'gt', 'le', 'ge', 'contains']);
+
+// Field names, numbers, addresses (with ':' and '/'), byte strings and ranges ("1..5") are all one word.
+const isWordChar = (c: string): boolean => /[A-Za-z0-9_.:/\-]/.test(c);
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    const single: Partial<Record<string, TokenKind>> = { '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace', ',': 'comma' };
+    const k = single[c];
+    if (k) { out.push({ kind: k, text: c, pos: i, len: 1 }); i++; continue; }
+    if (c === '"') { i = readString(text, i, out); continue; }
+    const sym = SYMBOLS.find(([s]) => text.startsWith(s, i));
+    if (sym) { out.push({ kind: 'op', text: sym[1], pos: i, len: sym[0].length }); i += sym[0].length; continue; }
+    if (isWordChar(c)) {
+      let j = i;
+      while (j < text.length && isWordChar(text[j]!)) j++;
+      const w = text.slice(i, j);
+      const kw = KEYWORDS[w.toLowerCase()];
+      out.push(kw ? { kind: 'op', text: kw, pos: i, len: j - i } : { kind: 'word', text: w, pos: i, len: j - i });
+      i = j;
+      continue;
+    }
+    if (c === '=') throw new FilterError(text, i, 'a single "=" is not an operator: compare with "=="');
+    throw new FilterError(text, i, `unexpected character "${c}"`);
+  }
+  out.push({ kind: 'end', text: '', pos: text.length, len: 1 });
+  return out;
+}
+
+function readString(text: string, start: number, out: Token[]): number {
+  let i = start + 1;
+  let s = '';
+  while (i < text.length && text[i] !== '"') {
+    if (text[i] === '\\') {
+      const e = text[i + 1];
+      if (e === undefined) break;
+      if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        s += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+        i += 4;
+        continue;
+      }
+      s += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '0' ? '\0' : e;
+      i += 2;
+      continue;
+    }
+    s += text[i];
+    i++;
+  }
+  if (i >= text.length) throw new FilterError(text, start, 'the string is not closed: add a closing "');
+  out.push({ kind: 'string', text: s, pos: start, len: i + 1 - start });
+  return i + 1;
+}
+
+export interface SetElement {
+  lo: Token;
+  /** Set for a range "lo..hi". */
+  hi?: Token;
+}
+
+export type Node =
+  | { kind: 'or' | 'and' | 'xor'; a: Node; b: Node }
+  | { kind: 'not'; a: Node }
+  | { kind: 'test'; field: Token; op?: RelOp; opToken?: Token; value?: Token; set?: SetElement[] };
+
+export function parse(text: string): Node {
+  const tokens = tokenize(text);
+  let p = 0;
+  const peek = (): Token => tokens[p]!;
+  const take = (): Token => tokens[p++]!;
+  const fail = (t: Token, msg: string): never => { throw new FilterError(text, t.pos, msg, [], t.len); };
+  const isOp = (t: Token, ...names: string[]): boolean => t.kind === 'op' && names.includes(t.text);
+
+  function orExpr(): Node {
+    let a = andExpr();
+    while (isOp(peek(), 'or', 'xor')) {
+      const op = take().text as 'or' | 'xor';
+      a = { kind: op, a, b: andExpr() };
+    }
+    return a;
+  }
+  function andExpr(): Node {
+    let a = unary();
+    while (isOp(peek(), 'and')) {
+      take();
+      a = { kind: 'and', a, b: unary() };
+    }
+    return a;
+  }
+  function unary(): Node {
+    const t = peek();
+    if (isOp(t, 'not')) { take(); return { kind: 'not', a: unary() }; }
+    if (t.kind === 'lparen') {
+      take();
+      const e = orExpr();
+      const close = peek();
+      if (close.kind !== 'rparen') fail(close, close.kind === 'end' ? 'missing ")" to close the "(" opened earlier' : `expected ")" here, found ${describe(close)}`);
+      take();
+      return e;
+    }
+    if (t.kind === 'word') return test();
+    if (t.kind === 'end') return fail(t, 'the filter ends where a field name was expected');
+    return fail(t, `expected a field name, found ${describe(t)}`);
+  }
+  function test(): Node {
+    const field = take();
+    const t = peek();
+    if (t.kind === 'op' && RELOPS.has(t.text)) {
+      take();
+      const v = peek();
+      if (v.kind !== 'word' && v.kind !== 'string') fail(v, v.kind === 'end' ? `the filter ends where a value to compare ${field.text} with was expected` : `expected a value after "${text.slice(t.pos, t.pos + t.len)}", found ${describe(v)}`);
+      take();
+      return { kind: 'test', field, op: t.text as RelOp, opToken: t, value: v };
+    }
+    if (isOp(t, 'in')) {
+      take();
+      const open = peek();
+      if (open.kind !== 'lbrace') fail(open, 'expected "{" after "in": write in {1 2 3} or in {1..5}');
+      take();
+      const set: SetElement[] = [];
+      for (;;) {
+        const e = peek();
+        if (e.kind === 'rbrace') { take(); break; }
+        if (e.kind === 'comma') { take(); continue; }
+        if (e.kind === 'end') fail(open, 'the set is not closed: add "}"');
+        if (e.kind !== 'word' && e.kind !== 'string') fail(e, `expected a value in the set, found ${describe(e)}`);
+        take();
+        set.push(splitRange(e));
+      }
+      if (set.length === 0) fail(open, 'the set is empty: list at least one value');
+      return { kind: 'test', field, op: 'eq', opToken: t, set };
+    }
+    if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, in, and, or) after ${field.text}`);
+    return { kind: 'test', field };
+  }
+
+  const root = orExpr();
+  const rest = peek();
+  if (rest.kind !== 'end') fail(rest, rest.kind === 'rparen' ? 'this ")" has no matching "("' : `unexpected ${describe(rest)}: join tests with "and" or "or"`);
+  return root;
+}
+
+/** "1..5" is one word to the tokenizer; a set element splits it into its ends. */
+function splitRange(t: Token): SetElement {
+  if (t.kind !== 'word') return { lo: t };
+  const k = t.text.indexOf('..');
+  if (k <= 0 || k + 2 >= t.text.length) return { lo: t };
+  return {
+    lo: { kind: 'word', text: t.text.slice(0, k), pos: t.pos, len: k },
+    hi: { kind: 'word', text: t.text.slice(k + 2), pos: t.pos + k + 2, len: t.text.length - k - 2 },
+  };
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'end': return 'the end of the filter';
+    case 'string': return `the string "${t.text}"`;
+    case 'op': return `"${t.text}"`;
+    default: return `"${t.text}"`;
+  }
+}

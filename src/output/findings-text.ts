@@ -1,0 +1,88 @@
+/**
+ * Findings as text for a person: grouped by rule (most severe first) with frame,
+ * file and time, an optional timeline of failover and switch events, and
+ * summary tables.
+ */
+import Table from 'cli-table3';
+import type { Finding, RuleMeta, Severity } from '../analyze/types.js';
+import { SEVERITY_RANK } from '../analyze/types.js';
+
+export interface TextOptions {
+  /** Show the failover/switch timeline. */
+  timeline?: boolean;
+  /** Several input files: name the file of each frame. */
+  multipleFiles?: boolean;
+  /** Time of the first packet, so times read as offsets into the capture. */
+  start?: number;
+  packets?: number;
+}
+
+function when(t: number, start: number | undefined): string {
+  if (start !== undefined && Number.isFinite(start)) return `+${(t - start).toFixed(3)}s`;
+  return new Date(t * 1000).toISOString();
+}
+
+function where(f: Finding, o: TextOptions): string {
+  return `${o.multipleFiles ? `${f.file}:` : ''}#${f.frame}`;
+}
+
+/** Rules and events that make up a failover/switch story. */
+const TIMELINE_RULES = /^(HAR-|VHAR-FAILOVER|VHAR-ACTIVE|HAS-|HAHA-SWITCH)/;
+
+export function formatFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions = {}): string {
+  const out: string[] = [];
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) {
+    let list = byRule.get(f.rule);
+    if (!list) { list = []; byRule.set(f.rule, list); }
+    list.push(f);
+  }
+  const meta = new Map(catalog.map((m) => [m.id, m]));
+  const worst = (list: Finding[]): number => Math.max(...list.map((f) => SEVERITY_RANK[f.severity]));
+  const rules = [...byRule.keys()].sort((a, b) => worst(byRule.get(b)!) - worst(byRule.get(a)!) || a.localeCompare(b));
+  for (const id of rules) {
+    const list = byRule.get(id)!;
+    const m = meta.get(id);
+    out.push(`${id} (${m?.spec ?? list[0]!.spec}): ${m?.summary ?? ''}`);
+    for (const f of list) {
+      out.push(`  ${f.severity.padEnd(7)} ${where(f, o).padEnd(8)} ${when(f.time, o.start).padEnd(12)} ${f.message}${f.flow ? `  [${f.flow}]` : ''}`);
+    }
+    out.push('');
+  }
+  if (o.timeline) {
+    const events = findings.filter((f) => TIMELINE_RULES.test(f.rule));
+    out.push('Timeline');
+    if (events.length === 0) out.push('  (no failover or switch events)');
+    for (const f of events) out.push(`  ${when(f.time, o.start).padEnd(12)} ${where(f, o).padEnd(8)} ${f.rule}: ${f.message}`);
+    out.push('');
+  }
+  out.push(summaryTable(findings, catalog));
+  return `${out.join('\n')}\n`;
+}
+
+/** Counts per severity and per rule. */
+export function summarize(findings: readonly Finding[]): { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, number> } {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const byRule: Record<string, number> = {};
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  }
+  return { total: findings.length, bySeverity, byRule };
+}
+
+function summaryTable(findings: readonly Finding[], catalog: readonly RuleMeta[]): string {
+  const s = summarize(findings);
+  if (s.total === 0) return 'No findings.';
+  const t = new Table({ head: ['rule', 'error', 'warning', 'info', 'spec'], style: { head: [], border: [] } });
+  const meta = new Map(catalog.map((m) => [m.id, m]));
+  const rows = new Map<string, Record<Severity, number>>();
+  for (const f of findings) {
+    let r = rows.get(f.rule);
+    if (!r) { r = { error: 0, warning: 0, info: 0 }; rows.set(f.rule, r); }
+    r[f.severity]++;
+  }
+  for (const [id, r] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) t.push([id, r.error || '', r.warning || '', r.info || '', meta.get(id)?.spec ?? '']);
+  t.push(['total', s.bySeverity.error, s.bySeverity.warning, s.bySeverity.info, '']);
+  return t.toString();
+}

@@ -1,0 +1,33 @@
+/** Findings as JUnit XML for CI: a testcase per rule that ran, a failure per finding. */
+import type { Finding, RuleMeta } from '../analyze/types.js';
+
+function xml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+export function formatJunit(findings: readonly Finding[], rules: readonly RuleMeta[], suiteName: string): string {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const l = byRule.get(f.rule) ?? [];
+    l.push(f);
+    byRule.set(f.rule, l);
+  }
+  const lines: string[] = [];
+  const failures = findings.length;
+  lines.push('<?xml version="1.0" encoding="UTF-8"?>');
+  lines.push(`<testsuites name="mip6scope" tests="${rules.length}" failures="${failures}">`);
+  lines.push(`  <testsuite name="${xml(suiteName)}" tests="${rules.length}" failures="${failures}" errors="0" skipped="0">`);
+  for (const m of rules) {
+    const list = byRule.get(m.id) ?? [];
+    const attrs = `classname="mip6scope.${xml(m.id.split('-')[0]!)}" name="${xml(m.id)}"`;
+    if (list.length === 0) { lines.push(`    <testcase ${attrs}/>`); continue; }
+    lines.push(`    <testcase ${attrs}>`);
+    for (const f of list) {
+      lines.push(`      <failure type="${f.severity}" message="${xml(`${f.file} frame ${f.frame}: ${f.message}`)}">${xml(`${f.spec}${f.flow ? `\nflow: ${f.flow}` : ''}\ntime: ${f.time}`)}</failure>`);
+    }
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>');
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+/** The engine: timers, rule selection, tolerance, bounded flow state, several files. */
+import { describe, expect, it } from 'vitest';
+import { addressKey, key2, key3, seqGreater } from '../../src/analyze/address.js';
+import { createEngine, RuleSelectionError, selectRules } from '../../src/analyze/engine.js';
+import { ALL_RULES } from '../../src/analyze/rules/index.js';
+import { TimerQueue } from '../../src/analyze/timers.js';
+import type { Rule } from '../../src/analyze/types.js';
+import { bindingAck, bindingUpdate, ipv6Address } from '../../src/craft/index.js';
+import { createDissector, dissectFrame } from '../../src/dissect/index.js';
+import { Lab } from '../../src/samples/lab.js';
+import { frameOf, lint } from './helpers.js';
+
+describe('TimerQueue', () => {
+  it('fires in time order, equal times in the order set', () => {
+    const q = new TimerQueue();
+    const got: string[] = [];
+    for (const [t, n] of [[5, 'a'], [1, 'b'], [3, 'c'], [1, 'd'], [9, 'e'], [0, 'f']] as const) q.push(t, () => got.push(n));
+    while (q.size) q.pop()(0, false);
+    expect(got).toEqual(['f', 'b', 'd', 'c', 'a', 'e']);
+  });
+});
+
+describe('address keys', () => {
+  it('are stable, non-zero, and tell addresses and pairs apart', () => {
+    const a = addressKey(ipv6Address('2001:db8:1::a1'), 0);
+    const b = addressKey(ipv6Address('2001:db8:1::a2'), 0);
+    expect(a).toBe(addressKey(ipv6Address('2001:db8:1::a1'), 0));
+    expect(a).not.toBe(b);
+    expect(Number.isSafeInteger(a)).toBe(true);
+    expect(key2(a, b)).not.toBe(key2(b, a));
+    expect(key3(a, b, 5)).not.toBe(key3(a, b, 6));
+    const seen = new Set<number>();
+    for (let i = 0; i < 20000; i++) { const x = new Uint8Array(16); x[0] = 0x20; x[14] = i >> 8; x[15] = i & 255; seen.add(addressKey(x, 0)); }
+    expect(seen.size).toBe(20000);
+  });
+  it('compares sequence numbers modulo 2^16 (RFC 6275 9.5.1)', () => {
+    expect(seqGreater(1, 0)).toBe(true);
+    expect(seqGreater(0, 65535)).toBe(true);
+    expect(seqGreater(5, 5)).toBe(false);
+    expect(seqGreater(100, 40000)).toBe(true);
+    expect(seqGreater(40000, 100)).toBe(false);
+  });
+});
+
+describe('rule selection', () => {
+  it('--rules with ids and PREFIX*, --disable, unknown ids refused', () => {
+    expect(selectRules(ALL_RULES, ['HAS-*']).map((r) => r.meta.id)).toEqual(ALL_RULES.filter((r) => r.meta.id.startsWith('HAS-')).map((r) => r.meta.id));
+    expect(selectRules(ALL_RULES, ['mh-checksum']).map((r) => r.meta.id)).toEqual(['MH-CHECKSUM']);
+    expect(selectRules(ALL_RULES, undefined, ['MH-CHECKSUM']).length).toBe(ALL_RULES.length - 1);
+    expect(() => selectRules(ALL_RULES, ['NOPE'])).toThrow(RuleSelectionError);
+  });
+  it('the catalog has unique ids, a severity, a spec section and text for each rule', () => {
+    const ids = ALL_RULES.map((r) => r.meta.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(50);
+    for (const r of ALL_RULES) {
+      expect(r.meta.id).toMatch(/^[A-Z]+(-[A-Z0-9]+)+$/);
+      expect(['error', 'warning', 'info']).toContain(r.meta.severity);
+      expect(r.meta.spec).toMatch(/RFC|hareliability|haha|vhar/);
+      expect(r.meta.summary.length).toBeGreaterThan(10);
+      expect(r.meta.description.length).toBeGreaterThan(40);
+      expect(r.meta.example.length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('tolerance and constants', () => {
+  const lab = (): { t: number; data: Uint8Array }[] => {
+    const l = new Lab();
+    const reg = (seq: number) => bindingUpdate({ sequence: seq, flags: { A: true, H: true }, lifetimeUnits: 150 });
+    // First registration retransmitted after 1.4 s: 0.1 s short of InitialBindackTimeoutFirstReg.
+    return [{ t: 0, data: l.mnToHa(1, 1, reg(1)) }, { t: 1.4, data: l.mnToHa(1, 1, reg(2)) }, { t: 1.41, data: l.haToMn(1, 1, bindingAck({ status: 0, sequence: 2, lifetimeUnits: 150 })) }];
+  };
+  it('a shortfall within the tolerance is not reported; a tighter tolerance reports it', () => {
+    expect(lint(lab(), { rules: ['BU-BACKOFF'] })).toEqual([]);
+    expect(lint(lab(), { rules: ['BU-BACKOFF'], tolerance: { fraction: 0.01, floor: 0.01 } }).map((f) => f.frame)).toEqual([2]);
+  });
+  it('constants come from the profile and can be overridden', () => {
+    expect(lint(lab(), { rules: ['BU-BACKOFF'], constants: { InitialBindackTimeoutFirstReg: 3 } }).map((f) => f.frame)).toEqual([2]);
+  });
+});
+
+describe('state', () => {
+  it('idle flows expire, so state stays flat over a long capture', () => {
+    const engine = createEngine({ idleTimeout: 60 });
+    const ctx = createDissector();
+    const l = new Lab();
+    let n = 0;
+    let peak = 0;
+    for (let i = 0; i < 400; i++) {
+      const t = i * 10;
+      for (const data of [l.mnToHa(i, 1, bindingUpdate({ sequence: 1, flags: { A: true, H: true }, lifetimeUnits: 150 })), l.haToMn(1, i, bindingAck({ status: 0, sequence: 1, lifetimeUnits: 150 }))]) {
+        const f = frameOf({ t, data }, ++n);
+        dissectFrame(ctx, f);
+        engine.feed(ctx, f, 'long.pcapng');
+      }
+      peak = Math.max(peak, engine.flowCount());
+    }
+    engine.finish();
+    expect(engine.packets).toBe(800);
+    // 400 mobile nodes seen; at most the last 60 s worth of them (plus one sweep period) are remembered.
+    expect(peak).toBeLessThan(60);
+  });
+
+  it('timers run on packet time, advanceTo moves them with the clock, finish flushes the rest with atEnd', () => {
+    const fired: [number, boolean][] = [];
+    const probe: Rule = {
+      meta: { id: 'TEST-TIMER', severity: 'info', spec: 'test', summary: 'timer probe', description: 'fires timers for the engine test', example: 'none' },
+      create(context) {
+        let armed = false;
+        return {
+          packet() {
+            if (armed) return;
+            armed = true;
+            const at = context.now() + 5;
+            context.setTimer(at, (now, atEnd) => fired.push([now, atEnd]));
+            context.setTimer(at + 100, (now, atEnd) => fired.push([now, atEnd]));
+          },
+        };
+      },
+    };
+    const engine = createEngine({ catalog: [probe] });
+    const ctx = createDissector();
+    const f = frameOf({ t: 0, data: new Lab().haToHa(1, 2, bindingUpdate({ sequence: 1, lifetimeUnits: 1 })) }, 1);
+    dissectFrame(ctx, f);
+    engine.feed(ctx, f, 'x');
+    const t0 = f.tsSec;
+    engine.advanceTo(t0 + 4);
+    expect(fired).toEqual([]);
+    engine.advanceTo(t0 + 6);
+    expect(fired).toEqual([[t0 + 6, false]]);
+    engine.finish();
+    expect(fired[1]).toEqual([t0 + 6, true]);
+  });
+});

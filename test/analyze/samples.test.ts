@@ -1,0 +1,101 @@
+/**
+ * The shipped samples: every conformant capture yields no error or warning;
+ * each bad-* capture fires its rule on the frame its scenario marks BROKEN.
+ */
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../src/samples/scenarios.js';
+import { byRule, lintSample, serious, show } from './helpers.js';
+
+const scenarios = SCENARIOS.map((make) => make());
+
+/** Frame numbers (1-based, in time order as the generator writes them) of the packets whose comment says BROKEN. */
+function brokenFrames(name: string): number[] {
+  const s = scenarios.find((x) => x.name === name)!;
+  const sorted = s.packets.map((p, i) => ({ ...p, i })).sort((a, b) => a.t - b.t || a.i - b.i);
+  return sorted.flatMap((p, k) => (p.comment?.startsWith('BROKEN') ? [k + 1] : []));
+}
+
+describe('conformant samples', () => {
+  for (const s of scenarios.filter((x) => !x.name.startsWith('bad-'))) {
+    it(`${s.name} yields no error or warning`, () => {
+      const f = lintSample(`${s.name}.pcapng`);
+      expect(serious(f), show(serious(f))).toEqual([]);
+    });
+  }
+
+  it('hard-switch-failover measures the failover: HA1 fails, HA2 takes over, all 50 MNs switched and re-registered', () => {
+    const f = byRule(lintSample('hard-switch-failover.pcapng'), 'HAR-FAILOVER');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('info');
+    expect(f[0]!.message).toMatch(/2001:db8:1::a1 last Hello/);
+    expect(f[0]!.message).toMatch(/2001:db8:1::a2 active 3\.\d+ s later/);
+    expect(f[0]!.message).toMatch(/50\/50 mobile nodes sent a Home Agent Switch; all 50 re-registered/);
+  });
+
+  it('vhar-failover measures the VHAR failover', () => {
+    const f = byRule(lintSample('vhar-failover.pcapng'), 'VHAR-FAILOVER');
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/fe80::a2 became the Active home agent 3\.1 s after fe80::a1/)]);
+  });
+
+  it('esp-encrypted without keys reports the SAs it could not open (info)', () => {
+    const f = byRule(lintSample('esp-encrypted.pcapng'), 'ESP-OPAQUE');
+    expect(f.map((x) => x.frame).sort()).toEqual([1, 2]);
+    expect(f[0]!.message).toMatch(/SPI 0x00c0ffe[ef]/);
+  });
+});
+
+describe('broken samples fire their rule on the BROKEN frame', () => {
+  const cases: [string, string, (frames: number[]) => number[]][] = [
+    ['bad-no-backoff', 'HAS-BACKOFF', (b) => b],
+    ['bad-switch-rate', 'HAS-RATE', () => [26]],
+    ['bad-bu-sequence', 'BU-SEQUENCE', (b) => b],
+    ['bad-split-brain', 'HAR-SPLIT-BRAIN', () => [10]],
+    ['bad-unprotected', 'MH-UNPROTECTED', (b) => b],
+    ['bad-checksum', 'MH-CHECKSUM', (b) => b],
+    ['bad-hello-sequence', 'HAR-HELLO-SEQUENCE', (b) => b],
+  ];
+  for (const [name, rule, want] of cases) {
+    it(`${name}: ${rule}`, () => {
+      const f = lintSample(`${name}.pcapng`);
+      const frames = byRule(f, rule).filter((x) => x.severity !== 'info').map((x) => x.frame);
+      expect(frames, show(f)).toEqual(want(brokenFrames(name)));
+    });
+  }
+
+  it('bad-switch-rate: the second switch within one second is the one reported', () => {
+    const s = scenarios.find((x) => x.name === 'bad-switch-rate')!;
+    const sorted = [...s.packets].sort((a, b) => a.t - b.t);
+    // Frame 26 is the second Home Agent Switch (t = 10.1 s).
+    expect(sorted[25]!.t).toBeCloseTo(10.1, 6);
+  });
+
+  it('bad-split-brain: reported on HA2\'s first Hello with A (t = 4 s)', () => {
+    const f = byRule(lintSample('bad-split-brain.pcapng'), 'HAR-SPLIT-BRAIN');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.flow).toBe('2001:db8:1::a2 -> 2001:db8:1::a1');
+  });
+
+  it('bad-unanswered: BU-UNANSWERED on the first BU and HAR-SYNC-UNANSWERED on the first request', () => {
+    const f = lintSample('bad-unanswered.pcapng');
+    const b = brokenFrames('bad-unanswered');
+    expect(byRule(f, 'BU-UNANSWERED').map((x) => x.frame)).toEqual([b[0]]);
+    expect(byRule(f, 'HAR-SYNC-UNANSWERED').map((x) => x.frame)).toEqual([b[1]]);
+  });
+
+  it('bad-esp: the replayed ESP sequence number', () => {
+    const f = lintSample('bad-esp.pcapng');
+    expect(byRule(f, 'ESP-SEQUENCE').filter((x) => x.severity === 'error').map((x) => x.frame)).toEqual([brokenFrames('bad-esp')[0]]);
+  });
+
+  it('bad-options: the misaligned option and the short Header Len', () => {
+    const f = lintSample('bad-options.pcapng');
+    const b = brokenFrames('bad-options');
+    expect(byRule(f, 'MH-OPTION').map((x) => x.frame)).toContain(b[0]);
+    expect(byRule(f, 'MH-LENGTH').map((x) => x.frame)).toContain(b[2]);
+  });
+
+  it('a disabled rule stays quiet', () => {
+    expect(byRule(lintSample('bad-no-backoff.pcapng', { disable: ['HAS-BACKOFF'] }), 'HAS-BACKOFF')).toEqual([]);
+    expect(lintSample('bad-no-backoff.pcapng', { rules: ['MH-*'] })).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { bindingAck, homeAgentSwitch, ipv6, mobility, routingType2 } from '../../src/craft/index.js';
+import { createDissector } from '../../src/dissect/index.js';
+import { compileFilter, FilterError } from '../../src/filter/index.js';
+import { dissectBytes, matching } from './helpers.js';
+
+// registration-and-switch.pcapng, frame by frame (see samples/README.md):
+//  1 BU 100 MN→HA1   2 BA 100   3 BU 101 (refresh)   4 BA 101
+//  5 HA Switch HA1→MN listing HA2, refresh advice 15 (60 s)   6 the same, retransmitted
+//  7 BU 102 lifetime 0 to HA1 (de-registration)   8 BA 102   9 BU 103 to HA2   10 BA 103 from HA2
+const RS = 'registration-and-switch.pcapng';
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+describe('display filters on registration-and-switch', () => {
+  it.each([
+    ['mip6.mhtype == 12', [5, 6]],
+    ['mip6.mhtype eq 0xc', [5, 6]],
+    ['mip6.mhtype == "Home Agent Switch"', [5, 6]],
+    ['mip6.mhtype == 5', [1, 3, 7, 9]],
+    ['mip6.has', [5, 6]],
+    ['esp', ALL],
+    ['mip6 && !mip6.bu.seqnr', [2, 4, 5, 6, 8, 10]],
+    ['mip6.bu.lifetime == 0', [7]],
+    ['mip6.bu.seqnr > 0x64', [3, 7, 9]],
+    ['mip6.bu.seqnr >= 101 and mip6.bu.seqnr le 102', [3, 7]],
+    ['mip6.bu.seqnr in {100 102..103}', [1, 7, 9]],
+    ['mip6.ba.seqnr in {101, 103}', [4, 10]],
+    ['mip6.bu.a_flag == 1', [1, 3, 7, 9]],
+    ['mip6.bu.a_flag == true', [1, 3, 7, 9]],
+    ['mip6.bu.m_flag == false', [1, 3, 7, 9]],
+    ['mip6.bra.interval == 15', [5, 6]],
+    ['ipv6.addr == 2001:db8:1::a2', [9, 10]],
+    ['ipv6.addr == 2001:db8:77::/48', ALL],
+    ['ipv6.addr == 2001:db8:1::/64 and ipv6.dst == 2001:db8:77::/48', [2, 4, 5, 6, 8, 10]],
+    ['ipv6.addr != 2001:db8:1::a1', [9, 10]],
+    ['ipv6.addr ~= 2001:db8:1::a1', ALL],
+    ['ipv6.addr === 2001:db8:1::a1', []],
+    ['ipv6.src == 2001:db8:1::a1 && mip6.mhtype == 6', [2, 4, 8]],
+    ['mip6.has.address == 2001:db8:1::a2', [5, 6]],
+    ['ipv6.home_address in {2001:db8:1::1000 2001:db8:1::2000}', ALL],
+    ['esp.icv contains ba:4c:8b', [1]],
+    ['esp.icv contains "zz"', []],
+    ['esp.sequence == 1 || (esp.sequence == 5 and not mip6.bu)', [1, 2, 8, 9, 10]],
+    ['esp.icv.status == unchecked', ALL],
+    ['esp.icv.status == "bad"', []],
+    ['mip6.csum.status != good', []],
+    ['mip6.bu.seqnr != 100', [2, 3, 4, 5, 6, 7, 8, 9, 10]],
+    ['mip6.bu.seqnr xor mip6.ba.seqnr', [1, 2, 3, 4, 7, 8, 9, 10]],
+  ])('%s', (filter, frames) => {
+    expect(matching(RS, filter)).toEqual(frames);
+  });
+
+  it('matches crafted packets by value name and address bytes', () => {
+    const ha = '2001:db8:1::a1';
+    const ba = ipv6({
+      src: ha, dst: '2001:db8:77::5', extensions: [routingType2('2001:db8:1::1005')],
+      payload: mobility(bindingAck({ status: 129, sequence: 7, lifetimeUnits: 0 })),
+    });
+    const ctx = createDissector();
+    const tree = dissectBytes(ba, ctx);
+    const yes = (f: string) => expect(compileFilter(f).match(tree), f).toBe(true);
+    const no = (f: string) => expect(compileFilter(f).match(tree), f).toBe(false);
+    yes('mip6.ba.status == "Administratively prohibited"');
+    yes('mip6.ba.status == "administratively PROHIBITED"');
+    yes('mip6.ba.status == 129 && mip6.ba.status >= 128');
+    no('mip6.ba.status == "Binding Update accepted"');
+    yes('ipv6.home_address == 2001:db8:1::1005');
+    yes('ipv6.dst == 2001:db8:77::/120');
+    no('ipv6.dst == 2001:db8:77::100/120');
+    yes('ipv6.dst == 2001:db8:77::4/127');
+    no('ipv6.dst == 2001:db8:77::6/127');
+
+    const has = ipv6({
+      src: ha, dst: '2001:db8:77::5', extensions: [routingType2('2001:db8:1::1005')],
+      payload: mobility(homeAgentSwitch({ homeAgents: ['2001:db8:1::a2', '2001:db8:1::a3'], rekey: true })),
+    });
+    const t2 = dissectBytes(has, ctx);
+    const m = (f: string) => compileFilter(f).match(t2);
+    expect(m('mip6.has.address == 2001:db8:1::a3')).toBe(true);
+    expect(m('mip6.has.address != 2001:db8:1::a3')).toBe(false);
+    expect(m('mip6.has.address ~= 2001:db8:1::a3')).toBe(true);
+    expect(m('mip6.has.address === 2001:db8:1::/64')).toBe(true);
+    expect(m('mip6.has.address === 2001:db8:1::a2')).toBe(false);
+    expect(m('mip6.has.i_flag')).toBe(true);
+    expect(m('mip6.has.i_flag == 1 && mip6.has.num_addrs == 2')).toBe(true);
+    expect(m('mip6.ba')).toBe(false);
+    // Absent field: != holds (it is "not =="), === does not.
+    expect(m('mip6.bu.seqnr != 5')).toBe(true);
+    expect(m('mip6.bu.seqnr === 5')).toBe(false);
+  });
+});
+
+function errorOf(text: string): FilterError {
+  createDissector();
+  try {
+    compileFilter(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FilterError);
+    return e as FilterError;
+  }
+  throw new Error(`"${text}" compiled`);
+}
+
+describe('bad filters', () => {
+  it('names the unknown field and the ones that come close', () => {
+    const e = errorOf('esp && mip6.mhtyp == 5');
+    expect(e.position).toBe(7);
+    expect(e.message).toContain('mip6.mhtyp');
+    expect(e.suggestions[0]).toBe('mip6.mhtype');
+    expect(e.hint.split('\n  ')).toEqual(['esp && mip6.mhtyp == 5', '       ^~~~~~~~~~', 'did you mean: mip6.mhtype?']);
+  });
+
+  it('suggests completions of a name typed only in part', () => {
+    const e = errorOf('mip6.bu.seq == 1');
+    expect(e.suggestions).toContain('mip6.bu.seqnr');
+  });
+
+  it('suggests value names close to a misspelt one', () => {
+    const e = errorOf('mip6.ba.status == "Administratively prohibted"');
+    expect(e.position).toBe(18);
+    expect(e.suggestions).toContain('Administratively prohibited');
+  });
+
+  it.each([
+    ['mip6.mhtype == 5 and', 20, /ends/],
+    ['mip6.mhtype = 5', 12, /==/],
+    ['(mip6', 5, /\)/],
+    ['mip6)', 4, /matching/],
+    ['mip6 mip6', 5, /and.*or|operator/],
+    ['ipv6.addr == 2001:db8::g', 13, /IPv6 address/],
+    ['ipv6.addr == 2001:db8::/129', 13, /prefix length/],
+    ['ipv6.addr > 2001:db8::/32', 10, /prefix/],
+    ['mip6 == 3', 5, /protocol/],
+    ['mip6.mhtype contains 5', 12, /contains/],
+    ['mip6.bu.seqnr == true', 17, /not a flag/],
+    ['mip6.bu.seqnr == abc', 17, /not a number/],
+    ['mip6.bu.seqnr in {5..1}', 18, /empty/],
+    ['mip6.bu.seqnr in {}', 17, /empty/],
+    ['mip6.bu.seqnr in {1 2', 17, /not closed/],
+    ['mip6.has == 1', 0, /group/],
+    ['esp.icv == "abc', 11, /not closed/],
+    ['esp.icv == zz', 11, /byte string/],
+    ['ipv6.src == ipv6.dst', 12, /another field/],
+    ['', 0, /empty/],
+    ['esp # 1', 4, /unexpected character/],
+  ])('%s → column %i', (text, position, message) => {
+    const e = errorOf(text);
+    expect(e.position).toBe(position);
+    expect(e.message).toMatch(message);
+  });
+});

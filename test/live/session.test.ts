@@ -1,0 +1,205 @@
+/**
+ * The live session (output, analyzer on the clock, stopping, the saved file) driven by a
+ * scripted capture and clock, so it runs anywhere without root.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRecorder } from '../../src/capture/live.js';
+import { liveMain, type LiveCommandOptions } from '../../src/cli/live.js';
+import { UsageError } from '../../src/cli/options.js';
+import { fakeClock, fileSink, readFrames, sample, scriptedCapture, tempDir, until, type SavedFrame } from './helpers.js';
+
+const timeOf = (f: SavedFrame): number => f.tsSec + f.tsNsec / 1e9;
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => { tmp = tempDir(); });
+afterEach(() => tmp.remove());
+
+/** Start liveMain on a scripted capture; the caller delivers packets and stops it. */
+function session(opts: LiveCommandOptions, start: number) {
+  const clock = fakeClock(start);
+  const capture = scriptedCapture(clock);
+  const out = fileSink(tmp.dir);
+  const errors: string[] = [];
+  const stop = new AbortController();
+  const done = liveMain({ interface: 'veth-test', format: 'text', failOn: 'error', ...opts }, {
+    out: out.sink, err: (s) => errors.push(s), signal: stop.signal, open: capture.open, clock: clock.clock, tickMs: 5,
+  });
+  return { clock, capture, out, errors, stop, done };
+}
+
+describe('live --lint on the clock', () => {
+  it('reports a request that is never answered while no packet arrives, interleaved in ndjson', async () => {
+    const frames = readFrames(sample('bad-unanswered.pcapng'));
+    const saved = join(tmp.dir, 'saved.pcapng');
+    const s = session({ lint: true, format: 'ndjson', write: saved, failOn: 'warning' }, timeOf(frames[0]!));
+    for (const f of frames) expect(s.capture.deliver(f.data, timeOf(f))).toBe(true);
+    // Nothing is due yet: the last BU's retransmission timer still runs.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.out.text()).not.toContain('"rule"');
+
+    // The clock alone moves past every retransmission timeout; no packet follows.
+    s.clock.set(timeOf(frames.at(-1)!) + 120);
+    const seen = await until(() => s.out.text().includes('"BU-UNANSWERED"') && s.out.text().includes('"HAR-SYNC-UNANSWERED"'), 5000);
+    expect(seen, `output so far:\n${s.out.text()}`).toBe(true);
+    expect(s.capture.closed).toBe(false); // reported while still capturing, not at the end
+
+    s.stop.abort();
+    const code = await s.done;
+    s.out.close();
+    expect(code).toBe(1); // BU-UNANSWERED is a warning and --fail-on warning
+
+    const objs = s.out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const packets = objs.filter((o) => !('rule' in o));
+    const findings = objs.filter((o) => 'rule' in o);
+    expect(packets.map((p) => p.frame)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(findings.map((f) => [f.rule, f.frame])).toEqual(expect.arrayContaining([['BU-UNANSWERED', 1], ['HAR-SYNC-UNANSWERED', 5]]));
+    // Known only after the last packet, so printed after it.
+    expect(objs.findIndex((o) => o.rule === 'BU-UNANSWERED')).toBeGreaterThan(objs.findIndex((o) => o.frame === 6 && !('rule' in o)));
+    expect(findings.every((f) => f.file === 'veth-test' && typeof f.message === 'string' && typeof f.spec === 'string')).toBe(true);
+
+    // The saved file: every packet, byte for byte, with the findings on the packets they concern.
+    const back = readFrames(saved);
+    expect(back.map((f) => Buffer.from(f.data).toString('hex'))).toEqual(frames.map((f) => Buffer.from(f.data).toString('hex')));
+    expect(back[0]!.comments?.join('\n')).toContain('BU-UNANSWERED');
+    expect(back[4]!.comments?.join('\n')).toContain('HAR-SYNC-UNANSWERED');
+    expect(back[1]!.comments).toBeNull();
+    expect(s.errors.at(-1)).toMatch(/6 packets captured on veth-test .*\(interrupted\); 2 findings .*6 saved to /);
+  });
+
+  it('prints a finding in text mode right after the packet that reveals it', async () => {
+    const frames = readFrames(sample('registration-and-switch.pcapng'));
+    const s = session({ lint: true }, 1_800_000_000);
+    // Replayed back to back, as tcpreplay --topspeed would: the HAS retransmission comes far too soon.
+    frames.forEach((f, i) => s.capture.deliver(f.data, 1_800_000_000 + i * 0.001));
+    s.stop.abort();
+    const code = await s.done;
+    s.out.close();
+    const lines = s.out.text().trim().split('\n');
+    const at = lines.findIndex((l) => l.includes('HAS-BACKOFF'));
+    expect(at, lines.join('\n')).toBeGreaterThan(0);
+    expect(lines[at]).toMatch(/^ {2}\*\* error HAS-BACKOFF frame 6: /);
+    expect(lines[at - 1]).toMatch(/^ +6 +0\.005000 .*Home Agent Switch/);
+    expect(lines[at + 1]).toMatch(/^ +7 /);
+    expect(code).toBe(1);
+  });
+
+  it('exits 0 with --fail-on never whatever was found, and does not analyse without --lint', async () => {
+    const frames = readFrames(sample('registration-and-switch.pcapng'));
+    for (const opts of [{ lint: true, failOn: 'never' as const }, {}]) {
+      const s = session(opts, 1_800_000_000);
+      frames.forEach((f, i) => s.capture.deliver(f.data, 1_800_000_000 + i * 0.001));
+      s.stop.abort();
+      expect(await s.done).toBe(0);
+      s.out.close();
+      expect(s.out.text().includes('HAS-BACKOFF')).toBe(opts.lint === true);
+    }
+  });
+});
+
+describe('stopping', () => {
+  it('-c N stops the capture after N packets', async () => {
+    const frames = readFrames(sample('registration-and-switch.pcapng'));
+    const s = session({ count: 3, format: 'ndjson' }, 1_800_000_000);
+    const delivered = frames.map((f, i) => s.capture.deliver(f.data, 1_800_000_000 + i)).filter(Boolean).length;
+    expect(await s.done).toBe(0);
+    s.out.close();
+    expect(delivered).toBe(3);
+    expect(s.capture.closed).toBe(true);
+    expect(s.out.text().trim().split('\n').map((l) => JSON.parse(l).frame)).toEqual([1, 2, 3]);
+    expect(s.errors.at(-1)).toContain('(count)');
+  });
+
+  it('--duration stops on the real clock even when nothing arrives', async () => {
+    const s = session({ duration: 0.2 }, 1_800_000_000);
+    const t0 = Date.now();
+    expect(await s.done).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(s.capture.closed).toBe(true);
+    expect(s.errors.at(-1)).toMatch(/0 packets captured .*\(duration\)/);
+  });
+
+  it('-T json stays a complete array when interrupted', async () => {
+    const frames = readFrames(sample('registration-and-switch.pcapng'));
+    const s = session({ format: 'json' }, 1_800_000_000);
+    frames.slice(0, 4).forEach((f, i) => s.capture.deliver(f.data, 1_800_000_000 + i));
+    s.stop.abort();
+    await s.done;
+    s.out.close();
+    const arr = JSON.parse(s.out.text()) as { frame: number }[];
+    expect(arr.map((p) => p.frame)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('usage', () => {
+  it('refuses to start without an interface, and --rules without --lint, before opening anything', async () => {
+    const clock = fakeClock(0);
+    const capture = scriptedCapture(clock);
+    const io = { out: fileSink(tmp.dir).sink, err: () => {}, open: capture.open, clock: clock.clock };
+    await expect(liveMain({}, io)).rejects.toThrow(UsageError);
+    await expect(liveMain({ interface: 'x', rules: ['BU-UNANSWERED'] }, io)).rejects.toThrow(/need --lint/);
+    await expect(liveMain({ interface: 'x', lint: true, rules: ['NO-SUCH-RULE'] }, io)).rejects.toThrow(/unknown rule id/);
+    expect(capture.opened).toHaveLength(0);
+  });
+
+  it('passes the capture settings through and defaults to IPv6 plus IPv4 ESP', async () => {
+    const s = session({ snapshotLength: 200, promisc: false, duration: 0.01 }, 0);
+    await s.done;
+    expect(s.capture.opened[0]).toMatchObject({ iface: 'veth-test', snaplen: 200, promisc: false, filter: 'ip6 or (ip and (proto 50 or udp port 4500))' });
+  });
+
+  it('-D lists interfaces and captures nothing', async () => {
+    const out = fileSink(tmp.dir);
+    const code = await liveMain({ listInterfaces: true }, {
+      out: out.sink, err: () => {}, list: () => [{ name: 'veth0', description: '', addresses: [], loopback: false }],
+    });
+    out.close();
+    expect(code).toBe(0);
+    expect(out.text()).toBe('1. veth0\n');
+  });
+});
+
+describe('createRecorder', () => {
+  const pkt = (n: number): Uint8Array => Uint8Array.from({ length: 60 }, (_, i) => (i + n) & 0xff);
+  const frame = (n: number, t: number) => ({
+    number: n, tsSec: Math.floor(t), tsNsec: 0, linktype: 1, caplen: 60, len: 60, data: pkt(n), interfaceId: 0, comments: null,
+  });
+
+  it('holds frames so later findings land on their own packet, and says where late ones went', () => {
+    const path = join(tmp.dir, 'r.pcapng');
+    const rec = createRecorder(path, { linktype: 1, snaplen: 65535, iface: 'veth0', holdSeconds: 10 });
+    rec.add(frame(1, 100));
+    rec.add(frame(2, 105));
+    rec.comment(1, 'first');
+    rec.release(112); // frame 1 is older than 10 s: written; frame 2 still held
+    expect(rec.written).toBe(1);
+    rec.comment(2, 'second'); // still held: on frame 2
+    rec.comment(1, 'too late'); // frame 1 is on disk: goes on the next packet written
+    rec.add(frame(3, 120));
+    rec.release(125); // frame 2 written (with the late comment first), frame 3 held
+    expect(rec.written).toBe(2);
+    rec.comment(3, 'after everything');
+    expect(rec.close()).toEqual([]);
+    const back = readFrames(path);
+    expect(back.map((f) => f.comments)).toEqual([['first'], ['frame 1: too late', 'second'], ['after everything']]);
+  });
+
+  it('returns the comments no packet was left to carry', () => {
+    const path = join(tmp.dir, 'r.pcapng');
+    const rec = createRecorder(path, { linktype: 1, snaplen: 65535, iface: 'veth0', holdSeconds: 1 });
+    rec.add(frame(1, 100));
+    rec.release(105);
+    rec.comment(1, 'late');
+    expect(rec.close()).toEqual(['frame 1: late']);
+    expect(readFrames(path)).toHaveLength(1);
+  });
+
+  it('writes the oldest frames early instead of holding more than its byte budget', () => {
+    const path = join(tmp.dir, 'r.pcapng');
+    const rec = createRecorder(path, { linktype: 1, snaplen: 65535, iface: 'veth0', holdSeconds: 1e9, maxHeldBytes: 200 });
+    for (let n = 1; n <= 10; n++) rec.add(frame(n, 100 + n));
+    expect(rec.written).toBe(7); // 3 × 60 bytes fit in 200
+    rec.close();
+    expect(readFrames(path).map((f) => f.data[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
