@@ -5,9 +5,7 @@
  */
 import type { Frame } from '../../../src/capture/frame.js';
 import { createDissector, dissectFrame, type DissectContext } from '../../../src/dissect/index.js';
-import { fieldByAbbrev } from '../../../src/dissect/fields.js';
 import type { Tree } from '../../../src/dissect/tree.js';
-import { jsonValue } from '../../../src/output/values.js';
 import { buildProfile, type ProfileOverrides } from '../../../src/profile/profile.js';
 import { hex } from '../mh/helpers.js';
 
@@ -85,22 +83,5 @@ export function dissect(data: Uint8Array, ctx: DissectContext = dissectorFor()):
   return ctx.tree;
 }
 
-export function values(tree: Tree, abbrev: string): (string | number | boolean | null)[] {
-  const def = fieldByAbbrev(abbrev);
-  if (!def) throw new Error(`no field ${abbrev}`);
-  const out: (string | number | boolean | null)[] = [];
-  for (let i = tree.first(def); i >= 0; i = tree.next(def, i)) out.push(jsonValue(tree, i));
-  return out;
-}
-
-export function value(tree: Tree, abbrev: string): string | number | boolean | null | undefined {
-  return values(tree, abbrev)[0];
-}
-
-export function info(tree: Tree): string {
-  return tree.info ? tree.info(tree, tree.infoItem) : '';
-}
-
-export function groups(tree: Tree): string[] {
-  return tree.notes.map((n) => n.group);
-}
+// Field readers shared with the MH dissector tests.
+export { groups, info, value, values } from '../mh/helpers.js';
