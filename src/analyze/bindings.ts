@@ -5,6 +5,7 @@
  * failed HA served), so the engine keeps one copy and updates it after the
  * rules have seen each packet.
  */
+import { FlowMap } from './flowmap.js';
 import type { Origin } from './types.js';
 
 export interface Binding {
@@ -17,7 +18,7 @@ export interface Binding {
 }
 
 export class BindingTable {
-  private readonly byHome = new Map<number, Binding>();
+  private readonly byHome = new FlowMap<Binding>();
 
   /** The MN's current HA key, 0 when unknown or expired at `now`. */
   currentHa(home: number, now: number): number {
@@ -55,7 +56,7 @@ export class BindingTable {
 
   /** Forget bindings expired before `now`. */
   sweep(now: number): void {
-    for (const [k, b] of this.byHome) if (b.expires < now) this.byHome.delete(k);
+    this.byHome.removeWhere((b) => b.expires < now);
   }
 
   get size(): number {

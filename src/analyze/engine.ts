@@ -6,13 +6,14 @@
  */
 import type { Frame } from '../capture/frame.js';
 import type { DissectContext } from '../dissect/context.js';
-import type { FieldDef } from '../dissect/fields.js';
+import type { Tree } from '../dissect/tree.js';
 import { ipv6ToString } from '../dissect/format.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import { getDefaultProfile } from '../profile/profile.js';
 import { addressKey } from './address.js';
 import { BindingTable } from './bindings.js';
+import { FlowMap } from './flowmap.js';
 import { extractFacts, Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
 import { ALL_RULES } from './rules/index.js';
@@ -41,6 +42,12 @@ export interface EngineOptions {
   idleTimeout?: number;
   /** Called for each finding as it is reported (live output). */
   onFinding?: (f: Finding) => void;
+  /**
+   * Keep every finding in `engine.findings` for finish() to return (default true).
+   * Live capture sets false: findings go only to onFinding, so memory stays flat
+   * however long it runs (the per-rule counts are still kept).
+   */
+  retainFindings?: boolean;
   /** The rule catalog to choose from (tests may pass their own). */
   catalog?: readonly Rule[];
 }
@@ -80,12 +87,17 @@ export function selectRules(catalog: readonly Rule[], only?: readonly string[], 
 }
 
 interface Table {
-  map: Map<number, { last: number }>;
+  map: FlowMap<{ last: number }>;
   idle: number;
   onExpire?: (key: number, v: { last: number }) => void;
 }
 
-const SWEEP_EVERY = 30;
+/**
+ * Seconds between sweeps of idle flows: half the idle timeout (at least 30 s), so
+ * a flow is forgotten at most 50% after it went idle, and a sweep, which visits
+ * every flow, runs rarely enough to cost little per packet.
+ */
+const MIN_SWEEP_EVERY = 30;
 const MAX_NAMES = 1 << 17;
 
 export class Engine {
@@ -106,12 +118,15 @@ export class Engine {
   private readonly timers = new TimerQueue();
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
-  private readonly names = new Map<number, string>();
-  private readonly nameDefs: FieldDef[];
+  private readonly names = new FlowMap<string>(1024);
   private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
+  private readonly sweepEvery: number;
+  private readonly retainFindings: boolean;
   private current = -Infinity;
+  /** The analysis clock the flow tables stamp their entries with. */
+  private readonly clock = { now: -Infinity };
   private first = NaN;
   private nextSweep = -Infinity;
   private finished = false;
@@ -130,9 +145,10 @@ export class Engine {
     this.tolerance = { ...DEFAULT_TOLERANCE, ...(opts.tolerance ?? {}) };
     this.idleTimeout = opts.idleTimeout ?? 600;
     this.onFinding = opts.onFinding;
+    this.retainFindings = opts.retainFindings ?? true;
+    this.sweepEvery = Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
     this.fields = resolveFields();
-    const F = this.fields;
-    this.nameDefs = [F.ipv6Src, F.ipv6Dst, F.homeAddress, F.hasAddress].filter((d): d is FieldDef => d !== null);
+
     for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
     for (let i = 0; i < 256; i++) this.hMessage.push([]);
     this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
@@ -180,8 +196,8 @@ export class Engine {
         return v;
       },
       flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => {
-        const map = new Map<number, V>();
-        this.tables.push({ map: map as Map<number, { last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'] });
+        const map = new FlowMap<V>(16, this.clock);
+        this.tables.push({ map: map as unknown as FlowMap<{ last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'] });
         return map;
       },
     };
@@ -192,25 +208,29 @@ export class Engine {
   }
 
   private record(f: Finding): void {
-    this.findings.push(f);
+    if (this.retainFindings) this.findings.push(f);
     this.counts.set(f.rule, (this.counts.get(f.rule) ?? 0) + 1);
     this.onFinding?.(f);
   }
 
   /** Remember the text of the packet's addresses (only addresses not seen before allocate). */
-  private learnNames(ctx: DissectContext): void {
-    const tree = ctx.tree;
-    for (const def of this.nameDefs) {
+  private learnNames(f: Facts): void {
+    const tree = f.tree;
+    if (f.src !== 0) this.learn(f.src, tree, f.srcItem);
+    if (f.dst !== 0) this.learn(f.dst, tree, f.dstItem);
+    if (f.home !== 0) this.learn(f.home, tree, f.homeItem);
+    if (f.listed.length > 0 && this.fields.hasAddress) {
+      const def = this.fields.hasAddress;
       for (let i = tree.first(def); i >= 0; i = tree.next(def, i)) {
-        const b = tree.bufferOf(i);
-        const o = tree.start[i]!;
-        const k = addressKey(b, o);
-        if (!this.names.has(k)) {
-          if (this.names.size >= MAX_NAMES) this.names.clear();
-          this.names.set(k, ipv6ToString(b, o));
-        }
+        this.learn(addressKey(tree.bufferOf(i), tree.start[i]!), tree, i);
       }
     }
+  }
+
+  private learn(key: number, tree: Tree, item: number): void {
+    if (this.names.has(key)) return;
+    if (this.names.size >= MAX_NAMES) this.names.clear();
+    this.names.set(key, ipv6ToString(tree.bufferOf(item), tree.start[item]!));
   }
 
   /** Feed one dissected packet (ctx.tree holds it). Packets must come in time order. */
@@ -219,10 +239,10 @@ export class Engine {
     if (this.files[fileIndex] === undefined) this.files[fileIndex] = file;
     const f = this.facts;
     extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys);
-    if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_EVERY; }
+    if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + this.sweepEvery; }
     this.advanceTo(f.time);
     this.packets++;
-    this.learnNames(ctx);
+    this.learnNames(f);
     for (const h of this.hPacket) h(f);
     if (f.espItem >= 0) for (const h of this.hEsp) h(f);
     if (f.mhItem >= 0) {
@@ -237,13 +257,13 @@ export class Engine {
 
   /** Advance analysis time to `now` (packet time, or the clock for live capture), firing due timers. */
   advanceTo(now: number): void {
-    if (now > this.current) this.current = now;
+    if (now > this.current) { this.current = now; this.clock.now = now; }
     while (this.timers.peek() <= this.current) {
       const fn = this.timers.pop();
       fn(this.current, false);
     }
     if (this.current >= this.nextSweep) {
-      this.nextSweep = this.current + SWEEP_EVERY;
+      this.nextSweep = this.current + this.sweepEvery;
       this.sweep();
     }
   }
@@ -251,14 +271,7 @@ export class Engine {
   /** Forget flows idle for longer than their table allows. */
   private sweep(): void {
     const now = this.current;
-    for (const t of this.tables) {
-      for (const [k, v] of t.map) {
-        if (now - v.last > t.idle) {
-          t.map.delete(k);
-          t.onExpire?.(k, v);
-        }
-      }
-    }
+    for (const t of this.tables) t.map.expireIdle(now - t.idle, t.onExpire);
     this.bindings.sweep(now - this.idleTimeout);
   }
 

@@ -28,6 +28,10 @@ export class Facts {
   src = 0;
   dst = 0;
   home = 0;
+  /** Tree items of those addresses (-1: absent). */
+  srcItem = -1;
+  dstItem = -1;
+  homeItem = -1;
   srcLinkLocal = false;
   dstLinkLocal = false;
   dstMulticast = false;
@@ -143,6 +147,9 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
   f.dst = keyOf(tree, d);
   const h = F.homeAddress ? tree.first(F.homeAddress) : -1;
   f.home = keyOf(tree, h);
+  f.srcItem = s;
+  f.dstItem = d;
+  f.homeItem = h;
   if (s >= 0) {
     const b = tree.bufferOf(s);
     const o = tree.start[s]!;

@@ -23,6 +23,8 @@ interface BindingFlow {
   outOfWindow: number;
   homeRegistration: boolean;
   timerArmed: boolean;
+  /** BU-UNANSWERED's timer callback for this binding, made once per binding. */
+  check: ((now: number, atEnd: boolean) => void) | null;
   last: number;
   flow: string;
 }
@@ -79,7 +81,7 @@ class BindingTracker {
     if (!fl) {
       fl = {
         lastSeq: -1, outstanding: false, seriesFirst: seen(f), seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
-        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, timerArmed: false, last: f.time, flow: arrow(this.context, home, f.dst),
+        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, timerArmed: false, check: null, last: f.time, flow: arrow(this.context, home, f.dst),
       };
       this.flows.set(k, fl);
     }
@@ -213,26 +215,31 @@ export const buUnanswered: Rule = {
   create(context) {
     const t = tracker(context);
     const c = context.constants;
-    t.onSeries = (fl) => {
-      if (fl.timerArmed) return;
-      fl.timerArmed = true;
-      const initial = (): number => (fl.homeRegistration && !fl.acceptedOnce ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT);
-      // Twice the expected wait: room for a late BA or a late retransmission before calling it unanswered.
-      const wait = (n: number): number => {
-        const w = Math.min(initial() * 2 ** n, c.MAX_BINDACK_TIMEOUT);
-        return 2 * w + context.tolerance(w);
-      };
+    const initial = (fl: BindingFlow): number => (fl.homeRegistration && !fl.acceptedOnce ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT);
+    // Twice the expected wait: room for a late BA or a late retransmission before calling it unanswered.
+    const wait = (fl: BindingFlow, n: number): number => {
+      const w = Math.min(initial(fl) * 2 ** n, c.MAX_BINDACK_TIMEOUT);
+      return 2 * w + context.tolerance(w);
+    };
+    const checker = (fl: BindingFlow) => {
       const check = (now: number, atEnd: boolean): void => {
         if (!fl.outstanding) { fl.timerArmed = false; return; }
-        const due = fl.seriesLastTime + wait(fl.retransmissions);
+        const due = fl.seriesLastTime + wait(fl, fl.retransmissions);
         if (!atEnd && now < due) { context.setTimer(due, check); return; }
         fl.timerArmed = false;
         fl.outstanding = false;
         // The capture ended before the answer was due: no verdict.
-        if (atEnd && context.early(now - fl.seriesFirst.time, initial())) return;
+        if (atEnd && context.early(now - fl.seriesFirst.time, initial(fl))) return;
         context.report(fl.seriesFirst, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: fl.flow });
       };
-      context.setTimer(fl.seriesLastTime + wait(0), check);
+      return check;
+    };
+    t.onSeries = (fl) => {
+      if (fl.timerArmed) return;
+      fl.timerArmed = true;
+      // One callback per binding, made on its first series: nothing allocated per BU.
+      fl.check ??= checker(fl);
+      context.setTimer(fl.seriesLastTime + wait(fl, 0), fl.check);
     };
     return { message: { bindingUpdate: (f) => void t.observe(f), bindingAck: (f) => void t.observe(f) } };
   },

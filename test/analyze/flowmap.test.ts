@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FlowMap } from '../../src/analyze/flowmap.js';
+import { addressKey, key2 } from '../../src/analyze/address.js';
+
+type Op =
+  | { op: 'set'; key: number; value: number }
+  | { op: 'get'; key: number }
+  | { op: 'delete'; key: number }
+  | { op: 'tick'; by: number }
+  | { op: 'expire'; idle: number };
+
+// Few distinct keys (so operations collide and probe runs form), spread over the 53-bit range like real keys.
+const keyArb = fc.integer({ min: 0, max: 40 }).map((i) => (i === 0 ? 1 : key2(i, 7)));
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('set' as const), key: keyArb, value: fc.integer() }),
+  fc.record({ op: fc.constant('get' as const), key: keyArb }),
+  fc.record({ op: fc.constant('delete' as const), key: keyArb }),
+  fc.record({ op: fc.constant('tick' as const), by: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({ op: fc.constant('expire' as const), idle: fc.integer({ min: 0, max: 10 }) }),
+);
+
+describe('FlowMap', () => {
+  it('behaves like a Map with last-touch expiry, under any sequence of operations', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
+      const clock = { now: 0 };
+      const m = new FlowMap<number>(16, clock);
+      const ref = new Map<number, { v: number; t: number }>();
+      const expired: number[] = [];
+      for (const o of ops) {
+        switch (o.op) {
+          case 'set': m.set(o.key, o.value); ref.set(o.key, { v: o.value, t: clock.now }); break;
+          case 'get': {
+            const r = ref.get(o.key);
+            expect(m.get(o.key)).toBe(r?.v);
+            if (r) r.t = clock.now;
+            break;
+          }
+          case 'delete': expect(m.delete(o.key)).toBe(ref.delete(o.key)); break;
+          case 'tick': clock.now += o.by; break;
+          case 'expire': {
+            const cutoff = clock.now - o.idle;
+            const want = [...ref].filter(([, r]) => r.t < cutoff).map(([k]) => k).sort((a, b) => a - b);
+            for (const k of want) ref.delete(k);
+            expired.length = 0;
+            m.expireIdle(cutoff, (k) => expired.push(k));
+            expect([...expired].sort((a, b) => a - b)).toEqual(want);
+            break;
+          }
+        }
+        expect(m.size).toBe(ref.size);
+      }
+      expect(new Map([...m.entries()])).toEqual(new Map([...ref].map(([k, r]) => [k, r.v])));
+    }), { numRuns: 300 });
+  });
+
+  it('grows past many entries and shrinks back when they expire', () => {
+    const clock = { now: 0 };
+    const m = new FlowMap<string>(16, clock);
+    const key = (i: number): number => addressKey(Uint8Array.of(0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, i >> 24, (i >> 16) & 255, (i >> 8) & 255, i & 255), 0);
+    for (let i = 0; i < 50_000; i++) m.set(key(i), `v${i}`);
+    expect(m.size).toBe(50_000);
+    expect(m.get(key(12_345))).toBe('v12345');
+    const grown = m.capacity;
+    expect(grown).toBeGreaterThanOrEqual(100_000);
+    clock.now = 100;
+    for (let i = 0; i < 10; i++) m.get(key(i));
+    m.expireIdle(50);
+    expect(m.size).toBe(10);
+    expect(m.capacity).toBeLessThan(grown / 100);
+    for (let i = 0; i < 10; i++) expect(m.get(key(i))).toBe(`v${i}`);
+    expect(m.get(key(10))).toBeUndefined();
+  });
+});
