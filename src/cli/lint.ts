@@ -13,8 +13,13 @@ import { formatFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
 import { formatJunit } from '../output/junit.js';
 import { formatSarif } from '../output/sarif.js';
-import { addCommonOptions, buildRunConfig, UsageError, type CommonOptionValues } from './options.js';
-import { describeProblems, runPipeline } from './pipeline.js';
+import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
+import { MatchedFrames } from '../filter/index.js';
+import {
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  type CommonOptionValues, type Terminal,
+} from './options.js';
+import { contextFor, describeProblems, runPipeline } from './pipeline.js';
 
 const VERSION = '0.1.0';
 
@@ -31,6 +36,8 @@ export interface LintOptions extends CommonOptionValues {
 export interface LintIo {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Terminal facts for colour and the progress line (tests). */
+  terminal?: Terminal;
 }
 
 const stdio: LintIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(`${s}\n`) };
@@ -70,10 +77,20 @@ export function registerLint(program: Command, setExit: (code: number) => void =
   });
 }
 
-/** Run `lint`; returns the exit code (0 clean, 1 findings at or above --fail-on, 2 unusable input). */
+/**
+ * Run `lint`; returns the exit code (0 clean, 1 findings at or above --fail-on, 2 unusable input).
+ *
+ * With -Y the analyzer still sees every packet (a flow needs all of them), but only
+ * findings on a frame the filter matched are reported, in every output and for the
+ * exit code. Every finding points at a frame, including those concluded at the end
+ * of the capture (they point at the packet they concern); one without a frame
+ * (frame < 1) concerns the capture as a whole and is kept.
+ */
 export async function lintMain(files: string[], opts: LintOptions, io: LintIo = stdio): Promise<number> {
   let engine;
   let cfg;
+  let ctx;
+  let filter;
   try {
     cfg = buildRunConfig(opts, io.err);
     engine = createEngine({
@@ -82,24 +99,44 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
       rules: opts.rules,
       disable: opts.disable,
     });
+    ctx = contextFor(cfg);
+    filter = compileDisplayFilter(opts.displayFilter);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RuleSelectionError) {
-      io.err(`mip6scope: ${e.message}${e instanceof UsageError && e.hint ? `\n  ${e.hint}` : ''}`);
-      return 2;
-    }
+    if (e instanceof UsageError) { io.err(usageText(e)); return 2; }
+    if (e instanceof RuleSelectionError) { io.err(`mip6scope: ${e.message}`); return 2; }
     throw e;
   }
+  const format = opts.format ?? 'text';
+  const term = io.terminal ?? {};
+  const matched = filter ? new MatchedFrames() : null;
+  const timeline = opts.timeline && format === 'text' ? new TimelineCollector(ctx.profile.mhTypes) : null;
+  const progress = startProgress(files, format !== 'text', term);
   let start = NaN;
-  const res = runPipeline(files, cfg, (ctx, frame, file, fileIndex) => {
+  const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
+    progress.packet(frame.caplen + RECORD_OVERHEAD);
     if (Number.isNaN(start)) start = frame.tsSec + frame.tsNsec / 1e9;
-    engine.feed(ctx, frame, file, fileIndex);
-  });
-  const findings = engine.finish();
+    if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
+    timeline?.add(c.tree, frame, file, fileIndex);
+    engine.feed(c, frame, file, fileIndex);
+  }, ctx);
+  progress.done();
+  const all = engine.finish();
   for (const m of describeProblems(res)) io.err(m);
   if (res.fatal) return 2;
 
+  // Findings name their file; the same path given twice is two inputs, so try each index it has.
+  const indices = new Map<string, number[]>();
+  files.forEach((f, i) => { const l = indices.get(f); if (l) l.push(i); else indices.set(f, [i]); });
+  const shown = (file: string, frame: number): boolean => {
+    if (!matched || frame < 1) return true;
+    for (const i of indices.get(file) ?? []) if (matched.has(i, frame)) return true;
+    return false;
+  };
+  const findings = matched ? all.filter((f) => shown(f.file, f.frame)) : all;
+  const events: TimelineEvent[] | undefined = timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame));
+
   const catalog = engine.rules.map((r) => r.meta);
-  switch (opts.format ?? 'text') {
+  switch (format) {
     case 'json':
       io.out(formatFindingsJson(findings, { files, packets: engine.packets, rules: catalog.length }));
       break;
@@ -110,7 +147,10 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
       io.out(formatJunit(findings, catalog, files.join(' ')));
       break;
     default:
-      io.out(formatFindingsText(findings, catalog, { timeline: opts.timeline, multipleFiles: files.length > 1, start, packets: engine.packets }));
+      io.out(formatFindingsText(findings, catalog, {
+        timeline: opts.timeline, events, multipleFiles: files.length > 1, start, packets: engine.packets,
+        colors: colorsFor(opts, false, term), displayFilter: filter?.text,
+      }));
   }
   if (opts.annotate) {
     try {

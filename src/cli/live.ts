@@ -14,10 +14,15 @@ import { createEngine, RuleSelectionError, type Engine } from '../analyze/engine
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { dissectFrame } from '../dissect/index.js';
 import { unopenedSas } from '../dissect/esp.js';
+import { RecentFrames } from '../filter/index.js';
 import { commentFor } from '../output/annotate.js';
+import { colorize, type Colors } from '../output/color.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
-import { addCommonOptions, buildRunConfig, UsageError, type CommonOptionValues, type RunConfig } from './options.js';
+import {
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, UsageError,
+  type CommonOptionValues, type RunConfig, type Terminal,
+} from './options.js';
 import { parseTolerance } from './lint.js';
 import { contextFor } from './pipeline.js';
 
@@ -52,6 +57,8 @@ export interface LiveIo {
   clock?: () => ClockTime;
   /** How often the clock advances the analyzer's timers and releases held frames (ms). */
   tickMs?: number;
+  /** Terminal facts for colour (tests). */
+  terminal?: Terminal;
 }
 
 /** Why a capture ended, for the summary. */
@@ -112,16 +119,20 @@ export function interfaceListText(list: readonly InterfaceInfo[]): string[] {
   });
 }
 
+const NOTE_SEVERITY = { error: 'error', warning: 'warning', info: 'note' } as const;
+
 /** A finding as the text output prints it, right after the packet that made it known. */
-export function findingLine(f: Finding): string {
-  return `  ** ${f.severity} ${f.rule} frame ${f.frame}: ${f.message} (${f.spec})${f.flow ? ` [${f.flow}]` : ''}`;
+export function findingLine(f: Finding, colors: Colors = colorize(false)): string {
+  return `  ** ${colors.severity(NOTE_SEVERITY[f.severity], f.severity)} ${f.rule} frame ${f.frame}: ${f.message} (${f.spec})${f.flow ? ` [${f.flow}]` : ''}`;
 }
 
 /** The analyzer for --lint, set up as `lint` sets it up, plus the live-only flow idle timeout. */
 function lintEngine(cfg: RunConfig, opts: LiveCommandOptions, onFinding: (f: Finding) => void): Engine {
   try {
+    // Live output has every finding the moment it is known (onFinding); kept in the engine too,
+    // they would grow memory for as long as the capture runs.
     return createEngine({
-      profile: cfg.profile, rules: opts.rules, disable: opts.disable, onFinding,
+      profile: cfg.profile, rules: opts.rules, disable: opts.disable, onFinding, retainFindings: false,
       tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined,
       idleTimeout: opts.idleTimeout || undefined,
     });
@@ -144,6 +155,11 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const cfg = buildRunConfig(opts, err);
   const format = opts.format ?? 'text';
   const ctx = contextFor(cfg);
+  // After the context (MH type names come from the profile), before the capture opens.
+  const filter = compileDisplayFilter(opts.displayFilter);
+  const colors = colorsFor(opts, format !== 'text', io.terminal);
+  // Whether recent frames matched -Y, for the findings; a ring, so memory stays flat however long the capture runs.
+  const matched = filter && opts.lint ? new RecentFrames() : null;
   const clock = io.clock ?? monotonicClock();
   const nowSec = (): number => { const t = clock(); return t.sec + t.nsec / 1e9; };
 
@@ -152,14 +168,13 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   let engine: Engine | null = null;
   const findings = { total: 0, bySeverity: new Map<Severity, number>() };
   const onFinding = (f: Finding): void => {
+    // With -Y, only findings on matching frames (one too old to know about is shown).
+    if (matched && matched.has(f.frame) === false) return;
     findings.total++;
     findings.bySeverity.set(f.severity, (findings.bySeverity.get(f.severity) ?? 0) + 1);
-    if (format === 'text') out.line(findingLine(f));
+    if (format === 'text') out.line(findingLine(f, colors));
     else emitJson(f);
     recorder?.comment(f.frame, commentFor(f));
-    // The engine keeps every finding for finish() to sort; live output already has them, and
-    // keeping them would grow memory for as long as the capture runs.
-    if (engine) engine.findings.length = 0;
   };
   // Built before the capture opens, so a bad --rules is a usage error and no packet is missed.
   if (opts.lint) engine = lintEngine(cfg, opts, onFinding);
@@ -195,7 +210,9 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       // Timers due before this packet report before it, as they would in a file.
       engine?.advanceTo(t);
       dissectFrame(ctx, frame);
-      printPacket(frame);
+      const shown = filter === null || filter.match(ctx.tree);
+      matched?.record(frame.number, shown);
+      if (shown) printPacket(frame);
       recorder?.add(frame);
       engine?.feed(ctx, frame, iface, 0);
       if (frame.number >= limit) stop('count');
@@ -210,11 +227,11 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     if (format !== 'text') { emitJson(packetJson(tree, frame)); return; }
     if (opts.verbose) {
       out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
-      out.line(treeText(tree));
+      out.line(treeText(tree, colors));
       if (opts.hex) out.line(hexDump(tree));
       out.line('');
     } else {
-      out.line(summaryLine(tree, frame, first));
+      out.line(summaryLine(tree, frame, first, colors));
       if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
     }
   };

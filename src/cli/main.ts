@@ -17,7 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('mip6scope')
     .description('Packet dissector and conformance analyzer for Mobile IPv6 home-agent reliability signalling')
-    .version(VERSION)
+    // -v as tshark has it: -V is the subcommands' --verbose, and commander would otherwise take it for the version anywhere on the line.
+    .version(VERSION, '-v, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run mip6scope help for the commands)');
   registerRead(program, setExit);

@@ -1,10 +1,15 @@
 /**
  * Options every reading command shares (read, lint, live, stats): the profile,
- * number and constant overrides, ESP keys and the NULL heuristic, packet count.
- * Everything here is checked before the first packet is read.
+ * number and constant overrides, ESP keys and the NULL heuristic, packet count,
+ * the display filter and colour. Everything here is checked before the first
+ * packet is read.
  */
+import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
+import { compileFilter, FilterError, type Filter } from '../filter/index.js';
+import { colorEnabled, colorize, type Colors } from '../output/color.js';
+import { Progress, progressWanted, type ProgressStream } from '../output/progress.js';
 import { buildProfile, ProfileError, type Profile, type ProfileOverrides } from '../profile/profile.js';
 import { loadProfileFile, parseAssignment } from '../profile/load.js';
 
@@ -39,7 +44,9 @@ export function addCommonOptions(cmd: Command): Command {
       const n = Number(v);
       if (!Number.isInteger(n) || n <= 0) throw new UsageError(`-c ${v}: give a whole number of packets greater than 0`);
       return n;
-    }));
+    }))
+    .option('-Y, --display-filter <filter>', 'show only packets (and findings on packets) matching this Wireshark-syntax display filter')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR in the environment does the same)');
 }
 
 export interface CommonOptionValues {
@@ -51,6 +58,9 @@ export interface CommonOptionValues {
   E?: string[];
   espNull?: boolean;
   count?: number;
+  displayFilter?: string;
+  /** false with --no-color. */
+  color?: boolean;
 }
 
 /** Build the run configuration; throws UsageError with file/line detail on any bad input. */
@@ -91,3 +101,70 @@ export function buildRunConfig(opts: CommonOptionValues, warn: (msg: string) => 
   }
   return { profile, espNull: opts.espNull !== false, saTable, count: opts.count ?? 0 };
 }
+
+/**
+ * Compile -Y. Call after the dissection context exists (contextFor): value names
+ * of MH types come from the run's profile. A bad filter is a UsageError whose
+ * hint shows the filter with a caret under the mistake and the close names.
+ */
+export function compileDisplayFilter(text: string | undefined): Filter | null {
+  if (text === undefined) return null;
+  try {
+    return compileFilter(text);
+  } catch (e) {
+    if (e instanceof FilterError) throw new UsageError(`-Y: ${e.message} (column ${e.position + 1})`, e.hint);
+    throw e;
+  }
+}
+
+/** The message for a UsageError, as every command prints it. */
+export function usageText(e: UsageError): string {
+  return `mip6scope: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`;
+}
+
+/** What a command knows about the terminal; tests replace each part. */
+export interface Terminal {
+  /** Whether standard output is a terminal (colour). Default: process.stdout.isTTY. */
+  stdoutIsTTY?: boolean;
+  /** Environment for NO_COLOR / FORCE_COLOR / TERM. Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where the progress line goes. Default: process.stderr (shown only when it is a terminal). */
+  progress?: ProgressStream;
+  /** Clock of the progress line (ms). */
+  now?: () => number;
+}
+
+/** Colours for text output on standard output: off for machine formats, off the terminal, with --no-color or NO_COLOR. */
+export function colorsFor(opts: { color?: boolean }, machineOutput: boolean, term: Terminal = {}): Colors {
+  if (machineOutput) return colorize(false);
+  return colorize(colorEnabled(term.stdoutIsTTY ?? process.stdout.isTTY === true, term.env ?? process.env, opts.color));
+}
+
+/** Total bytes of the inputs, or null when one has no known size (standard input, a pipe). */
+export function inputBytes(files: readonly string[]): number | null {
+  let total = 0;
+  for (const f of files) {
+    if (f === '-') return null;
+    try {
+      const st = statSync(f);
+      if (!st.isFile()) return null;
+      total += st.size;
+    } catch {
+      // Missing or unreadable: the pipeline reports it; it adds nothing to read.
+    }
+  }
+  return total;
+}
+
+/**
+ * A progress line on stderr for reading `files`: only when stderr is a terminal,
+ * the output is for people, and `extra` allows it (read: stdout is not the terminal).
+ */
+export function startProgress(files: readonly string[], machineOutput: boolean, term: Terminal = {}, extra = true): Progress {
+  const stream = term.progress ?? process.stderr;
+  const enabled = extra && progressWanted(stream.isTTY === true, machineOutput);
+  return Progress.start(enabled ? inputBytes(files) : null, { stream, enabled, now: term.now });
+}
+
+/** Bytes a packet's record takes in the file, near enough for a progress bar: the data plus a block header. */
+export const RECORD_OVERHEAD = 32;

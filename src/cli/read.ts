@@ -1,12 +1,16 @@
 /**
  * `mip6scope read`: every packet, one line each (tshark's default), the full
- * tree (-V), hex (-x), or JSON (-T json | ndjson).
+ * tree (-V), hex (-x), or JSON (-T json | ndjson); -Y keeps the packets a
+ * display filter matches.
  */
 import { Option, type Command } from 'commander';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
-import { addCommonOptions, buildRunConfig, type CommonOptionValues } from './options.js';
-import { describeProblems, runPipeline } from './pipeline.js';
+import {
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  type CommonOptionValues, type Terminal,
+} from './options.js';
+import { contextFor, describeProblems, runPipeline } from './pipeline.js';
 import { unopenedSas } from '../dissect/esp.js';
 
 export interface ReadOptions extends CommonOptionValues {
@@ -30,25 +34,44 @@ export function registerRead(program: Command, setExit: (code: number) => void):
 }
 
 /** Run `read`; returns the exit code. */
-export function readMain(files: string[], opts: ReadOptions, out = new Sink(1), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number {
-  const cfg = buildRunConfig(opts, err);
+export function readMain(
+  files: string[], opts: ReadOptions, out = new Sink(1), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`), term: Terminal = {},
+): number {
   const format = opts.format ?? 'text';
+  let cfg;
+  let ctx;
+  let filter;
+  try {
+    cfg = buildRunConfig(opts, err);
+    // The filter's value names come from the run's profile: compile once the context exists, before any file is opened.
+    ctx = contextFor(cfg);
+    filter = compileDisplayFilter(opts.displayFilter);
+  } catch (e) {
+    if (e instanceof UsageError) { err(usageText(e)); return 2; }
+    throw e;
+  }
+  const colors = colorsFor(opts, format !== 'text', term);
+  // Packets scrolling on the terminal are progress enough; the line would land among them.
+  const progress = startProgress(files, format !== 'text', term, !(term.stdoutIsTTY ?? process.stdout.isTTY === true));
   let first = -1;
   let n = 0;
   if (format === 'json') out.line('[');
   const multi = files.length > 1;
-  const res = runPipeline(files, cfg, (ctx, frame, file) => {
-    const tree = ctx.tree;
+  const res = runPipeline(files, cfg, (c, frame, file) => {
+    progress.packet(frame.caplen + RECORD_OVERHEAD);
+    const tree = c.tree;
     const t = frame.tsSec + frame.tsNsec / 1e9;
+    // Times stay relative to the first packet of the capture, shown or not (as tshark does).
     if (first < 0) first = t;
+    if (filter && !filter.match(tree)) return out.closed ? false : undefined;
     if (format === 'text') {
       if (opts.verbose) {
         out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${multi ? ` (${file})` : ''}`);
-        out.line(treeText(tree));
+        out.line(treeText(tree, colors));
         if (opts.hex) out.line(hexDump(tree));
         out.line('');
       } else {
-        out.line(summaryLine(tree, frame, first));
+        out.line(summaryLine(tree, frame, first, colors));
         if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
       }
     } else {
@@ -59,7 +82,8 @@ export function readMain(files: string[], opts: ReadOptions, out = new Sink(1), 
     }
     n++;
     if (out.closed) return false;
-  });
+  }, ctx);
+  progress.done();
   if (format === 'json') out.line(']');
   out.flush();
   for (const m of describeProblems(res)) err(m);

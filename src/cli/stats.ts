@@ -1,10 +1,14 @@
 /**
  * `mip6scope stats`: summary tables over whole captures (tshark -z), or JSON.
+ * With -Y only the packets the display filter matches are counted.
  */
 import { Option, type Command } from 'commander';
 import { Sink } from '../output/sink.js';
 import { StatsCollector, statsJson, statsText } from '../output/stats.js';
-import { addCommonOptions, buildRunConfig, type CommonOptionValues } from './options.js';
+import {
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  type CommonOptionValues, type Terminal,
+} from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
 
 export interface StatsOptions extends CommonOptionValues {
@@ -24,17 +28,33 @@ export function registerStats(program: Command, setExit: (code: number) => void)
 }
 
 /** Run `stats`; returns the exit code. */
-export function statsMain(files: string[], opts: StatsOptions, out = new Sink(1), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number {
-  const cfg = buildRunConfig(opts, err);
-  const ctx = contextFor(cfg);
+export function statsMain(
+  files: string[], opts: StatsOptions, out = new Sink(1), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`), term: Terminal = {},
+): number {
+  let cfg;
+  let ctx;
+  let filter;
+  try {
+    cfg = buildRunConfig(opts, err);
+    ctx = contextFor(cfg);
+    filter = compileDisplayFilter(opts.displayFilter);
+  } catch (e) {
+    if (e instanceof UsageError) { err(usageText(e)); return 2; }
+    throw e;
+  }
+  const json = opts.format === 'json';
   const stats = new StatsCollector(ctx.profile.mhTypes);
+  const progress = startProgress(files, json, term);
   const res = runPipeline(files, cfg, (c, frame) => {
+    progress.packet(frame.caplen + RECORD_OVERHEAD);
+    if (filter && !filter.match(c.tree)) return;
     stats.add(c.tree, frame.tsSec + frame.tsNsec / 1e9);
   }, ctx);
+  progress.done();
   for (const m of describeProblems(res)) err(m);
   if (res.fatal) return 2;
   const report = stats.report();
-  out.line(opts.format === 'json' ? statsJson(report) : statsText(report));
+  out.line(json ? statsJson(report) : statsText(report, { colors: colorsFor(opts, false, term), displayFilter: filter?.text }));
   out.flush();
   return 0;
 }

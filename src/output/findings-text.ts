@@ -6,6 +6,9 @@
 import Table from 'cli-table3';
 import type { Finding, RuleMeta, Severity } from '../analyze/types.js';
 import { SEVERITY_RANK } from '../analyze/types.js';
+import type { NoteSeverity } from '../dissect/tree.js';
+import { colorize, type Colors } from './color.js';
+import type { TimelineEvent } from './timeline.js';
 
 export interface TextOptions {
   /** Show the failover/switch timeline. */
@@ -15,14 +18,23 @@ export interface TextOptions {
   /** Time of the first packet, so times read as offsets into the capture. */
   start?: number;
   packets?: number;
+  /** Failover and switch events read from the packets (TimelineCollector), merged into the timeline with the findings. */
+  events?: readonly TimelineEvent[];
+  /** Colours (severities, rule headings); none by default. */
+  colors?: Colors;
+  /** The -Y filter the findings were selected by, to say so under them. */
+  displayFilter?: string;
 }
+
+/** Findings' severities as the colour module names them. */
+const NOTE_SEVERITY: Record<Severity, NoteSeverity> = { error: 'error', warning: 'warning', info: 'note' };
 
 function when(t: number, start: number | undefined): string {
   if (start !== undefined && Number.isFinite(start)) return `+${(t - start).toFixed(3)}s`;
   return new Date(t * 1000).toISOString();
 }
 
-function where(f: Finding, o: TextOptions): string {
+function where(f: { file: string; frame: number }, o: TextOptions): string {
   return `${o.multipleFiles ? `${f.file}:` : ''}#${f.frame}`;
 }
 
@@ -30,6 +42,7 @@ function where(f: Finding, o: TextOptions): string {
 const TIMELINE_RULES = /^(HAR-|VHAR-FAILOVER|VHAR-ACTIVE|HAS-|HAHA-SWITCH)/;
 
 export function formatFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions = {}): string {
+  const c = o.colors ?? colorize(false);
   const out: string[] = [];
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -43,21 +56,37 @@ export function formatFindingsText(findings: readonly Finding[], catalog: readon
   for (const id of rules) {
     const list = byRule.get(id)!;
     const m = meta.get(id);
-    out.push(`${id} (${m?.spec ?? list[0]!.spec}): ${m?.summary ?? ''}`);
+    out.push(`${c.protocol(id)} (${m?.spec ?? list[0]!.spec}): ${m?.summary ?? ''}`);
     for (const f of list) {
-      out.push(`  ${f.severity.padEnd(7)} ${where(f, o).padEnd(8)} ${when(f.time, o.start).padEnd(12)} ${f.message}${f.flow ? `  [${f.flow}]` : ''}`);
+      out.push(`  ${c.severity(NOTE_SEVERITY[f.severity], f.severity.padEnd(7))} ${where(f, o).padEnd(8)} ${when(f.time, o.start).padEnd(12)} ${f.message}${f.flow ? `  [${f.flow}]` : ''}`);
     }
     out.push('');
   }
-  if (o.timeline) {
-    const events = findings.filter((f) => TIMELINE_RULES.test(f.rule));
-    out.push('Timeline');
-    if (events.length === 0) out.push('  (no failover or switch events)');
-    for (const f of events) out.push(`  ${when(f.time, o.start).padEnd(12)} ${where(f, o).padEnd(8)} ${f.rule}: ${f.message}`);
-    out.push('');
-  }
+  if (o.timeline) out.push(...timelineLines(findings, o, c), '');
+  if (o.displayFilter !== undefined) out.push(`Display filter: ${o.displayFilter} (findings on other packets are not shown)`);
   out.push(summaryTable(findings, catalog));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The failover/switch timeline: events read from the packets (who is active, the
+ * last Hello, takeover, switches, re-registrations) and the findings of the
+ * failover and switch rules, in time order, each at its frame.
+ */
+function timelineLines(findings: readonly Finding[], o: TextOptions, c: Colors): string[] {
+  type Line = { time: number; file: string; frame: number; order: number; text: string };
+  const lines: Line[] = [];
+  for (const e of o.events ?? []) lines.push({ time: e.time, file: e.file, frame: e.frame, order: 0, text: e.text });
+  for (const f of findings) {
+    if (!TIMELINE_RULES.test(f.rule)) continue;
+    lines.push({ time: f.time, file: f.file, frame: f.frame, order: 1, text: `${c.severity(NOTE_SEVERITY[f.severity], f.rule)}: ${f.message}` });
+  }
+  // Stable: events at the same instant keep the order they were told in, findings after them.
+  lines.sort((a, b) => a.time - b.time || a.order - b.order);
+  const out = [c.protocol('Timeline')];
+  if (lines.length === 0) out.push('  (no failover or switch events)');
+  for (const l of lines) out.push(`  ${when(l.time, o.start).padEnd(12)} ${where(l, o).padEnd(8)} ${l.text}`);
+  return out;
 }
 
 /** Counts per severity and per rule. */

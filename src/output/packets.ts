@@ -5,8 +5,12 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { toHex } from '../dissect/format.js';
+import { FT } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
+import { colorize, type Colors } from './color.js';
 import { itemLabel, jsonValue } from './values.js';
+
+const plain = colorize(false);
 
 export interface PacketColumns {
   number: number;
@@ -40,17 +44,20 @@ export function infoText(tree: Tree): string {
 }
 
 /** One line: "    3   0.004120 2001:db8:1::a1 → 2001:db8:1::1000 MIPv6 126 Home Agent Switch: ...". */
-export function summaryLine(tree: Tree, frame: Frame, firstTime: number): string {
+export function summaryLine(tree: Tree, frame: Frame, firstTime: number, colors: Colors = plain): string {
   const t = frame.tsSec + frame.tsNsec / 1e9;
   const rel = (t - firstTime).toFixed(6);
   const src = addressText(tree, tree.srcItem);
   const dst = addressText(tree, tree.dstItem);
-  const marks = tree.notes.some((n) => n.severity === 'error') ? ' [!]' : '';
+  const marks = tree.notes.some((n) => n.severity === 'error') ? ` ${colors.severity('error', '[!]')}` : '';
   return `${String(frame.number).padStart(5)} ${rel.padStart(11)} ${src} → ${dst} ${tree.protocol} ${frame.len} ${infoText(tree)}${marks}`;
 }
 
-/** The full tree, Wireshark -V style, with expert notes under the item they concern. */
-export function treeText(tree: Tree): string {
+/**
+ * The full tree, Wireshark -V style, with expert notes under the item they concern.
+ * With colours: protocol lines bold, computed [items] grey, notes in their severity's colour.
+ */
+export function treeText(tree: Tree, colors: Colors = plain): string {
   const depth = new Int32Array(tree.count);
   const children: number[][] = [];
   const roots: number[] = [];
@@ -62,7 +69,7 @@ export function treeText(tree: Tree): string {
   const notesByItem = new Map<number, string[]>();
   const packetNotes: string[] = [];
   for (const n of tree.notes) {
-    const line = `[Expert Info (${n.severity[0]!.toUpperCase()}${n.severity.slice(1)}/${n.group}): ${n.text}]`;
+    const line = colors.severity(n.severity, `[Expert Info (${n.severity[0]!.toUpperCase()}${n.severity.slice(1)}/${n.group}): ${n.text}]`);
     if (n.item < 0) packetNotes.push(line);
     else {
       const l = notesByItem.get(n.item);
@@ -75,7 +82,11 @@ export function treeText(tree: Tree): string {
     if (tree.flags[i]! & 2) { // hidden
       return;
     }
-    out.push('    '.repeat(d) + itemLabel(tree, i));
+    const label = itemLabel(tree, i);
+    const styled = !colors.enabled ? label
+      : tree.fieldOf(i).type === FT.Protocol ? colors.protocol(label)
+        : tree.isGenerated(i) ? colors.generated(label) : label;
+    out.push('    '.repeat(d) + styled);
     for (const note of notesByItem.get(i) ?? []) out.push('    '.repeat(d + 1) + note);
     for (const c of children[i] ?? []) walk(c, d + 1);
   };

@@ -12,6 +12,7 @@ import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
 import { ipv6ToString } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
+import { colorize, type Colors } from './color.js';
 // Every dissector declares its fields on import; the lookups below need them all.
 import '../dissect/index.js';
 
@@ -432,24 +433,33 @@ function table(head: string[]): Table.Table {
   return new Table({ head, style: { head: [], border: [], compact: true } });
 }
 
-/** The report as tables, like tshark -z. */
-export function statsText(r: StatsReport): string {
-  const out: string[] = [];
-  out.push(`${r.packets} packets, ${r.mobilityPackets} with a Mobility Header, over ${r.duration.toFixed(3)} s`);
+export interface StatsTextOptions {
+  /** Colours for the section headings (the tables stay plain: they are often piped or diffed). */
+  colors?: Colors;
+  /** The -Y filter the packets were selected by. */
+  displayFilter?: string;
+}
 
-  out.push('', 'Mobility Header messages by type and direction');
+/** The report as tables, like tshark -z. */
+export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
+  const c = o.colors ?? colorize(false);
+  const out: string[] = [];
+  const heading = (title: string): void => { out.push('', c.protocol(title)); };
+  out.push(`${r.packets} packets${o.displayFilter !== undefined ? ` matching ${o.displayFilter}` : ''}, ${r.mobilityPackets} with a Mobility Header, over ${r.duration.toFixed(3)} s`);
+
+  heading('Mobility Header messages by type and direction');
   const m = table(['MH type', 'Message', 'Direction', 'Packets']);
   for (const row of r.messages) m.push([String(row.type), row.name, row.direction, String(row.packets)]);
   out.push(m.toString());
 
-  out.push('', 'Home agents');
+  heading('Home agents');
   const h = table(['Home agent', 'MNs served', 'BU recv', 'BA sent', 'Switches sent', 'of which retrans.', 'Hellos sent', 'State sync sent', 'State sync recv']);
   for (const a of r.homeAgents) {
     h.push([a.address, a.mnsServed, a.bindingUpdates, a.bindingAcks, a.switchesSent, a.switchRetransmissions, a.hellosSent, a.stateSyncSent, a.stateSyncReceived].map(String));
   }
   out.push(h.toString());
 
-  out.push('', 'Mobile nodes');
+  heading('Mobile nodes');
   const n = table(['Home address', 'BU sent', 'Bindings', 'Rejected', 'De-reg.', 'Home agent', 'Switches recv', 'Re-registered after (s)']);
   for (const mn of r.mobileNodes) {
     n.push([mn.homeAddress, mn.bindingUpdates, mn.bindings, mn.rejected, mn.deregistrations, mn.homeAgent ?? '-', mn.switchesReceived,
@@ -457,7 +467,7 @@ export function statsText(r: StatsReport): string {
   }
   out.push(n.toString());
 
-  out.push('', 'ESP security associations');
+  heading('ESP security associations');
   const e = table(['SPI', 'Source', 'Destination', 'Packets', 'Opened', 'Bad ICV', 'Seq first', 'Seq last', 'Gaps', 'Replays']);
   for (const s of r.espSas) {
     e.push([`0x${s.spi.toString(16).padStart(8, '0')}`, s.source, s.destination, s.packets, s.opened === s.packets ? 'yes' : s.opened === 0 ? 'no' : `${s.opened}/${s.packets}`,
@@ -465,7 +475,7 @@ export function statsText(r: StatsReport): string {
   }
   out.push(e.toString());
 
-  out.push('', 'Retransmissions and response times');
+  heading('Retransmissions and response times');
   const d = table(['Measure', 'Count', 'Min', 'Mean', 'p50', 'p90', 'Max']);
   for (const x of r.distributions) {
     const f = x.unit === 's' ? fmtTime : fmtCount;
