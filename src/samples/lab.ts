@@ -68,11 +68,19 @@ export interface LabOptions {
 }
 
 /**
- * A fresh lab per scenario: it owns the ESP sequence counters, so sequence
- * numbers rise by one per SA within a capture, as RFC 4303 3.3.3 requires.
+ * A fresh lab per scenario: it owns the ESP sequence counters. Scenarios build
+ * their packets in whatever order reads best, so a frame first gets a
+ * provisional sequence number; {@link Lab.inTimeOrder} then sorts the packets
+ * by time and rebuilds every such frame with the next number of its SA, so
+ * that sequence numbers rise by one per SA in capture order, as RFC 4303 3.3.3
+ * requires, and the ICV covers the final number. A frame built with an
+ * explicit {@link Protection.seq} (a replay) keeps that number and does not
+ * advance the counter.
  */
 export class Lab {
   private readonly counters = new Map<number, number>();
+  /** Frames whose sequence number is assigned in time order: SPI and how to rebuild the frame with a given number. */
+  private readonly sequenced = new WeakMap<Uint8Array, { spi: number; build: (seq: number) => Uint8Array }>();
   private readonly mnIcv: 12 | 16;
   private readonly haIcv: 12 | 16;
 
@@ -87,35 +95,58 @@ export class Lab {
     return seq;
   }
 
-  private protect(inner: UpperLayer, spi: number, icvLength: 12 | 16, p: Protection | undefined): UpperLayer {
-    if (p?.esp === false) return inner;
-    const seq = p?.seq ?? this.nextSeq(spi);
-    return espNullAround(inner, { spi, seq, icvLength });
+  /**
+   * Builds a frame with `frame`, which wraps the (ESP-protected) Mobility Header.
+   * Without ESP, or with an explicit sequence number, the frame is final;
+   * otherwise it is remembered so inTimeOrder can renumber it.
+   */
+  private build(inner: UpperLayer, spi: number, icvLength: 12 | 16, p: Protection | undefined, frame: (payload: UpperLayer) => Uint8Array): Uint8Array {
+    if (p?.esp === false) return finish(frame(inner), p);
+    const make = (seq: number): Uint8Array => finish(frame(espNullAround(inner, { spi, seq, icvLength })), p);
+    if (p?.seq !== undefined) return make(p.seq);
+    const data = make(this.nextSeq(spi));
+    this.sequenced.set(data, { spi, build: make });
+    return data;
+  }
+
+  /**
+   * The packets sorted by time (equal times keep their listed order, as the
+   * generator writes them), with the ESP sequence numbers of this lab's frames
+   * reassigned from 1 per SA in that order and their ICVs recomputed.
+   */
+  inTimeOrder<T extends { t: number; data: Uint8Array }>(packets: readonly T[]): T[] {
+    const sorted = packets.map((p, i) => ({ p, i })).sort((a, b) => a.p.t - b.p.t || a.i - b.i).map(({ p }) => p);
+    const counters = new Map<number, number>();
+    return sorted.map((p) => {
+      const s = this.sequenced.get(p.data);
+      if (!s) return p;
+      const seq = (counters.get(s.spi) ?? 0) + 1;
+      counters.set(s.spi, seq);
+      const data = s.build(seq);
+      return { ...p, data };
+    });
   }
 
   /** MN (away from home) to HA: care-of source, Home Address option, ESP (RFC 3776 3.1). */
   mnToHa(mn: number, ha: number | string, message: MobilityHeaderParams, p?: Protection & { careOf?: string; haNumber?: number; macOf?: number }): Uint8Array {
     const haNum = typeof ha === 'number' ? ha : (p?.haNumber ?? 1);
     const haAddr = typeof ha === 'number' ? haAddress(ha) : ha;
-    const payload = this.protect(mobility(message), mnToHaSpi(mn, haNum), this.mnIcv, p);
-    const packet = ipv6({ src: p?.careOf ?? mnCareOf(mn), dst: haAddr, extensions: [homeAddressOption(mnHome(mn))], payload });
-    return finish(ethernet(ROUTER_MAC, haMac(p?.macOf ?? haNum), ETHERTYPE_IPV6, packet), p);
+    return this.build(mobility(message), mnToHaSpi(mn, haNum), this.mnIcv, p, (payload) => ethernet(ROUTER_MAC, haMac(p?.macOf ?? haNum), ETHERTYPE_IPV6,
+      ipv6({ src: p?.careOf ?? mnCareOf(mn), dst: haAddr, extensions: [homeAddressOption(mnHome(mn))], payload })));
   }
 
   /** HA to MN: care-of destination, type 2 routing header, ESP. */
   haToMn(ha: number | string, mn: number, message: MobilityHeaderParams, p?: Protection & { careOf?: string; haNumber?: number; macOf?: number }): Uint8Array {
     const haNum = typeof ha === 'number' ? ha : (p?.haNumber ?? 1);
     const haAddr = typeof ha === 'number' ? haAddress(ha) : ha;
-    const payload = this.protect(mobility(message), haToMnSpi(mn, haNum), this.mnIcv, p);
-    const packet = ipv6({ src: haAddr, dst: p?.careOf ?? mnCareOf(mn), extensions: [routingType2(mnHome(mn))], payload });
-    return finish(ethernet(haMac(p?.macOf ?? haNum), ROUTER_MAC, ETHERTYPE_IPV6, packet), p);
+    return this.build(mobility(message), haToMnSpi(mn, haNum), this.mnIcv, p, (payload) => ethernet(haMac(p?.macOf ?? haNum), ROUTER_MAC, ETHERTYPE_IPV6,
+      ipv6({ src: haAddr, dst: p?.careOf ?? mnCareOf(mn), extensions: [routingType2(mnHome(mn))], payload })));
   }
 
   /** HA to HA over their global addresses, ESP protected (hareliability-01 6.1). */
   haToHa(from: number, to: number, message: MobilityHeaderParams, p?: Protection & { src?: string; dst?: string }): Uint8Array {
-    const payload = this.protect(mobility(message), haToHaSpi(from, to), this.haIcv, p);
-    const packet = ipv6({ src: p?.src ?? haAddress(from), dst: p?.dst ?? haAddress(to), payload });
-    return finish(ethernet(haMac(from), haMac(to), ETHERTYPE_IPV6, packet), p);
+    return this.build(mobility(message), haToHaSpi(from, to), this.haIcv, p, (payload) => ethernet(haMac(from), haMac(to), ETHERTYPE_IPV6,
+      ipv6({ src: p?.src ?? haAddress(from), dst: p?.dst ?? haAddress(to), payload })));
   }
 
   /** ICMPv6 between HAs on the home link, link-local as VHAR requires. */

@@ -1,17 +1,18 @@
 /**
  * The sample captures, one function per scenario. Each returns the packets
- * with times in seconds from the start of the capture; the generator sorts
- * them and writes the pcapng. To add a capture, write a function here and
- * list it in SCENARIOS.
+ * with times in seconds from the start of the capture, in time order through
+ * its Lab's inTimeOrder, which also numbers the ESP sequence of every SA in
+ * that order; the generator writes them as pcapng. To add a capture, write a
+ * function here (ending in lab.inTimeOrder(packets)) and list it in SCENARIOS.
  */
 import {
   aaaInformation, alternateCareOfAddress, bindingAck, bindingCacheEntryInformation, bindingCacheInformation,
   bindingInformationAck, bindingInformationRequest, bindingInformationUpdate, bindingRefreshAdvice, bindingUpdate,
   concat, hahaHello, HAHA_IP_CODE, HARELIABILITY_IP_CODE, homeAgentControl, homeAgentHello,
   homeAgentInformationOption, homeAgentSwitch, ipAddressOption, macAddress, mobileNetworkPrefix, padNOption,
-  routerAdvertisement, sourceLinkLayerAddressOption, stateSynchronization, u16, vharMnContextUpdateReply,
+  routerAdvertisement, sourceLinkLayerAddressOption, stateSynchronization, u16, vharMnContextUpdateReply, zeros,
   vharMnContextUpdateRequest, vharMnReleaseReply, vharMnReleaseRequest, vharSeqNoSynch, vharSpReply, vharSpSynch,
-  icmpv6, ipv6Address, type MhMessage, type MobilityHeaderParams, type VharBindingRecord,
+  icmpv6, ipv6Address, LAB_KEYS, type MhMessage, type MobilityHeaderParams, type VharBindingRecord,
 } from '../craft/index.js';
 import {
   encryptedHaToMn, encryptedMnToHa, ENCRYPTED_SA, haAddress, haLinkLocal, haMac, haToHaSpi, haToMnSpi,
@@ -39,6 +40,8 @@ const LIFETIME = 150;
 /** RFC 5142 retransmission schedule: 5 s doubling to the 20 s ceiling. */
 const HA_SWITCH_BACKOFF = [5, 10, 20, 20] as const;
 const GROUP_ID = 7;
+/** The home agent address HAs share: the virtual switch's service address (hareliability-01 5.2), VHAR's Global HA address (vhar-02 4). */
+const SHARED_HA_ADDRESS = '2001:db8:1::a0';
 
 function homeRegistration(sequence: number, lifetimeUnits = LIFETIME): MhMessage {
   return bindingUpdate({ sequence, flags: { A: true, H: true, K: true }, lifetimeUnits });
@@ -132,7 +135,7 @@ export function registrationAndSwitch(): Scenario {
     description: 'Quick start: MN 2001:db8:1::1000 registers with HA1 over ESP (NULL, HMAC-SHA1-96), refreshes, '
       + 'receives an RFC 5142 Home Agent Switch from HA1 listing HA2 (Binding Refresh Advice 60 s), one retransmission after 5 s, '
       + 'then de-registers from HA1 and registers with HA2.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -152,7 +155,7 @@ export function refresh(): Scenario {
   return {
     name: 'refresh',
     description: 'Home registration of MN 2001:db8:1::1001 with HA1 and three periodic refreshes as the Binding Refresh Advice asks; ESP NULL, 12-byte ICV.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -175,7 +178,7 @@ export function maintenanceSwitch(): Scenario {
     name: 'maintenance-switch',
     description: 'RFC 5142 maintenance switch: HA1 sends a Home Agent Switch listing HA2 with a Binding Refresh Advice; '
       + 'retransmissions after 5, 10, 20 and 20 s; the MN acknowledges with a de-registration and registers with HA2.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -212,13 +215,13 @@ export function hardSwitchFailover(): Scenario {
     description: 'Home Agent Hard Switch (hareliability-01 5.3, 7.9): redundant set of HA1 (preference 30, active), HA2 (20), HA3 (10), group 7, '
       + 'Hellos every second over ESP (HMAC-SHA-256-128); 50 MNs registered at HA1. HA1 fails after t=10 s; HA2 sets A at t=13 s and sends a '
       + 'Home Agent Switch to each MN at one per second, retransmitting with backoff to three slow MNs; every MN re-registers with HA2.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
 export function virtualSwitchFailover(): Scenario {
   const lab = new Lab();
-  const serviceAddress = '2001:db8:1::a0';
+  const serviceAddress = SHARED_HA_ADDRESS;
   const mns = 3;
   const packets: ScenarioPacket[] = [];
   // MNs know only the shared service address; HA1 answers for it until it fails.
@@ -240,7 +243,8 @@ export function virtualSwitchFailover(): Scenario {
   const takeover = 13;
   packets.push(
     ...hellos(lab, { ha: 1, preference: 30, from: 0, until: failAt, active: () => true, peers: [2] }),
-    ...hellos(lab, { ha: 2, preference: 20, from: 0, until: 40, active: (t) => t >= takeover, peers: [1], reaches: (peer, t) => peer !== 1 || t < takeover }),
+    // HA2 keeps sending Hellos to HA1, the other member of the redundant set, so HA1 learns the new active HA when it comes back.
+    ...hellos(lab, { ha: 2, preference: 20, from: 0, until: 40, active: (t) => t >= takeover, peers: [1] }),
   );
   // The standby takes over the service address: an unsolicited Neighbor Advertisement moves it to HA2's MAC.
   const na = concat(Uint8Array.of(0xa0, 0, 0, 0), ipv6Address(serviceAddress), Uint8Array.of(2, 1), macAddress(haMac(2)));
@@ -260,7 +264,7 @@ export function virtualSwitchFailover(): Scenario {
     name: 'virtual-switch-failover',
     description: 'Home Agent Virtual Switch (hareliability-01 5.2): HA1 and HA2 share the HA address 2001:db8:1::a0 and exchange Hellos '
       + 'from their own addresses; HA1 replicates state, fails after t=10 s, HA2 sets A at t=13 s and serves the MNs\' refreshes.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -283,7 +287,7 @@ export function manualSwitchover(): Scenario {
     name: 'manual-switchover',
     description: 'Manual switch-over with Home Agent Control messages (hareliability-01 6.1.2, 7.8): HA1 sends SwitchBack Request, HA2 replies '
       + 'and turns active at least LINK_TRAVERSAL_TIME later; later HA1 takes back with SwitchOver Request/Reply. Hellos show the A flag moving.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -336,7 +340,7 @@ export function stateSync(): Scenario {
     name: 'state-sync',
     description: 'State Synchronization (hareliability-01 6.1.1, 7.7): solicited Request/Reply pairs with matching Identifiers (by Home Address '
       + 'IP Address option and by Mobile Network Prefix) and periodic unsolicited Replies with Identifier 0, carrying Binding Cache Information and AAA Information.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -364,70 +368,143 @@ export function hahaBindingSync(): Scenario {
   const bce = (mn: number, seq: number) => bindingCacheEntryInformation({
     homeAddress: mnHome(mn), careOfAddress: mnCareOf(mn), flags: 0xd000, sequence: seq, lifetimeUnits: LIFETIME,
   });
+  // Identifiers are random-looking and never 0 or 1 (haha-spec-00 4.1.2, 4.1.3); an Acknowledgment copies its Update's (4.1.4).
+  const lookup = 0x6b2d;
   const packets: ScenarioPacket[] = [
     ...hahaHelloPackets(lab, 30),
     ...register(lab, 2, 0, 1, 90, 'registration with its primary HA'),
-    { t: 2.1, data: lab.haToHa(1, 2, { ...bindingInformationUpdate(1), options: [bce(0, 90)] }), comment: 'proactive: HA1 pushes the new binding to its peers' },
-    { t: 2.1005, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(2), options: [bce(0, 90)] }) },
-    { t: 2.11, data: lab.haToHa(2, 1, bindingInformationAck(1, 0)), comment: 'acknowledged with the same Identifier' },
-    { t: 2.112, data: lab.haToHa(3, 1, bindingInformationAck(2, 0)) },
+    { t: 2.1, data: lab.haToHa(1, 2, { ...bindingInformationUpdate(0x3a17), options: [bce(0, 90)] }), comment: 'proactive: HA1 pushes the new binding to the other primary HAs' },
+    { t: 2.1005, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(0x3a18), options: [bce(0, 90)] }) },
+    { t: 2.11, data: lab.haToHa(2, 1, bindingInformationAck(0x3a17, 0)), comment: 'acknowledged with the same Identifier' },
+    { t: 2.112, data: lab.haToHa(3, 1, bindingInformationAck(0x3a18, 0)) },
     ...register(lab, 8, 4, 1, 95, 'registration (not pushed to peers)'),
     {
-      t: 12, comment: 'reactive: HA3 needs the binding of 2001:db8:1::1004 and asks HA1',
-      data: lab.haToHa(3, 1, { ...bindingInformationRequest(7), options: [ipAddressOption(HAHA_IP_CODE.homeAddress, mnHome(4))] }),
+      t: 12, comment: 'reactive: HA3 misses the binding of 2001:db8:1::1004 and floods a Binding Information Request to every other primary HA',
+      data: lab.haToHa(3, 1, { ...bindingInformationRequest(lookup), options: [ipAddressOption(HAHA_IP_CODE.homeAddress, mnHome(4))] }),
     },
-    { t: 12.01, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(7), options: [bce(4, 95)] }), comment: 'HA1 answers with the binding' },
-    { t: 12.02, data: lab.haToHa(3, 1, bindingInformationAck(7, 0)) },
+    {
+      t: 12.0005, comment: 'HA2 is not the primary HA of 2001:db8:1::1004, so it ignores the request (haha-spec-00 5.2)',
+      data: lab.haToHa(3, 2, { ...bindingInformationRequest(lookup), options: [ipAddressOption(HAHA_IP_CODE.homeAddress, mnHome(4))] }),
+    },
+    { t: 12.01, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(lookup), options: [bce(4, 95)] }), comment: 'HA1, the primary HA, answers with the binding, copying the Identifier' },
+    { t: 12.02, data: lab.haToHa(3, 1, bindingInformationAck(lookup, 0)) },
   ];
   return {
     name: 'haha-binding-sync',
-    description: 'HAHA (haha-spec-00, global-haha): HA HELLOs among three home agents, a proactive Binding Information Update with '
-      + 'Binding Cache Entry Information acknowledged by each peer, and a reactive Binding Information Request answered by an update.',
-    packets,
+    description: 'HAHA (haha-spec-00, global-haha-01): three primary home agents whose home links are joined at layer 2 (haha-spec-00 3.1, Figure 3) '
+      + 'exchange HA HELLOs every 5 s; HA1 proactively pushes a new binding with a Binding Information Update (Binding Cache Entry Information) '
+      + 'that each peer acknowledges; later HA3 floods a reactive Binding Information Request for a home address to the other primary HAs and the '
+      + 'primary HA1 answers with an Update carrying the same Identifier. All HA-to-HA messages in ESP NULL, HMAC-SHA-256-128.',
+    packets: lab.inTimeOrder(packets),
   };
 }
 
 export function vharFailover(): Scenario {
   const lab = new Lab();
-  const records: VharBindingRecord[] = [0, 1, 2].map((i) => ({
-    homeAddress: mnHome(i), careOfAddress: mnCareOf(i), lifetime: 600, flag: true, sequence: 60 + i, usage: 0,
-  }));
-  const ra = (ha: number, active: boolean) => lab.haIcmpLinkLocal(ha, 'all-nodes', routerAdvertisement({
-    flags: { H: true, A: active, B: !active }, routerLifetime: 1800,
-    options: [sourceLinkLayerAddressOption(haMac(ha)), homeAgentInformationOption(40 - ha * 10, 1800)],
-  }));
-  const sa = (spi: number, mn: number, seq: number) => ({
-    outbound: true, protocol: 1, interfaceId: 1, esp: true, tunnel: false, spi,
-    src: haAddress(1), dst: mnCareOf(mn), sequenceCounter: seq, antiReplayWindow: 64,
-  });
+  const vha = SHARED_HA_ADDRESS;
   const packets: ScenarioPacket[] = [];
-  for (const to of [2, 3]) {
-    packets.push(
-      { t: 1 + to * 0.01, data: lab.haIcmpLinkLocal(1, to, vharMnContextUpdateRequest(to, records)), comment: `active HA1 sends MN contexts to backup HA${to}` },
-      { t: 1.005 + to * 0.01, data: lab.haIcmpLinkLocal(to, 1, vharMnContextUpdateReply(to)) },
-      { t: 2 + to * 0.01, data: lab.haIcmpLinkLocal(1, to, vharSpSynch(0x10 + to, [0, 1, 2].map((i) => sa(haToMnSpi(i, 1), i, 3)))), comment: 'security policy / SA synchronization' },
-      { t: 2.005 + to * 0.01, data: lab.haIcmpLinkLocal(to, 1, vharSpReply(0x10 + to)) },
-    );
-  }
-  packets.push(
-    { t: 4, data: lab.haIcmpLinkLocal(1, 3, vharMnReleaseRequest(0x21, mnHome(2))), comment: 'HA1 asks HA3 to release 2001:db8:1::1002' },
-    { t: 4.004, data: lab.haIcmpLinkLocal(3, 1, vharMnReleaseReply(0x21)) },
-  );
+  const at = (t: number, data: Uint8Array, comment?: string): void => { packets.push(comment === undefined ? { t, data } : { t, data, comment }); };
+  // Each HA's role over time: HA1 Active until it fails after 9.1 s; HA2 and HA3 Backup once HA1's MCUR reached them;
+  // HA2 Active from 13 s; HA4 Inactive until HA2 makes it a Backup.
+  const role = (ha: number, t: number): 'active' | 'backup' | 'inactive' => {
+    if (ha === 1) return 'active';
+    if (ha === 2) return t >= 13 ? 'active' : t >= 1.03 ? 'backup' : 'inactive';
+    if (ha === 3) return t >= 1.03 ? 'backup' : 'inactive';
+    return t >= 13.1 ? 'backup' : 'inactive';
+  };
+  const ra = (ha: number, t: number) => {
+    const r = role(ha, t);
+    return lab.haIcmpLinkLocal(ha, 'all-nodes', routerAdvertisement({
+      flags: { H: true, A: r === 'active', B: r === 'backup' }, routerLifetime: 1800,
+      options: [sourceLinkLayerAddressOption(haMac(ha)), homeAgentInformationOption(50 - ha * 10, 1800)],
+    }));
+  };
+  const binding = (mn: number, sequence: number): VharBindingRecord => ({
+    homeAddress: mnHome(mn), careOfAddress: mnCareOf(mn), lifetime: LIFETIME * 4, flag: true, sequence, usage: 0,
+  });
+  // The MN-HA SAs of a mobile node (RFC 3776 transport mode between home address and HA address): outgoing with the
+  // HA's sequence counter, incoming with the highest sequence number received; the window is 0 for outgoing SAs.
+  const sas = (mn: number, sent: number, received: number) => [
+    { outbound: true, protocol: 1, interfaceId: 1, esp: true, tunnel: false, spi: haToMnSpi(mn, 1), src: vha, dst: mnHome(mn), sequenceCounter: sent, antiReplayWindow: 0 },
+    { outbound: false, protocol: 1, interfaceId: 1, esp: true, tunnel: false, spi: mnToHaSpi(mn, 1), src: mnHome(mn), dst: vha, sequenceCounter: received, antiReplayWindow: 64 },
+  ];
+  const seqNoSynch = (t: number, from: number, to: number, mn: number, sent: number, comment?: string): void => {
+    at(t, lab.haIcmpLinkLocal(from, to, vharSeqNoSynch(haToMnSpi(mn, 1), sent, 0)), comment);
+    at(t + 0.001, lab.haIcmpLinkLocal(from, to, vharSeqNoSynch(haToMnSpi(mn, 1), sent, 0)), comment === undefined ? undefined : 'the same SeqNo Synch again: it is sent twice and never acknowledged');
+  };
+
+  // Router Advertisements every 3 s with H and the sender's role in A/B; HA1 falls silent after 9.1 s.
   for (let t = 0; t <= 30; t += 3) {
-    if (t <= 9) packets.push({ t: t + 0.1, data: ra(1, true), comment: t === 0 ? 'RA with H and A: HA1 is the active HA' : undefined });
-    packets.push({ t: t + 0.2, data: ra(2, t >= 12), comment: t === 12 ? 'HA1 silent since 9 s: HA2 becomes the active HA' : undefined });
-    packets.push({ t: t + 0.3, data: ra(3, false) });
+    for (const ha of [1, 2, 3, 4]) {
+      if (ha === 1 && t > 9) continue;
+      const when = t + ha * 0.1;
+      at(when, ra(ha, when), t === 0 && ha === 1 ? 'RA with H and A: HA1 is the Active HA; HA2-HA4 advertise H only (Inactive)'
+        : t === 3 && ha === 2 ? 'HA2 and HA3 now advertise B: Backup HAs' : t === 15 && ha === 4 ? 'HA4 now advertises B' : undefined);
+    }
   }
-  // SeqNo Synch is sent twice and never acknowledged (VHAR draft).
-  packets.push(
-    { t: 12.25, data: lab.haIcmpLinkLocal(2, 3, vharSeqNoSynch(haToMnSpi(0, 1), 4096n, 64n)), comment: 'SeqNo Synch, first copy' },
-    { t: 12.26, data: lab.haIcmpLinkLocal(2, 3, vharSeqNoSynch(haToMnSpi(0, 1), 4096n, 64n)), comment: 'SeqNo Synch, second copy (never acknowledged)' },
-  );
+
+  // Registration of MN 0 (vhar-02 4.3): BU to the Global HA address, MCUR to two HAs that become Backups, then the BA.
+  at(1.0, lab.mnToHa(0, vha, homeRegistration(60), { haNumber: 1 }), 'MN 2001:db8:1::1000 registers with the Global HA address 2001:db8:1::a0; HA1, the Active HA, receives it');
+  at(1.01, lab.haIcmpLinkLocal(1, 2, vharMnContextUpdateRequest(0x0101, [binding(0, 60)])), 'HA1 sends MN Context Update Requests to HA2 and HA3, which become Backup HAs');
+  at(1.011, lab.haIcmpLinkLocal(1, 3, vharMnContextUpdateRequest(0x0102, [binding(0, 60)])));
+  at(1.02, lab.haIcmpLinkLocal(2, 1, vharMnContextUpdateReply(0x0101)));
+  at(1.021, lab.haIcmpLinkLocal(3, 1, vharMnContextUpdateReply(0x0102)));
+  at(1.03, lab.haToMn(vha, 0, accepted(60), { haNumber: 1 }), 'with both replies in, HA1 sends the BA');
+  at(1.04, lab.haIcmpLinkLocal(1, 2, vharSpSynch(0x0201, sas(0, 1, 1))), 'SP Synch: the MN\'s IPsec SAs to the new Backup HAs (vhar-02 5.1)');
+  at(1.041, lab.haIcmpLinkLocal(1, 3, vharSpSynch(0x0202, sas(0, 1, 1))));
+  at(1.05, lab.haIcmpLinkLocal(2, 1, vharSpReply(0x0201)));
+  at(1.051, lab.haIcmpLinkLocal(3, 1, vharSpReply(0x0202)));
+  seqNoSynch(1.06, 1, 2, 0, 1, 'SeqNo Synch of the outgoing SA after the BA');
+  seqNoSynch(1.07, 1, 3, 0, 1);
+
+  // Registration of MN 1, whose binding HA3 still holds: MN Release first, then the existing Backups get the context.
+  at(2.0, lab.mnToHa(1, vha, homeRegistration(70), { haNumber: 1 }), 'MN 2001:db8:1::1001 registers');
+  at(2.01, lab.haIcmpLinkLocal(1, 3, vharMnReleaseRequest(0x0301, mnHome(1))), 'HA3 still holds a binding of 2001:db8:1::1001: HA1 asks it to release it');
+  at(2.02, lab.haIcmpLinkLocal(3, 1, vharMnReleaseReply(0x0301)));
+  at(2.03, lab.haIcmpLinkLocal(1, 2, vharMnContextUpdateRequest(0x0103, [binding(1, 70)])), 'the Backup HAs already exist: MCUR to them directly');
+  at(2.031, lab.haIcmpLinkLocal(1, 3, vharMnContextUpdateRequest(0x0104, [binding(1, 70)])));
+  at(2.04, lab.haIcmpLinkLocal(2, 1, vharMnContextUpdateReply(0x0103)));
+  at(2.041, lab.haIcmpLinkLocal(3, 1, vharMnContextUpdateReply(0x0104)));
+  at(2.05, lab.haToMn(vha, 1, accepted(70), { haNumber: 1 }));
+  at(2.06, lab.haIcmpLinkLocal(1, 2, vharSpSynch(0x0203, sas(1, 1, 1))));
+  at(2.061, lab.haIcmpLinkLocal(1, 3, vharSpSynch(0x0204, sas(1, 1, 1))));
+  at(2.07, lab.haIcmpLinkLocal(2, 1, vharSpReply(0x0203)));
+  at(2.071, lab.haIcmpLinkLocal(3, 1, vharSpReply(0x0204)));
+  seqNoSynch(2.08, 1, 2, 1, 1);
+  seqNoSynch(2.09, 1, 3, 1, 1);
+
+  // HA1 fails (vhar-02 4.4.1): no RA at 12.1 s; the others unicast Router Solicitations to it, and none is answered.
+  for (const ha of [2, 3, 4]) {
+    at(12.5 + ha * 0.001, lab.haIcmpLinkLocal(ha, 1, { type: 133, body: zeros(4) }), ha === 2 ? 'HA1\'s RA is overdue: HA2, HA3 and HA4 solicit it with unicast Router Solicitations' : undefined);
+  }
+  // Backup HA2 becomes Active: it claims the Global HA address with an unsolicited Neighbor Advertisement (R and O flags)
+  // and advertises A; then it makes Inactive HA4 a Backup so that two Backups remain.
+  const na = concat(Uint8Array.of(0xa0, 0, 0, 0), ipv6Address(vha), Uint8Array.of(2, 1), macAddress(haMac(2)));
+  at(13.0, lab.custom(haMac(2), '33:33:00:00:00:01', { src: haLinkLocal(2), dst: 'ff02::1', hopLimit: 255, payload: icmpv6({ type: 136, body: na }) }),
+    'no answer: Backup HA2 becomes the Active HA and claims the Global HA address');
+  at(13.01, ra(2, 13.01), 'HA2 advertises A');
+  at(13.05, lab.haIcmpLinkLocal(2, 4, vharMnContextUpdateRequest(0x0401, [binding(0, 60), binding(1, 70)])), 'HA2 makes Inactive HA4 a Backup HA');
+  at(13.06, lab.haIcmpLinkLocal(4, 2, vharMnContextUpdateReply(0x0401)));
+  at(13.07, lab.haIcmpLinkLocal(2, 4, vharSpSynch(0x0501, [...sas(0, 1, 1), ...sas(1, 1, 1)])));
+  at(13.08, lab.haIcmpLinkLocal(4, 2, vharSpReply(0x0501)));
+
+  // The MNs did not notice: MN 0's refresh reaches HA2, which continues the synchronized SAs and updates its Backups.
+  at(20.0, lab.mnToHa(0, vha, homeRegistration(61), { haNumber: 1, macOf: 2 }), 'MN 2001:db8:1::1000 refreshes; HA2 answers for the Global HA address with the synchronized SAs');
+  at(20.01, lab.haIcmpLinkLocal(2, 3, vharMnContextUpdateRequest(0x0402, [binding(0, 61)])));
+  at(20.011, lab.haIcmpLinkLocal(2, 4, vharMnContextUpdateRequest(0x0403, [binding(0, 61)])));
+  at(20.02, lab.haIcmpLinkLocal(3, 2, vharMnContextUpdateReply(0x0402)));
+  at(20.021, lab.haIcmpLinkLocal(4, 2, vharMnContextUpdateReply(0x0403)));
+  at(20.03, lab.haToMn(vha, 0, accepted(61), { haNumber: 1, macOf: 2 }));
+  seqNoSynch(20.04, 2, 3, 0, 2);
+  seqNoSynch(20.05, 2, 4, 0, 2);
   return {
     name: 'vhar-failover',
-    description: 'VHAR (draft-jfaizan-mipv6-vhar-02) on the home link, link-local ICMPv6: MN Context Update and SP Synch to two backup HAs '
-      + 'with replies, an MN Release, Router Advertisements with H and A/B flags, failover of the active HA and a SeqNo Synch sent twice.',
-    packets,
+    description: 'VHAR (draft-jfaizan-mipv6-vhar-02) with four home agents sharing the Global HA address 2001:db8:1::a0 and talking link-local ICMPv6: '
+      + 'MN registration through the Active HA1 with MN Context Update Request/Reply to two HAs that become Backups, an MN Release for a binding '
+      + 'another HA held, SP Synch/Reply and SeqNo Synch (sent twice) of the MN\'s SAs, Router Advertisements with H and A/B; HA1 fails, the others '
+      + 'solicit it, Backup HA2 claims the address (Neighbor Advertisement), turns Active and makes HA4 a Backup; a refresh is then served by HA2 '
+      + 'without the MN noticing. MN-HA signalling in ESP NULL, HMAC-SHA1-96.',
+    packets: lab.inTimeOrder(packets),
   };
 }
 
@@ -460,8 +537,22 @@ export function iFlagRekey(): Scenario {
     name: 'i-flag-rekey',
     description: 'hareliability-01 8.3: standby HA2 fails and recovers, then sends each MN a Home Agent Switch with the I flag listing itself; '
       + 'the MNs re-key with HA2 (IKEv2) and keep HA1 as their active home agent.',
-    packets,
+    packets: lab.inTimeOrder(packets),
   };
+}
+
+/**
+ * A Wireshark ESP SA table (the esp_sa UAT file, also read by `mip6scope --esp-sa`), HMAC-SHA-1-96 integrity.
+ * Wireshark matches SAs on the addresses it shows, which for MN-HA signalling are the home address
+ * (from the Home Address option or the type 2 routing header), not the care-of address.
+ */
+function espSaTable(sas: readonly { src: string; dst: string; spi: number; enc: 'NULL' | 'AES-CBC [RFC3602]'; encKey?: Uint8Array; authKey: Uint8Array }[]): string {
+  const hex = (b: Uint8Array | undefined) => (b === undefined ? '' : `0x${Buffer.from(b).toString('hex')}`);
+  return [
+    '# This file is automatically generated, DO NOT MODIFY.',
+    ...sas.map((sa) => `"IPv6","${sa.src}","${sa.dst}","0x${sa.spi.toString(16).padStart(8, '0')}","${sa.enc}","${hex(sa.encKey)}","HMAC-SHA-1-96 [RFC2404]","${hex(sa.authKey)}"`),
+    '',
+  ].join('\n');
 }
 
 export function espEncrypted(): Scenario {
@@ -474,17 +565,12 @@ export function espEncrypted(): Scenario {
       { t: t + 0.012, data: encryptedHaToMn(1, mn, accepted(seq, LIFETIME, 60), k + 1) },
     );
   }
-  const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
-  const saLine = (src: string, dst: string, spi: number) =>
-    `"IPv6","${src}","${dst}","0x${spi.toString(16).padStart(8, '0')}","AES-CBC [RFC3602]","${hex(ENCRYPTED_SA.encKey)}","HMAC-SHA-1-96 [RFC2404]","${hex(ENCRYPTED_SA.authKey)}"`;
-  const text = [
-    '# This file is automatically generated, DO NOT MODIFY.',
-    // Wireshark matches SAs on the addresses it shows, which are the home address
-    // (from the Home Address option or the type 2 routing header), not the care-of address.
-    saLine(mnHome(mn), haAddress(1), ENCRYPTED_SA.mnToHaSpi),
-    saLine(haAddress(1), mnHome(mn), ENCRYPTED_SA.haToMnSpi),
-    '',
-  ].join('\n');
+  // Wireshark matches SAs on the addresses it shows, which are the home address
+  // (from the Home Address option or the type 2 routing header), not the care-of address.
+  const text = espSaTable([
+    { src: mnHome(mn), dst: haAddress(1), spi: ENCRYPTED_SA.mnToHaSpi, enc: 'AES-CBC [RFC3602]', encKey: ENCRYPTED_SA.encKey, authKey: ENCRYPTED_SA.authKey },
+    { src: haAddress(1), dst: mnHome(mn), spi: ENCRYPTED_SA.haToMnSpi, enc: 'AES-CBC [RFC3602]', encKey: ENCRYPTED_SA.encKey, authKey: ENCRYPTED_SA.authKey },
+  ]);
   return {
     name: 'esp-encrypted',
     description: 'Home registration and one refresh under ESP with AES-128-CBC and HMAC-SHA1-96; keys in esp-encrypted.esp_sa (Wireshark ESP SA table format).',
@@ -506,7 +592,7 @@ export function badNoBackoff(): Scenario {
     { t: 15.312, data: lab.haToMn(1, 3, accepted(11, 0)) },
     ...register(lab, 15.4, 3, 2, 12),
   );
-  return { name: 'bad-no-backoff', description: 'BROKEN: a Home Agent Switch retransmitted every second instead of backing off from INITIAL_HA_SWITCH_TIMEOUT (RFC 5142 8).', packets };
+  return { name: 'bad-no-backoff', description: 'BROKEN: a Home Agent Switch retransmitted every second instead of backing off from INITIAL_HA_SWITCH_TIMEOUT (RFC 5142 8).', packets: lab.inTimeOrder(packets) };
 }
 
 export function badSwitchRate(): Scenario {
@@ -521,7 +607,7 @@ export function badSwitchRate(): Scenario {
       ...register(lab, 10.07 + i * 0.1, i, 2, 61 + i),
     );
   }
-  return { name: 'bad-switch-rate', description: 'BROKEN: HA1 sends Home Agent Switch to 10 MNs in one second, above MAX_HA_SWITCH_TRANSMIT_RATE (RFC 5142 8).', packets };
+  return { name: 'bad-switch-rate', description: 'BROKEN: HA1 sends Home Agent Switch to 10 MNs in one second, above MAX_HA_SWITCH_TRANSMIT_RATE (RFC 5142 8).', packets: lab.inTimeOrder(packets) };
 }
 
 export function badBuSequence(): Scenario {
@@ -529,11 +615,11 @@ export function badBuSequence(): Scenario {
   return {
     name: 'bad-bu-sequence',
     description: 'BROKEN: a Binding Update retransmitted with the same Sequence Number (RFC 6275 11.8 requires a greater one).',
-    packets: [
+    packets: lab.inTimeOrder([
       { t: 0, data: lab.mnToHa(4, 1, homeRegistration(200)), comment: 'BU seq 200, lost' },
       { t: 1.5, data: lab.mnToHa(4, 1, homeRegistration(200)), comment: 'BROKEN: retransmission reuses seq 200' },
       { t: 1.512, data: lab.haToMn(1, 4, accepted(200)) },
-    ],
+    ]),
   };
 }
 
@@ -542,10 +628,10 @@ export function badSplitBrain(): Scenario {
   return {
     name: 'bad-split-brain',
     description: 'BROKEN: HA1 and HA2 of group 7 both set the A flag in their Hellos: two active home agents.',
-    packets: [
+    packets: lab.inTimeOrder([
       ...hellos(lab, { ha: 1, preference: 30, from: 0, until: 10, active: () => true, peers: [2] }),
       ...hellos(lab, { ha: 2, preference: 20, from: 0, until: 10, active: (t) => t >= 4, peers: [1] }),
-    ],
+    ]),
   };
 }
 
@@ -564,7 +650,7 @@ export function badUnanswered(): Scenario {
     { t: 30, data: lab.haToHa(2, 1, { ...stateSynchronization('request', 0x0301), options: [ipAddressOption(HARELIABILITY_IP_CODE.homeAddress, mnHome(5))] }), comment: 'BROKEN: State Synchronization Request never answered' },
     { t: 33, data: lab.haToHa(2, 1, { ...stateSynchronization('request', 0x0301), options: [ipAddressOption(HARELIABILITY_IP_CODE.homeAddress, mnHome(5))] }), comment: 'retransmitted after INITIAL_STATE_SYNC_REQ_TIMER' },
   );
-  return { name: 'bad-unanswered', description: 'BROKEN: a home registration BU with A set that is never answered, and a State Synchronization Request that is never answered.', packets };
+  return { name: 'bad-unanswered', description: 'BROKEN: a home registration BU with A set that is never answered, and a State Synchronization Request that is never answered.', packets: lab.inTimeOrder(packets) };
 }
 
 export function badUnprotected(): Scenario {
@@ -573,14 +659,14 @@ export function badUnprotected(): Scenario {
   return {
     name: 'bad-unprotected',
     description: 'BROKEN: home registration BU/BA and a Home Agent Switch sent outside ESP (RFC 6275 5.1 / RFC 3776, RFC 5142 5).',
-    packets: [
+    packets: lab.inTimeOrder([
       { t: 0, data: lab.mnToHa(6, 1, homeRegistration(1), clear), comment: 'BROKEN: home registration without ESP' },
       { t: 0.012, data: lab.haToMn(1, 6, accepted(1), clear), comment: 'BROKEN: BA without ESP' },
       { t: 10, data: lab.haToMn(1, 6, switchTo([2]), clear), comment: 'BROKEN: Home Agent Switch without ESP' },
       { t: 10.2, data: lab.mnToHa(6, 1, deRegistration(2)) },
       { t: 10.212, data: lab.haToMn(1, 6, accepted(2, 0)) },
       ...register(lab, 10.3, 6, 2, 3),
-    ],
+    ]),
   };
 }
 
@@ -589,23 +675,35 @@ export function badChecksum(): Scenario {
   return {
     name: 'bad-checksum',
     description: 'BROKEN: a Binding Update whose Mobility Header checksum is off by one (RFC 6275 9.2: silently discarded), then the good retransmission.',
-    packets: [
+    packets: lab.inTimeOrder([
       { t: 0, data: lab.mnToHa(7, 1, { ...homeRegistration(400), checksumAdjust: 1 }), comment: 'BROKEN: MH checksum off by one' },
       { t: 1.5, data: lab.mnToHa(7, 1, homeRegistration(401)), comment: 'retransmission with a correct checksum' },
       { t: 1.512, data: lab.haToMn(1, 7, accepted(401)) },
-    ],
+    ]),
   };
 }
 
 export function badEsp(): Scenario {
   const lab = new Lab();
+  const mn = 8;
   const packets: ScenarioPacket[] = [
-    ...register(lab, 0, 8, 1, 10),
-    { t: 0.5, data: lab.mnToHa(8, 1, homeRegistration(10), { seq: 1 }), comment: 'BROKEN: replay of the first BU (same SPI and ESP sequence 1)' },
-    { t: 100, data: lab.mnToHa(8, 1, homeRegistration(11), { corruptIcv: true }), comment: 'BROKEN: ICV does not verify' },
-    ...register(lab, 101.5, 8, 1, 12, 'retransmission'),
+    ...register(lab, 0, mn, 1, 10),
+    { t: 0.5, data: lab.mnToHa(mn, 1, homeRegistration(10), { seq: 1 }), comment: 'BROKEN: replay of the first BU (same SPI and ESP sequence 1)' },
+    { t: 100, data: lab.mnToHa(mn, 1, homeRegistration(11), { corruptIcv: true }), comment: 'BROKEN: ICV does not verify (tampered in transit; the HA drops it)' },
+    ...register(lab, 101.5, mn, 1, 12, 'retransmission'),
   ];
-  return { name: 'bad-esp', description: `BROKEN: ESP replay (SPI 0x${mnToHaSpi(8, 1).toString(16)} sequence 1 twice) and an ESP packet with a corrupted ICV (RFC 4303 3.4.3, 3.4.4).`, packets };
+  // The NULL SAs' integrity keys, so that Wireshark and `mip6scope lint --esp-sa` can check the ICVs.
+  const text = espSaTable([
+    { src: mnHome(mn), dst: haAddress(1), spi: mnToHaSpi(mn, 1), enc: 'NULL', authKey: LAB_KEYS.hmacSha1 },
+    { src: haAddress(1), dst: mnHome(mn), spi: haToMnSpi(mn, 1), enc: 'NULL', authKey: LAB_KEYS.hmacSha1 },
+  ]);
+  return {
+    name: 'bad-esp',
+    description: `BROKEN: ESP replay (SPI 0x${mnToHaSpi(mn, 1).toString(16)} sequence 1 twice) and a tampered ESP packet whose ICV does not verify `
+      + '(RFC 4303 3.4.3, 3.4.4); ESP NULL with HMAC-SHA1-96, integrity keys in bad-esp.esp_sa so the ICVs can be checked.',
+    packets: lab.inTimeOrder(packets),
+    sidecars: [{ name: 'bad-esp.esp_sa', text }],
+  };
 }
 
 export function badHelloSequence(): Scenario {
@@ -617,7 +715,7 @@ export function badHelloSequence(): Scenario {
     comment: k === 3 ? 'BROKEN: sequence repeated' : k === 5 ? 'BROKEN: sequence went backwards' : undefined,
   }));
   packets.push(...hellos(lab, { ha: 2, preference: 20, from: 0, until: 6, active: () => false, peers: [1] }));
-  return { name: 'bad-hello-sequence', description: 'BROKEN: HA1\'s Hello Sequence Number repeats and goes backwards (hareliability-01 7.6.2: +1 per message).', packets };
+  return { name: 'bad-hello-sequence', description: 'BROKEN: HA1\'s Hello Sequence Number repeats and goes backwards (hareliability-01 7.6.2: +1 per message).', packets: lab.inTimeOrder(packets) };
 }
 
 export function badOptions(): Scenario {
@@ -629,7 +727,7 @@ export function badOptions(): Scenario {
     name: 'bad-options',
     description: 'BROKEN: a misaligned Alternate Care-of Address option, a Binding Refresh Advice in a Binding Update (not allowed there), '
       + 'and a Binding Update whose Header Len (0) is below its minimum of 1 (RFC 6275 6.2, 9.2).',
-    packets: [
+    packets: lab.inTimeOrder([
       { t: 0, data: lab.mnToHa(mn, 1, { ...homeRegistration(1), options: [misaligned] }), comment: 'BROKEN: Alternate CoA at 8n+4' },
       { t: 0.012, data: lab.haToMn(1, mn, accepted(1)) },
       { t: 10, data: lab.mnToHa(mn, 1, { ...homeRegistration(2), options: [bindingRefreshAdvice(15)] }), comment: 'BROKEN: Binding Refresh Advice is valid only in BA and HA Switch' },
@@ -637,7 +735,7 @@ export function badOptions(): Scenario {
       { t: 20, data: lab.mnToHa(mn, 1, { type: 5, body: u16(3) }), comment: 'BROKEN: Binding Update cut to 8 bytes, Header Len 0' },
       { t: 21.5, data: lab.mnToHa(mn, 1, homeRegistration(4)) },
       { t: 21.512, data: lab.haToMn(1, mn, accepted(4)) },
-    ],
+    ]),
   };
 }
 

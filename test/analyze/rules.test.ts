@@ -335,6 +335,15 @@ function ra(ha: number, flags: { A?: boolean; B?: boolean }): Uint8Array {
   return new Lab().haIcmpLinkLocal(ha, 'all-nodes', routerAdvertisement({ flags: { H: true, ...flags }, routerLifetime: 1800 }));
 }
 
+describe('ESP-OPAQUE and ESP-ICV', () => {
+  it('a packet that fails its ICV under a keyed SA is an ESP-ICV error, not an SA left unopened for lack of keys', () => {
+    const l = new Lab();
+    const all = lint([{ t: 0, data: l.mnToHa(1, 1, reg(1)) }, { t: 1, data: l.mnToHa(1, 1, reg(2), { corruptIcv: true }) }], {}, espKeys);
+    expect(byRule(all, 'ESP-ICV').map((x) => x.frame), show(all)).toEqual([2]);
+    expect(byRule(all, 'ESP-OPAQUE'), show(all)).toEqual([]);
+  });
+});
+
 describe('every rule in the catalog has a fire and a quiet case', () => {
   it('covers the catalog', () => {
     expect(Object.keys(CASES).sort()).toEqual(ALL_RULES.map((r) => r.meta.id).sort());

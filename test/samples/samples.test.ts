@@ -27,6 +27,7 @@ describe('sample generator', () => {
     expect(scenarios[0]!.name).toBe('registration-and-switch');
     for (const s of scenarios) expect(generated).toContain(`${s.name}.pcapng`);
     expect(generated).toContain('esp-encrypted.esp_sa');
+    expect(generated).toContain('bad-esp.esp_sa');
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
     expect(scenarios.filter((s) => s.name.startsWith('bad-')).length).toBe(10);
   });
@@ -87,6 +88,18 @@ describe.skipIf(!hasTshark)(`tshark reads every sample${hasTshark ? '' : ` (skip
     expect(r.status).toBe(0);
     expect(r.stdout.match(/Binding Update/g)?.length).toBeGreaterThanOrEqual(2);
     expect(r.stdout.match(/ESP ICV: .*\[correct\]/g)?.length).toBe(4);
+  });
+
+  it('checks the ICVs of bad-esp.pcapng with the shipped SA table: exactly the tampered one is incorrect', () => {
+    const lines = readFileSync(join(dirA, 'bad-esp.esp_sa'), 'utf8').split('\n').filter((l) => l.startsWith('"'));
+    const r = tshark([
+      '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE',
+      ...lines.flatMap((l) => ['-o', `uat:esp_sa:${l}`]),
+      '-r', join(dirA, 'bad-esp.pcapng'), '-V',
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/ESP ICV: .*\[correct\]/g)?.length).toBe(5);
+    expect(r.stdout.match(/ESP ICV: .*\[incorrect/g)?.length).toBe(1);
   });
 
   it('heuristically decodes the ESP NULL of the quick-start sample as Mobile IPv6', () => {

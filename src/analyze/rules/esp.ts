@@ -78,7 +78,8 @@ export const espOpaque: Rule = {
     const closed = new Map<number, Closed>();
     return {
       esp(f) {
-        if (f.espOpened || f.spi < 0) return;
+        // A packet whose ICV failed under a keyed SA was not opened because it must be dropped (ESP-ICV reports it), not for lack of keys.
+        if (f.espOpened || f.spi < 0 || f.icv === 'bad') return;
         const k = key2(key2(f.spi + 1, f.dst), f.src);
         const c = closed.get(k);
         if (c) { c.packets++; c.last = f.time; return; }
