@@ -90,14 +90,19 @@ interface Table {
   map: FlowMap<{ last: number }>;
   idle: number;
   onExpire?: (key: number, v: { last: number }) => void;
+  /** Analysis time of the table's next sweep. */
+  nextSweep: number;
 }
 
 /**
- * Seconds between sweeps of idle flows: half the idle timeout (at least 30 s), so
- * a flow is forgotten at most 50% after it went idle, and a sweep, which visits
- * every flow, runs rarely enough to cost little per packet.
+ * A table is swept every half of its idle time (at least MIN_SWEEP_EVERY
+ * seconds; tables with a short idle time, such as the rate windows, more often),
+ * so a flow is forgotten at most 50% after it went idle, and a sweep, which
+ * visits every slot, runs rarely enough to cost little per packet.
  */
-const MIN_SWEEP_EVERY = 30;
+const MIN_SWEEP_EVERY = 1;
+/** How often the engine looks for tables due a sweep, in seconds of analysis time. */
+const SWEEP_CHECK = 1;
 const MAX_NAMES = 1 << 17;
 
 export class Engine {
@@ -122,13 +127,13 @@ export class Engine {
   private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
-  private readonly sweepEvery: number;
   private readonly retainFindings: boolean;
   private current = -Infinity;
   /** The analysis clock the flow tables stamp their entries with. */
   private readonly clock = { now: -Infinity };
   private first = NaN;
   private nextSweep = -Infinity;
+  private nextBindingSweep = -Infinity;
   private finished = false;
 
   // Handlers by hook, so each packet reaches only the rules that asked for it.
@@ -146,7 +151,6 @@ export class Engine {
     this.idleTimeout = opts.idleTimeout ?? 600;
     this.onFinding = opts.onFinding;
     this.retainFindings = opts.retainFindings ?? true;
-    this.sweepEvery = Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
     this.fields = resolveFields();
 
     for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
@@ -197,7 +201,7 @@ export class Engine {
       },
       flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => {
         const map = new FlowMap<V>(16, this.clock);
-        this.tables.push({ map: map as unknown as FlowMap<{ last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'] });
+        this.tables.push({ map: map as unknown as FlowMap<{ last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'], nextSweep: -Infinity });
         return map;
       },
     };
@@ -239,7 +243,7 @@ export class Engine {
     if (this.files[fileIndex] === undefined) this.files[fileIndex] = file;
     const f = this.facts;
     extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys);
-    if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + this.sweepEvery; }
+    if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_CHECK; }
     this.advanceTo(f.time);
     this.packets++;
     this.learnNames(f);
@@ -263,7 +267,7 @@ export class Engine {
       fn(this.current, false);
     }
     if (this.current >= this.nextSweep) {
-      this.nextSweep = this.current + this.sweepEvery;
+      this.nextSweep = this.current + SWEEP_CHECK;
       this.sweep();
     }
   }
@@ -271,8 +275,16 @@ export class Engine {
   /** Forget flows idle for longer than their table allows. */
   private sweep(): void {
     const now = this.current;
-    for (const t of this.tables) t.map.expireIdle(now - t.idle, t.onExpire);
-    this.bindings.sweep(now - this.idleTimeout);
+    for (const t of this.tables) {
+      if (now < t.nextSweep) continue;
+      if (t.nextSweep === -Infinity) { t.nextSweep = now + Math.max(MIN_SWEEP_EVERY, t.idle / 2); continue; }
+      t.nextSweep = now + Math.max(MIN_SWEEP_EVERY, t.idle / 2);
+      t.map.expireIdle(now - t.idle, t.onExpire);
+    }
+    if (now >= this.nextBindingSweep) {
+      this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
+      this.bindings.sweep(now - this.idleTimeout);
+    }
   }
 
   /** Number of live flows over every rule's tables (for tests of bounded memory). */

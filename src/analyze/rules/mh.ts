@@ -163,7 +163,10 @@ export const mhRate: Rule = {
   },
   create(context) {
     interface Flow { rate: RateWindow; last: number }
-    const flows = context.flows<Flow>(undefined, 10);
+    // Flows live 10 s and most see one message: expired ones are reused, so a
+    // long capture does not allocate a window per message.
+    const spare: Flow[] = [];
+    const flows = context.flows<Flow>((_k, fl) => { if (spare.length < 4096) spare.push(fl); }, 10);
     const limit = context.constants.MAX_UPDATE_RATE;
     const window = 1 - context.tolerance(1);
     return {
@@ -172,7 +175,11 @@ export const mhRate: Rule = {
         const from = f.home !== 0 && f.kind === 'bindingUpdate' ? f.home : f.src;
         const k = key3(from, f.dst, f.mhType);
         let fl = flows.get(k);
-        if (!fl) { fl = { rate: new RateWindow(limit), last: f.time }; flows.set(k, fl); }
+        if (!fl) {
+          fl = spare.pop();
+          if (fl) fl.rate.reset(); else fl = { rate: new RateWindow(limit), last: f.time };
+          flows.set(k, fl);
+        }
         fl.last = f.time;
         if (fl.rate.add(f.time, window) && f.time - fl.rate.reportedAt >= 1) {
           fl.rate.reportedAt = f.time;

@@ -37,6 +37,13 @@ export class RateWindow {
     this.times = new Float64Array(Math.max(1, Math.floor(limit)) + 1);
   }
 
+  /** Forget every event (to reuse the window for another flow). */
+  reset(): void {
+    this.n = 0;
+    this.head = 0;
+    this.reportedAt = -Infinity;
+  }
+
   add(t: number, window: number): boolean {
     const cap = this.times.length;
     this.times[this.head] = t;
