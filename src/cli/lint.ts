@@ -4,6 +4,8 @@
  * Exit code 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * unusable input or options.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
 import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
@@ -31,6 +33,10 @@ export interface LintOptions extends CommonOptionValues {
   format?: 'text' | 'json' | 'sarif' | 'junit';
   timeline?: boolean;
   annotate?: string;
+  /** Analyze every file on its own instead of merging them. */
+  each?: boolean;
+  /** Worker threads for --each (default: one per core). */
+  jobs?: string | number;
 }
 
 export interface LintIo {
@@ -70,15 +76,35 @@ export function registerLint(program: Command, setExit: (code: number) => void =
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info', 'never']).default('error'))
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
     .option('--timeline', 'also print the failover and switch timeline')
-    .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment');
+    .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment')
+    .option('--each', 'analyze every file on its own (independent captures) instead of merging them by time')
+    .option('--jobs <n>', 'with --each: worker threads to use (default: one per core)');
   addCommonOptions(cmd);
   cmd.action(async (files: string[], opts: LintOptions) => {
     setExit(await lintMain(files, opts));
   });
 }
 
+/** What analyzing one group of files (merged by time) produced; plain data, so a worker thread can send it. */
+export interface GroupResult {
+  files: string[];
+  /** Findings to report (already narrowed by -Y). */
+  findings: Finding[];
+  packets: number;
+  /** Messages for stderr (capture problems). */
+  messages: string[];
+  /** No file of the group could be used at all. */
+  fatal: boolean;
+  /** Files that could not be opened. */
+  unopened: string[];
+  /** Time of the first packet (NaN: none). */
+  start: number;
+  events?: TimelineEvent[];
+}
+
 /**
- * Run `lint`; returns the exit code (0 clean, 1 findings at or above --fail-on, 2 unusable input).
+ * Analyze `files` as one capture (merged by time) with one engine. Throws
+ * UsageError / RuleSelectionError for bad options, before reading anything.
  *
  * With -Y the analyzer still sees every packet (a flow needs all of them), but only
  * findings on a frame the filter matched are reported, in every output and for the
@@ -86,31 +112,20 @@ export function registerLint(program: Command, setExit: (code: number) => void =
  * of the capture (they point at the packet they concern); one without a frame
  * (frame < 1) concerns the capture as a whole and is kept.
  */
-export async function lintMain(files: string[], opts: LintOptions, io: LintIo = stdio): Promise<number> {
-  let engine;
-  let cfg;
-  let ctx;
-  let filter;
-  try {
-    cfg = buildRunConfig(opts, io.err);
-    engine = createEngine({
-      profile: cfg.profile,
-      tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined,
-      rules: opts.rules,
-      disable: opts.disable,
-    });
-    ctx = contextFor(cfg);
-    filter = compileDisplayFilter(opts.displayFilter);
-  } catch (e) {
-    if (e instanceof UsageError) { io.err(usageText(e)); return 2; }
-    if (e instanceof RuleSelectionError) { io.err(`mip6scope: ${e.message}`); return 2; }
-    throw e;
-  }
+export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {}, showProgress = true): GroupResult {
+  const cfg = buildRunConfig(opts, () => {});
+  const engine = createEngine({
+    profile: cfg.profile,
+    tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined,
+    rules: opts.rules,
+    disable: opts.disable,
+  });
+  const ctx = contextFor(cfg);
+  const filter = compileDisplayFilter(opts.displayFilter);
   const format = opts.format ?? 'text';
-  const term = io.terminal ?? {};
   const matched = filter ? new MatchedFrames() : null;
   const timeline = opts.timeline && format === 'text' ? new TimelineCollector(ctx.profile.mhTypes) : null;
-  const progress = startProgress(files, format !== 'text', term);
+  const progress = startProgress(files, format !== 'text' || !showProgress, term);
   let start = NaN;
   const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
@@ -121,8 +136,6 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
   }, ctx);
   progress.done();
   const all = engine.finish();
-  for (const m of describeProblems(res)) io.err(m);
-  if (res.fatal) return 2;
 
   // Findings name their file; the same path given twice is two inputs, so try each index it has.
   const indices = new Map<string, number[]>();
@@ -132,13 +145,64 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
     for (const i of indices.get(file) ?? []) if (matched.has(i, frame)) return true;
     return false;
   };
-  const findings = matched ? all.filter((f) => shown(f.file, f.frame)) : all;
-  const events: TimelineEvent[] | undefined = timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame));
+  return {
+    files,
+    findings: matched ? all.filter((f) => shown(f.file, f.frame)) : all,
+    packets: engine.packets,
+    messages: describeProblems(res),
+    fatal: res.fatal,
+    unopened: res.unopened.map((u) => u.file),
+    start,
+    events: timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame)),
+  };
+}
 
-  const catalog = engine.rules.map((r) => r.meta);
+/**
+ * Run `lint`; returns the exit code (0 clean, 1 findings at or above --fail-on, 2 unusable input).
+ *
+ * By default every file is one input to one analysis (captures taken at several
+ * HAs, merged by time). With --each, every file is analyzed on its own (a corpus
+ * of independent test captures); those analyses run in worker threads, --jobs at
+ * a time (default: one per core), and are reported together in file order.
+ */
+export async function lintMain(files: string[], opts: LintOptions, io: LintIo = stdio): Promise<number> {
+  const format = opts.format ?? 'text';
+  const term = io.terminal ?? {};
+  let catalog;
+  let filterText: string | undefined;
+  try {
+    // Check every option before reading anything (the groups repeat this cheaply).
+    buildRunConfig(opts, io.err);
+    catalog = createEngine({
+      tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
+    }).rules.map((r) => r.meta);
+    if (opts.each && opts.annotate) throw new UsageError('--annotate writes one annotated capture of a merged analysis; drop --each, or annotate each file in its own run');
+    if (opts.jobs !== undefined && !(Number.isInteger(Number(opts.jobs)) && Number(opts.jobs) >= 1)) throw new UsageError(`--jobs ${opts.jobs}: give a whole number of threads, 1 or more`);
+    contextFor(buildRunConfig(opts, () => {}));
+    filterText = compileDisplayFilter(opts.displayFilter)?.text;
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(usageText(e)); return 2; }
+    if (e instanceof RuleSelectionError) { io.err(`mip6scope: ${e.message}`); return 2; }
+    throw e;
+  }
+
+  let results: GroupResult[];
+  if (!opts.each) {
+    results = [lintGroup(files, opts, term)];
+  } else {
+    const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
+    results = jobs > 1 ? await lintInWorkers(files, opts, jobs) : files.map((f) => lintGroup([f], opts, term, false));
+  }
+  for (const r of results) for (const m of r.messages) io.err(m);
+  if (results.every((r) => r.fatal)) return 2;
+
+  const findings = results.flatMap((r) => r.findings);
+  const packets = results.reduce((n, r) => n + r.packets, 0);
+  const starts = results.map((r) => r.start).filter((t) => !Number.isNaN(t));
+  const events = opts.timeline && format === 'text' ? results.flatMap((r) => r.events ?? []) : undefined;
   switch (format) {
     case 'json':
-      io.out(formatFindingsJson(findings, { files, packets: engine.packets, rules: catalog.length }));
+      io.out(formatFindingsJson(findings, { files, packets, rules: catalog.length }));
       break;
     case 'sarif':
       io.out(formatSarif(findings, ALL_RULES.map((r) => r.meta), VERSION));
@@ -148,20 +212,46 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
       break;
     default:
       io.out(formatFindingsText(findings, catalog, {
-        timeline: opts.timeline, events, multipleFiles: files.length > 1, start, packets: engine.packets,
-        colors: colorsFor(opts, false, term), displayFilter: filter?.text,
+        timeline: opts.timeline, events, multipleFiles: files.length > 1, start: starts.length ? Math.min(...starts) : NaN, packets,
+        colors: colorsFor(opts, false, term), displayFilter: filterText,
       }));
   }
   if (opts.annotate) {
+    const unopened = new Set(results.flatMap((r) => r.unopened));
     try {
-      writeAnnotated(files.filter((_f, i) => res.unopened.every((u) => u.file !== files[i])), findings, opts.annotate);
+      writeAnnotated(files.filter((f) => !unopened.has(f)), findings, opts.annotate);
     } catch (e) {
       io.err(`mip6scope: cannot write ${opts.annotate}: ${(e as Error).message}\n  check that the directory exists and is writable`);
       return 2;
     }
   }
-  if (res.unopened.length > 0) return 2;
+  if (results.some((r) => r.unopened.length > 0 || r.fatal)) return 2;
   return exitCodeFor(findings, opts.failOn ?? 'error');
+}
+
+/** Analyze each file in a pool of `jobs` worker threads; results in file order. */
+async function lintInWorkers(files: string[], opts: LintOptions, jobs: number): Promise<GroupResult[]> {
+  const results: GroupResult[] = new Array(files.length);
+  // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
+  const workerUrl = import.meta.url.endsWith('.ts') ? new URL('../../dist/cli/lint-worker.js', import.meta.url) : new URL('./lint-worker.js', import.meta.url);
+  let next = 0;
+  const runWorker = (): Promise<void> => new Promise((resolveRun, reject) => {
+    const w = new Worker(workerUrl, { workerData: { opts } });
+    const feed = (): void => {
+      if (next >= files.length) { void w.terminate(); resolveRun(); return; }
+      const i = next++;
+      w.postMessage({ index: i, file: files[i] });
+    };
+    w.on('message', (m: { index: number; result?: GroupResult; error?: string }) => {
+      if (m.error !== undefined) { void w.terminate(); reject(new Error(m.error)); return; }
+      results[m.index] = m.result!;
+      feed();
+    });
+    w.on('error', reject);
+    feed();
+  });
+  await Promise.all(Array.from({ length: jobs }, runWorker));
+  return results;
 }
 
 export function exitCodeFor(findings: readonly Finding[], failOn: Severity | 'never'): number {
