@@ -248,7 +248,11 @@ export class Engine {
     this.packets++;
     this.learnNames(f);
     for (const h of this.hPacket) h(f);
-    if (f.espItem >= 0) for (const h of this.hEsp) h(f);
+    if (f.espItem >= 0) {
+      for (const h of this.hEsp) h(f);
+      // A replayed packet never reaches the receiver's Mobility Header processing (RFC 4303 3.4.3).
+      if (f.espDropped) return;
+    }
     if (f.mhItem >= 0) {
       for (const h of this.hMh) h(f);
       if (f.mhType >= 0) for (const h of this.hMessage[f.mhType]!) h(f);

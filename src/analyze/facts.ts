@@ -51,6 +51,12 @@ export class Facts {
   /** 'good' | 'bad' | 'unchecked', '' when there is no ICV status. */
   icv = '';
   espOpened = false;
+  /**
+   * Set by ESP-SEQUENCE when the packet is a replay or left of the anti-replay
+   * window: a receiver discards it (RFC 4303 3.4.3), so the engine does not
+   * analyze what it carries.
+   */
+  espDropped = false;
 
   // Message fields; -1 when the message has no such field.
   seq = -1;
@@ -135,7 +141,7 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
   f.cookie = 0;
   f.icv = '';
   f.vharSpi = -1;
-  f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
+  f.espOpened = f.espDropped = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
   f.listed.length = 0;
   f.optionTypes.length = 0;
   f.ipAddressCodes.length = 0;

@@ -21,7 +21,8 @@ export const espSequence: Rule = {
     summary: 'replayed or out-of-window ESP sequence numbers (gaps as info)',
     description: 'The sender increments the Sequence Number by one per packet on an SA (RFC 4303 3.3.3); the receiver drops duplicates and numbers '
       + 'left of its anti-replay window (3.4.3). A repeat is a replay (or a sender reusing its counter); a jump ahead means packets were lost '
-      + 'or not captured (info).',
+      + 'or not captured (info). Like the receiver, the analyzer then ignores what a dropped packet carries: a replayed Binding Update is '
+      + 'not judged as a Binding Update.',
     example: 'Two packets on SPI 0x10010010 with sequence number 1.',
   },
   create(context) {
@@ -36,6 +37,7 @@ export const espSequence: Rule = {
         sa.last = f.time;
         const before = sa.window.highestSeen;
         const verdict = sa.window.check(f.espSeq);
+        if (verdict === 'replay' || verdict === 'outside') f.espDropped = true;
         if (verdict === 'replay') {
           context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} seen before (replay)`, { flow: arrow(context, f.src, f.dst) });
         } else if (verdict === 'outside') {
