@@ -11,10 +11,11 @@ import { ipv6ToString } from '../dissect/format.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import { getDefaultProfile } from '../profile/profile.js';
-import { addressKey } from './address.js';
+import { addressKey, key2 } from './address.js';
+import { ReplayWindow } from '../esp/replay.js';
 import { BindingTable } from './bindings.js';
 import { FlowMap } from './flowmap.js';
-import { extractFacts, Facts } from './facts.js';
+import { ESP_REPLAY_WINDOW, extractFacts, Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
 import { ALL_RULES } from './rules/index.js';
 import { TimerQueue } from './timers.js';
@@ -104,6 +105,8 @@ const MIN_SWEEP_EVERY = 1;
 /** How often the engine looks for tables due a sweep, in seconds of analysis time. */
 const SWEEP_CHECK = 1;
 const MAX_NAMES = 1 << 17;
+/** Slots of the filter in front of the names table (64 Ki keys, 512 KiB). */
+const KNOWN_MASK = (1 << 16) - 1;
 
 export class Engine {
   readonly profile: Profile;
@@ -124,6 +127,8 @@ export class Engine {
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
   private readonly names = new FlowMap<string>(1024);
+  private readonly sas: FlowMap<{ window: ReplayWindow; last: number }>;
+  private readonly known = new Float64Array(KNOWN_MASK + 1);
   private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
@@ -155,6 +160,7 @@ export class Engine {
 
     for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
     for (let i = 0; i < 256; i++) this.hMessage.push([]);
+    this.sas = this.flowTable<{ window: ReplayWindow; last: number }>();
     this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
     for (const rule of this.rules) this.install(rule, rule.create(this.contextFor(rule)));
   }
@@ -199,12 +205,15 @@ export class Engine {
         if (v === undefined) { v = make(); this.sharedState.set(key, v); }
         return v;
       },
-      flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => {
-        const map = new FlowMap<V>(16, this.clock);
-        this.tables.push({ map: map as unknown as FlowMap<{ last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'], nextSweep: -Infinity });
-        return map;
-      },
+      flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => this.flowTable(onExpire, idle),
     };
+  }
+
+  /** A flow table the engine sweeps of idle entries. */
+  private flowTable<V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowMap<V> {
+    const map = new FlowMap<V>(16, this.clock);
+    this.tables.push({ map: map as unknown as FlowMap<{ last: number }>, idle: idle ?? this.idleTimeout, onExpire: onExpire as Table['onExpire'], nextSweep: -Infinity });
+    return map;
   }
 
   private allowance(expected: number): number {
@@ -232,8 +241,13 @@ export class Engine {
   }
 
   private learn(key: number, tree: Tree, item: number): void {
+    // Most addresses repeat: a small direct-mapped filter of keys known to be named
+    // answers without touching the (much larger) names table.
+    const slot = (key >>> 0) & KNOWN_MASK;
+    if (this.known[slot] === key) return;
+    this.known[slot] = key;
     if (this.names.has(key)) return;
-    if (this.names.size >= MAX_NAMES) this.names.clear();
+    if (this.names.size >= MAX_NAMES) { this.names.clear(); this.known.fill(0); }
     this.names.set(key, ipv6ToString(tree.bufferOf(item), tree.start[item]!));
   }
 
@@ -249,9 +263,10 @@ export class Engine {
     this.learnNames(f);
     for (const h of this.hPacket) h(f);
     if (f.espItem >= 0) {
+      this.replayCheck(f);
       for (const h of this.hEsp) h(f);
       // A replayed packet never reaches the receiver's Mobility Header processing (RFC 4303 3.4.3).
-      if (f.espDropped) return;
+      if (f.espVerdict === 'replay' || f.espVerdict === 'outside') return;
     }
     if (f.mhItem >= 0) {
       for (const h of this.hMh) h(f);
@@ -261,6 +276,17 @@ export class Engine {
     } else if (f.kind === 'icmpv6') {
       for (const h of this.hIcmpv6) h(f);
     }
+  }
+
+  /** The receiver's anti-replay window per SA (SPI, destination, source): the verdict on this packet. */
+  private replayCheck(f: Facts): void {
+    if (f.spi < 0 || f.espSeq < 0) return;
+    const k = key2(key2(f.spi + 1, f.dst), f.src);
+    let sa = this.sas.get(k);
+    if (!sa) { sa = { window: new ReplayWindow(ESP_REPLAY_WINDOW), last: f.time }; this.sas.set(k, sa); }
+    sa.last = f.time;
+    f.espHighestBefore = sa.window.highestSeen;
+    f.espVerdict = sa.window.check(f.espSeq);
   }
 
   /** Advance analysis time to `now` (packet time, or the clock for live capture), firing due timers. */

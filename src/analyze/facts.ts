@@ -11,6 +11,10 @@ import type { Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
 import { addressKey, bytesKey, isGlobalUnicast, isLinkLocal, isMulticast } from './address.js';
 import type { FieldSet } from './fields.js';
+import type { ReplayVerdict } from '../esp/replay.js';
+
+/** RFC 4303 3.4.3: the receiver's anti-replay window, 64 packets (the recommended default). */
+export const ESP_REPLAY_WINDOW = 64;
 
 /** What a packet is, for dispatch: an MH message by profile key, or one of these. */
 export type PacketKind = MhTypeKey | 'mhUnknown' | 'icmpv6' | 'other';
@@ -52,11 +56,14 @@ export class Facts {
   icv = '';
   espOpened = false;
   /**
-   * Set by ESP-SEQUENCE when the packet is a replay or left of the anti-replay
-   * window: a receiver discards it (RFC 4303 3.4.3), so the engine does not
-   * analyze what it carries.
+   * The receiver's anti-replay verdict on the ESP sequence number (the engine
+   * keeps a window per SA, whatever rules run), '' without ESP. A 'replay' or
+   * 'outside' packet is discarded by a receiver (RFC 4303 3.4.3), so the engine
+   * does not analyze what it carries.
    */
-  espDropped = false;
+  espVerdict: ReplayVerdict | '' = '';
+  /** Highest sequence number the SA had accepted before this packet. */
+  espHighestBefore = 0;
 
   // Message fields; -1 when the message has no such field.
   seq = -1;
@@ -140,8 +147,10 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
   f.seq = f.lifetime = f.status = f.identifier = f.subtype = f.group = f.preference = f.interval = f.refreshAdvice = f.numAddrs = -1;
   f.cookie = 0;
   f.icv = '';
+  f.espVerdict = '';
+  f.espHighestBefore = 0;
   f.vharSpi = -1;
-  f.espOpened = f.espDropped = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
+  f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
   f.listed.length = 0;
   f.optionTypes.length = 0;
   f.ipAddressCodes.length = 0;

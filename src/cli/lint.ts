@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
-import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
+import { createEngine, RuleSelectionError, selectRules, type Tolerance } from '../analyze/engine.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { writeAnnotated } from '../output/annotate.js';
@@ -35,7 +35,7 @@ export interface LintOptions extends CommonOptionValues {
   annotate?: string;
   /** Analyze every file on its own instead of merging them. */
   each?: boolean;
-  /** Worker threads for --each (default: one per core). */
+  /** Threads (default: one per core): a merged analysis splits its rule families over two; --each runs a file per thread. */
   jobs?: string | number;
 }
 
@@ -78,7 +78,7 @@ export function registerLint(program: Command, setExit: (code: number) => void =
     .option('--timeline', 'also print the failover and switch timeline')
     .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment')
     .option('--each', 'analyze every file on its own (independent captures) instead of merging them by time')
-    .option('--jobs <n>', 'with --each: worker threads to use (default: one per core)');
+    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses at most two, --each one per file at a time');
   addCommonOptions(cmd);
   cmd.action(async (files: string[], opts: LintOptions) => {
     setExit(await lintMain(files, opts));
@@ -100,6 +100,8 @@ export interface GroupResult {
   /** Time of the first packet (NaN: none). */
   start: number;
   events?: TimelineEvent[];
+  /** Whether a finding on (file, frame) passes -Y (main thread only: not sent by workers). */
+  shown?: (file: string, frame: number) => boolean;
 }
 
 /**
@@ -154,6 +156,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     unopened: res.unopened.map((u) => u.file),
     start,
     events: timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame)),
+    shown,
   };
 }
 
@@ -188,7 +191,8 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
 
   let results: GroupResult[];
   if (!opts.each) {
-    results = [lintGroup(files, opts, term)];
+    const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
+    results = [jobs > 1 ? await lintSplit(files, opts, term) : lintGroup(files, opts, term)];
   } else {
     const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
     results = jobs > 1 ? await lintInWorkers(files, opts, jobs) : files.map((f) => lintGroup([f], opts, term, false));
@@ -229,18 +233,63 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
   return exitCodeFor(findings, opts.failOn ?? 'error');
 }
 
+/**
+ * Rule families for the two threads of a merged analysis. Each thread dissects
+ * every packet and keeps its own binding cache, so a family sees exactly what it
+ * would see alone; families share no other state.
+ */
+const FIRST_THREAD_FAMILIES = ['MH-', 'BU-', 'BA-', 'RR-', 'ESP-'];
+
+/**
+ * One merged analysis on two cores: this thread runs some rule families, a
+ * worker thread the others over the same packets; the findings are merged in
+ * the order one engine would give. Falls back to one thread when the selected
+ * rules all fall on one side.
+ */
+async function lintSplit(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
+  const selected = selectRules(ALL_RULES, opts.rules, opts.disable).map((r) => r.meta.id);
+  const mine = selected.filter((id) => FIRST_THREAD_FAMILIES.some((p) => id.startsWith(p)));
+  const theirs = selected.filter((id) => !mine.includes(id));
+  if (mine.length === 0 || theirs.length === 0) return lintGroup(files, opts, term);
+  const worker = new Worker(workerUrl(), { workerData: { opts: { ...opts, rules: theirs, disable: undefined, timeline: false, displayFilter: undefined } } });
+  const other = new Promise<GroupResult>((resolveOther, reject) => {
+    worker.once('message', (m: { result?: GroupResult; error?: string }) => {
+      if (m.error !== undefined) reject(new Error(m.error)); else resolveOther(m.result!);
+    });
+    worker.once('error', reject);
+  });
+  worker.postMessage({ index: 0, files });
+  let main: GroupResult;
+  try {
+    main = lintGroup(files, { ...opts, rules: mine, disable: undefined }, term);
+  } finally {
+    // Whatever happens here, do not leave the worker running.
+    other.finally(() => void worker.terminate()).catch(() => {});
+  }
+  const rest = await other;
+  const order = new Map(files.map((f, i) => [f, i]));
+  const shown = main.shown ?? (() => true);
+  main.findings = [...main.findings, ...rest.findings.filter((f) => shown(f.file, f.frame))]
+    .sort((a, b) => a.time - b.time || (order.get(a.file)! - order.get(b.file)!) || a.frame - b.frame || a.rule.localeCompare(b.rule));
+  return main;
+}
+
+function workerUrl(): URL {
+  // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
+  return import.meta.url.endsWith('.ts') ? new URL('../../dist/cli/lint-worker.js', import.meta.url) : new URL('./lint-worker.js', import.meta.url);
+}
+
 /** Analyze each file in a pool of `jobs` worker threads; results in file order. */
 async function lintInWorkers(files: string[], opts: LintOptions, jobs: number): Promise<GroupResult[]> {
   const results: GroupResult[] = new Array(files.length);
-  // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
-  const workerUrl = import.meta.url.endsWith('.ts') ? new URL('../../dist/cli/lint-worker.js', import.meta.url) : new URL('./lint-worker.js', import.meta.url);
+  const url = workerUrl();
   let next = 0;
   const runWorker = (): Promise<void> => new Promise((resolveRun, reject) => {
-    const w = new Worker(workerUrl, { workerData: { opts } });
+    const w = new Worker(url, { workerData: { opts } });
     const feed = (): void => {
       if (next >= files.length) { void w.terminate(); resolveRun(); return; }
       const i = next++;
-      w.postMessage({ index: i, file: files[i] });
+      w.postMessage({ index: i, files: [files[i]] });
     };
     w.on('message', (m: { index: number; result?: GroupResult; error?: string }) => {
       if (m.error !== undefined) { void w.terminate(); reject(new Error(m.error)); return; }

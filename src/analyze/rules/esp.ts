@@ -4,12 +4,10 @@
  * failures, and packets that could not be opened so their content went unchecked.
  */
 import { key2 } from '../address.js';
-import { ReplayWindow } from '../../esp/replay.js';
+import { ESP_REPLAY_WINDOW } from '../facts.js';
 import type { Rule } from '../types.js';
 import { arrow, seen, type Seen } from './util.js';
 
-/** RFC 4303 3.4.3: the receiver's window, 64 packets (the recommended default). */
-const WINDOW = 64;
 
 function spiText(spi: number): string {
   return `0x${(spi >>> 0).toString(16).padStart(8, '0')}`;
@@ -26,24 +24,16 @@ export const espSequence: Rule = {
     example: 'Two packets on SPI 0x10010010 with sequence number 1.',
   },
   create(context) {
-    interface Sa { window: ReplayWindow; last: number }
-    const sas = context.flows<Sa>();
+    // The engine keeps the receiver's window per SA (it drops replays for every rule); this rule reports its verdicts.
     return {
       esp(f) {
-        if (f.spi < 0 || f.espSeq < 0) return;
-        const k = key2(key2(f.spi + 1, f.dst), f.src);
-        let sa = sas.get(k);
-        if (!sa) { sa = { window: new ReplayWindow(WINDOW), last: f.time }; sas.set(k, sa); }
-        sa.last = f.time;
-        const before = sa.window.highestSeen;
-        const verdict = sa.window.check(f.espSeq);
-        if (verdict === 'replay' || verdict === 'outside') f.espDropped = true;
+        const verdict = f.espVerdict;
         if (verdict === 'replay') {
           context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} seen before (replay)`, { flow: arrow(context, f.src, f.dst) });
         } else if (verdict === 'outside') {
-          context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} is left of the ${WINDOW}-packet anti-replay window (highest ${before})`, { flow: arrow(context, f.src, f.dst) });
+          context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} is left of the ${ESP_REPLAY_WINDOW}-packet anti-replay window (highest ${f.espHighestBefore})`, { flow: arrow(context, f.src, f.dst) });
         } else if (verdict === 'gap') {
-          context.report(f, `ESP SPI ${spiText(f.spi)} sequence jumps from ${before} to ${f.espSeq}`, { flow: arrow(context, f.src, f.dst), severity: 'info' });
+          context.report(f, `ESP SPI ${spiText(f.spi)} sequence jumps from ${f.espHighestBefore} to ${f.espSeq}`, { flow: arrow(context, f.src, f.dst), severity: 'info' });
         }
       },
     };
