@@ -171,10 +171,11 @@ export const harHelloSequence: Rule = {
           const ev = s.ev;
           if (ev.previousSeq < 0) return;
           const d = (f.seq - ev.previousSeq) & 0xffff;
+          if (d === 1) return;
           const flow = arrow(context, f.src, f.dst);
           if (d === 0) context.report(f, `Hello sequence ${f.seq} repeated`, { flow });
           else if (d >= 0x8000) context.report(f, `Hello sequence ${f.seq} is older than the previous ${ev.previousSeq}`, { flow });
-          else if (d > 1) context.report(f, `Hello sequence jumps from ${ev.previousSeq} to ${f.seq} (${d - 1} missing)`, { flow, severity: 'info' });
+          else context.report(f, `Hello sequence jumps from ${ev.previousSeq} to ${f.seq} (${d - 1} missing)`, { flow, severity: 'info' });
         }),
       },
     };
@@ -213,14 +214,13 @@ export const harHelloGroup: Rule = {
     return {
       message: {
         homeAgentHello: withHellos(s, (f) => {
-          const flow = arrow(context, f.src, f.dst);
           if (s.ev.previousGroup >= 0 && s.ev.previousGroup !== f.group) {
-            context.report(f, `${context.name(f.src)} changed its Group ID from ${s.ev.previousGroup} to ${f.group}`, { flow });
+            context.report(f, `${context.name(f.src)} changed its Group ID from ${s.ev.previousGroup} to ${f.group}`, { flow: arrow(context, f.src, f.dst) });
             return;
           }
           if (f.dstMulticast) return;
           const peer = s.members.get(f.dst);
-          if (peer && peer.group !== f.group) context.report(f, `Hello with Group ID ${f.group} sent to ${context.name(f.dst)}, a member of group ${peer.group}`, { flow });
+          if (peer && peer.group !== f.group) context.report(f, `Hello with Group ID ${f.group} sent to ${context.name(f.dst)}, a member of group ${peer.group}`, { flow: arrow(context, f.src, f.dst) });
         }),
       },
     };
