@@ -18,7 +18,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,10 +55,8 @@ function workload(n) {
     process.stderr.write(`generating ${path} (${n.toLocaleString('en')} packets, once)...\n`);
     const tmp = `${path}.tmp`;
     writeWorkload(tmp, { packets: n, onProgress: (w) => process.stderr.write(`  ${w.toLocaleString('en')}\r`) });
-    rmSync(path, { force: true });
-    // Rename only when complete, so an interrupted run never leaves a short capture behind.
-    writeFileSync(path, readFileSync(tmp));
-    rmSync(tmp);
+    // Renamed only when complete, so an interrupted run never leaves a short capture behind.
+    renameSync(tmp, path);
     process.stderr.write('\n');
   }
   return path;
@@ -86,8 +84,7 @@ function classicPcap(src) {
   r.close();
   flush();
   closeSync(fd);
-  writeFileSync(path, readFileSync(`${path}.tmp`));
-  rmSync(`${path}.tmp`);
+  renameSync(`${path}.tmp`, path);
   return path;
 }
 
@@ -104,7 +101,7 @@ function measure(label, cmd, argv, { node = false, count = packets, times = runs
   let best = Infinity;
   let rss = 0;
   for (let i = 0; i < times; i++) {
-    const rssFile = join(cacheDir, `rss-${process.pid}.txt`);
+    const rssFile = join(cacheDir, `rss-${process.pid}-${i}.txt`);
     rmSync(rssFile, { force: true });
     let c = cmd;
     let a = argv;
@@ -121,6 +118,7 @@ function measure(label, cmd, argv, { node = false, count = packets, times = runs
     if (existsSync(rssFile)) {
       const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
       if (Number.isFinite(kb)) rss = Math.max(rss, kb / 1024);
+      rmSync(rssFile, { force: true });
     }
     process.stderr.write(`  ${label}: ${wall.toFixed(2)} s\n`);
   }
