@@ -17,9 +17,19 @@ function sleepMs(ms: number): void {
 }
 
 export class ByteSource {
+  // Fields set in the constructor are `declare`d: a field first defined as undefined
+  // loses its type in V8, and these are read for every frame.
   /** Bytes [pos, end) of `buf` are read and not yet consumed. */
-  buf: Buffer;
-  view: DataView;
+  declare buf: Buffer;
+  /**
+   * The same bytes as a plain Uint8Array (buf is a Buffer, whose subarray is slow).
+   * Frames are views made with frameView(), a frame per packet.
+   */
+  declare bytes: Uint8Array;
+  /** buf's ArrayBuffer and where buf starts in it, for frameView(). */
+  private declare ab: ArrayBuffer;
+  private declare abOffset: number;
+  declare view: DataView;
   pos = 0;
   end = 0;
   /** The read error that ended the input early, if any. */
@@ -34,7 +44,18 @@ export class ByteSource {
     chunkSize: number = DEFAULT_CHUNK_SIZE,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkSize)));
+    this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.ab = this.buf.buffer as ArrayBuffer;
+    this.abOffset = this.buf.byteOffset;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /**
+   * A view of `length` bytes of buf from `start` (the caller has checked they are
+   * there). Constructing the view costs less than bytes.subarray().
+   */
+  frameView(start: number, length: number): Uint8Array {
+    return new Uint8Array(this.ab, this.abOffset + start, length);
   }
 
   get available(): number {
@@ -86,6 +107,9 @@ export class ByteSource {
       const bigger = Buffer.allocUnsafe(n);
       this.buf.copy(bigger, 0, this.pos, this.end);
       this.buf = bigger;
+      this.bytes = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+      this.ab = bigger.buffer as ArrayBuffer;
+      this.abOffset = bigger.byteOffset;
       this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
     } else {
       this.buf.copyWithin(0, this.pos, this.end);

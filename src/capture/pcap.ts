@@ -26,26 +26,29 @@ export function isPcapMagic(b: Uint8Array): boolean {
 }
 
 export class PcapReader implements CaptureReader {
+  // Fields set in the constructor are `declare`d: a class field first defined as
+  // undefined loses its type in V8, and these are read for every frame.
+  declare readonly path: string;
+  private declare readonly src: ByteSource;
   readonly format = 'pcap' as const;
-  readonly interfaces: CaptureInterface[];
+  declare readonly interfaces: CaptureInterface[];
   readonly sectionComments: string[] = [];
   readonly problems: CaptureProblem[] = [];
 
-  private readonly le: boolean;
-  private readonly nanosecond: boolean;
-  private readonly recordHeaderLen: number;
-  private readonly linktype: number;
-  private readonly snaplen: number;
-  private readonly maxRecord: number;
-  private readonly frame: Frame;
+  private declare readonly le: boolean;
+  private declare readonly nanosecond: boolean;
+  private declare readonly recordHeaderLen: number;
+  private declare readonly linktype: number;
+  private declare readonly snaplen: number;
+  private declare readonly maxRecord: number;
+  private declare readonly frame: Frame;
   private delivered = 0;
   private done = false;
   private warnedOverSnaplen = false;
 
-  constructor(
-    readonly path: string,
-    private readonly src: ByteSource,
-  ) {
+  constructor(path: string, src: ByteSource) {
+    this.path = path;
+    this.src = src;
     if (!src.ensure(FILE_HEADER_LEN)) {
       src.close();
       throw new CaptureError(
@@ -83,7 +86,7 @@ export class PcapReader implements CaptureReader {
       linktype: this.linktype,
       caplen: 0,
       len: 0,
-      data: src.buf.subarray(0, 0),
+      data: src.bytes.subarray(0, 0),
       interfaceId: 0,
       comments: null,
     };
@@ -155,7 +158,7 @@ export class PcapReader implements CaptureReader {
     }
     f.caplen = caplen;
     f.len = len;
-    f.data = src.buf.subarray(start, start + caplen);
+    f.data = src.frameView(start, caplen);
     src.skip(hl + caplen);
     return f;
   }

@@ -59,7 +59,20 @@ function setTimestamp(t: IfaceTiming, hi: number, lo: number, f: Frame): void {
   const d = t.ticksPerSec;
   let sec: number;
   let rem: number;
-  if (t.ticksPerSecBig === null) {
+  if (hi < 0x100000 && t.ticksPerSecBig === null) {
+    // Below 2^52 ticks (microsecond stamps until the year 2112) doubles are exact:
+    // divide directly and correct the quotient by one if the division rounded.
+    const ticks = hi * 4294967296 + lo;
+    sec = Math.floor(ticks / d);
+    rem = ticks - sec * d;
+    if (rem < 0) {
+      sec--;
+      rem += d;
+    } else if (rem >= d) {
+      sec++;
+      rem -= d;
+    }
+  } else if (t.ticksPerSecBig === null) {
     // Long division in 16-bit limbs: every intermediate stays below d * 2^16 <= 2^52.
     let cur = hi >>> 16;
     let q = Math.floor(cur / d);
@@ -107,6 +120,10 @@ export function isPcapngMagic(b: Uint8Array): boolean {
 }
 
 export class PcapngReader implements CaptureReader {
+  // Fields set in the constructor are `declare`d: a class field first defined as
+  // undefined loses its type in V8, and these are read for every frame.
+  declare readonly path: string;
+  private declare readonly src: ByteSource;
   readonly format = 'pcapng' as const;
   /** Interfaces of the current section (a new Section Header Block starts a new list). */
   interfaces: CaptureInterface[] = [];
@@ -116,17 +133,16 @@ export class PcapngReader implements CaptureReader {
   private ifs: IfaceTiming[] = [];
   private le = true;
   private sections = 0;
-  private readonly frame: Frame;
+  private declare readonly frame: Frame;
   private delivered = 0;
   private done = false;
   /** Type of a packet block already validated and waiting at src.pos, or -1. */
   private pendingType = -1;
   private pendingLen = 0;
 
-  constructor(
-    readonly path: string,
-    private readonly src: ByteSource,
-  ) {
+  constructor(path: string, src: ByteSource) {
+    this.path = path;
+    this.src = src;
     this.frame = {
       number: 0,
       tsSec: 0,
@@ -134,7 +150,7 @@ export class PcapngReader implements CaptureReader {
       linktype: 0,
       caplen: 0,
       len: 0,
-      data: src.buf.subarray(0, 0),
+      data: src.bytes.subarray(0, 0),
       interfaceId: 0,
       comments: null,
     };
@@ -368,7 +384,7 @@ export class PcapngReader implements CaptureReader {
     f.linktype = t.linktype;
     f.caplen = caplen;
     f.len = origLen;
-    f.data = src.buf.subarray(dataOff, dataOff + caplen);
+    f.data = src.frameView(dataOff, caplen);
     f.interfaceId = ifId;
     src.skip(len);
     return f;

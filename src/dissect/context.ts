@@ -95,9 +95,9 @@ export interface FragmentSet {
 }
 
 export class DissectContext {
-  readonly tree: Tree;
-  readonly profile: Profile;
-  readonly options: DissectOptions;
+  declare readonly tree: Tree;
+  declare readonly profile: Profile;
+  declare readonly options: DissectOptions;
   /** MH type number → message (built from the profile). */
   readonly mhByType: (MhMessageDef | undefined)[] = new Array(256);
   readonly optByType: (MhOptionDef | undefined)[] = new Array(256);

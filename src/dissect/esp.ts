@@ -9,7 +9,7 @@
  * (RFC 2410, RFC 5879; SPEC-NOTES 6); else the payload is shown as encrypted
  * data and the SPI/address pair is remembered for a closing summary.
  */
-import { guessEspNull, openEsp, type EspNullGuess } from '../esp/open.js';
+import { guessEspNullAt, openEsp, type EspNullGuess } from '../esp/open.js';
 import type { EncAlgorithm, AuthAlgorithm, SecurityAssociation } from '../esp/sa.js';
 import { ENC_INFO, AUTH_INFO } from '../esp/sa.js';
 import { u16, u32 } from './bytes.js';
@@ -131,31 +131,32 @@ function icmpv6TypeKnown(ctx: DissectContext, t: number): boolean {
 }
 
 /**
- * Whether `payload` really parses as Next Header `nh` (RFC 5879 5: the only
- * thing that tells a right ICV length from a wrong one when nothing is keyed).
+ * Whether the payload at b[off..end) really parses as Next Header `nh` (RFC 5879 5:
+ * the only thing that tells a right ICV length from a wrong one when nothing is keyed).
+ * Reads only inside [off, end) and never throws.
  */
-function payloadParses(nh: number, p: Uint8Array): boolean {
+function payloadParses(nh: number, b: Uint8Array, off: number, end: number): boolean {
   const ctx = guessCtx;
   if (!ctx) return false;
-  const len = p.length;
+  const len = end - off;
   switch (nh) {
     case 135: // RFC 6275 6.1.1: Payload Proto 59, the Header Len covers exactly the payload
-      return len >= 8 && p[0] === 59 && (p[1]! + 1) * 8 === len;
+      return len >= 8 && b[off] === 59 && (b[off + 1]! + 1) * 8 === len;
     case 58: {
-      if (len < 4 || !icmpv6TypeKnown(ctx, p[0]!) || ctx.ipVersion !== 6) return false;
+      if (len < 4 || !icmpv6TypeKnown(ctx, b[off]!) || ctx.ipVersion !== 6) return false;
       if (ctx.pseudoSrcOff < 0 || ctx.pseudoDstOff < 0) return false;
       const tree = ctx.tree;
-      const want = ipv6UpperChecksum(tree.buffers[ctx.pseudoSrcBuf]!, ctx.pseudoSrcOff, tree.buffers[ctx.pseudoDstBuf]!, ctx.pseudoDstOff, 58, p, 0, len, 2);
-      return want === u16(p, 2);
+      const want = ipv6UpperChecksum(tree.buffers[ctx.pseudoSrcBuf]!, ctx.pseudoSrcOff, tree.buffers[ctx.pseudoDstBuf]!, ctx.pseudoDstOff, 58, b, off, len, off + 2);
+      return want === u16(b, off + 2);
     }
     case 41: // tunnel mode IPv6 (RFC 2473)
-      return len >= 40 && p[0]! >> 4 === 6 && 40 + u16(p, 4) <= len;
+      return len >= 40 && b[off]! >> 4 === 6 && 40 + u16(b, off + 4) <= len;
     case 4: { // tunnel mode IPv4
-      const ihl = len >= 20 ? (p[0]! & 15) * 4 : 0;
-      return ihl >= 20 && p[0]! >> 4 === 4 && u16(p, 2) >= ihl && u16(p, 2) <= len;
+      const ihl = len >= 20 ? (b[off]! & 15) * 4 : 0;
+      return ihl >= 20 && b[off]! >> 4 === 4 && u16(b, off + 2) >= ihl && u16(b, off + 2) <= len;
     }
     case 17:
-      return len >= 8 && u16(p, 4) === len;
+      return len >= 8 && u16(b, off + 4) === len;
     case 59: // RFC 4303 2.6: a dummy packet has no payload
       return len === 0;
     default:
@@ -293,7 +294,7 @@ function guessNull(ctx: DissectContext, buf: number, off: number, end: number, r
   const tree = ctx.tree;
   const b = tree.buffers[buf]!;
   guessCtx = ctx;
-  const g = guessEspNull(b.subarray(off, end), ctx.espIcvCandidates, payloadParses, guessOut);
+  const g = guessEspNullAt(b, off, end, ctx.espIcvCandidates, payloadParses, guessOut);
   guessCtx = null;
   if (!g) return false;
   const trailer = end - g.icvLength - 2;

@@ -64,7 +64,22 @@ const byAbbrev = new Map<string, FieldDef>();
 /** Declare a field. Abbreviations are unique; declaring one twice is a programming error. */
 export function defineField(spec: FieldSpec): FieldDef {
   if (byAbbrev.has(spec.abbrev)) throw new Error(`field ${spec.abbrev} declared twice`);
-  const def: FieldDef = Object.freeze({ ...spec, id: byId.length });
+  // Every definition gets the same properties in the same order (absent ones
+  // undefined), so all share one hidden class: Tree.add reads def.id on every
+  // item, and one shape keeps that read monomorphic.
+  const def: FieldDef = Object.freeze({
+    abbrev: spec.abbrev,
+    name: spec.name,
+    type: spec.type,
+    vals: spec.vals,
+    scale: spec.scale,
+    unit: spec.unit,
+    hex: spec.hex,
+    mask: spec.mask,
+    bits: spec.bits,
+    blurb: spec.blurb,
+    id: byId.length,
+  });
   byId.push(def);
   byAbbrev.set(spec.abbrev, def);
   return def;
@@ -80,7 +95,10 @@ export function defineFields<K extends string>(
     const s = specs[key];
     out[key] = defineField({ ...s, abbrev: s.abbrev ?? `${prefix}.${key}` });
   }
-  return out;
+  // A copy made by spreading has fast properties whatever their number; `out`, grown
+  // one computed key at a time, turns into a dictionary past a few dozen, and the
+  // dissectors' loads from it (ipv6Fields.src) would then be generic lookups.
+  return { ...out };
 }
 
 export function fieldById(id: number): FieldDef {

@@ -57,6 +57,10 @@ function network(ctx: DissectContext, ethertype: number, buf: number, off: numbe
   }
 }
 
+/** The Protocol column's link-layer name for the last link type seen (a Map lookup saved per frame). */
+let lastLinktype = -1;
+let lastLinkName = '';
+
 /** Dissect one frame into ctx.tree (which the caller has not reset). */
 export function dissectFrame(ctx: DissectContext, frame: Frame): void {
   const tree = ctx.tree;
@@ -70,8 +74,13 @@ export function dissectFrame(ctx: DissectContext, frame: Frame): void {
   tree.addGenerated(root, frameFields.len, frame.len);
   tree.addGenerated(root, frameFields.cap_len, frame.caplen);
   tree.addGenerated(root, frameFields.linktype, frame.linktype);
-  tree.protocol = linkTypeName(frame.linktype);
-  linkLayer(ctx, frame.linktype, 0, 0, end);
+  const linktype = frame.linktype;
+  if (linktype !== lastLinktype) {
+    lastLinkName = linkTypeName(linktype);
+    lastLinktype = linktype;
+  }
+  tree.protocol = lastLinkName;
+  linkLayer(ctx, linktype, 0, 0, end);
 }
 
 /** Dissect a link-layer header of the given LINKTYPE at buffers[buf][off..end). */

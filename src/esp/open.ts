@@ -265,13 +265,20 @@ export interface EspNullGuess {
 const scratchGuess: EspNullGuess = { icvLength: 0, padLength: 0, nextHeader: 0 };
 
 /**
+ * Whether the payload at bytes [off, end) of `b` parses as Next Header `nh`. Used on
+ * the per-packet path, so it must not throw and must read only inside [off, end).
+ */
+export type EspPayloadCheck = (nh: number, b: Uint8Array, off: number, end: number) => boolean;
+
+/**
  * Guess the layout of a NULL-encrypted ESP packet without an SA (RFC 5879 5):
  * for each ICV length, accept it only when the pad bytes are exactly 1..n, the
  * Pad Length fits, and `nextHeaderOk` says the payload parses as that Next
  * Header. `icvLengths` empty means DEFAULT_ICV_LENGTHS.
  *
- * Hot path: allocates nothing but the payload views given to `nextHeaderOk`.
  * The result is `out` when given, else a shared object valid until the next call.
+ * Allocates a payload view per candidate and catches what `nextHeaderOk` throws;
+ * the dissector uses guessEspNullAt, which does neither.
  */
 export function guessEspNull(
   esp: Uint8Array,
@@ -279,24 +286,41 @@ export function guessEspNull(
   nextHeaderOk: (nh: number, payload: Uint8Array) => boolean,
   out: EspNullGuess = scratchGuess,
 ): EspNullGuess | null {
+  return guessEspNullAt(esp, 0, esp.length, icvLengths, (nh, b, off, end) => {
+    try {
+      return nextHeaderOk(nh, b.subarray(off, end));
+    } catch {
+      return false;
+    }
+  }, out);
+}
+
+/**
+ * guessEspNull for the ESP packet at bytes [off, end) of `b` (SPI to the end of
+ * the ICV), without views: `payloadOk` is given the payload's offsets in `b`.
+ * Hot path: allocates nothing.
+ */
+export function guessEspNullAt(
+  b: Uint8Array,
+  off: number,
+  end: number,
+  icvLengths: readonly number[],
+  payloadOk: EspPayloadCheck,
+  out: EspNullGuess = scratchGuess,
+): EspNullGuess | null {
   const lengths = icvLengths.length === 0 ? DEFAULT_ICV_LENGTHS : icvLengths;
+  const payloadStart = off + ESP_HEADER;
   for (let i = 0; i < lengths.length; i++) {
     const icv = lengths[i]!;
     if (!(icv >= 0)) continue;
-    const trailerEnd = esp.length - icv;
-    if (trailerEnd < ESP_HEADER + ESP_TRAILER) continue;
-    const padLength = esp[trailerEnd - 2]!;
-    const nextHeader = esp[trailerEnd - 1]!;
+    const trailerEnd = end - icv;
+    if (trailerEnd - off < ESP_HEADER + ESP_TRAILER) continue;
+    const padLength = b[trailerEnd - 2]!;
+    const nextHeader = b[trailerEnd - 1]!;
     const payloadEnd = trailerEnd - ESP_TRAILER - padLength;
-    if (payloadEnd < ESP_HEADER) continue;
-    if (!padBytesOk(esp, payloadEnd, padLength)) continue;
-    let ok = false;
-    try {
-      ok = nextHeaderOk(nextHeader, esp.subarray(ESP_HEADER, payloadEnd));
-    } catch {
-      ok = false;
-    }
-    if (!ok) continue;
+    if (payloadEnd < payloadStart) continue;
+    if (!padBytesOk(b, payloadEnd, padLength)) continue;
+    if (!payloadOk(nextHeader, b, payloadStart, payloadEnd)) continue;
     out.icvLength = icv;
     out.padLength = padLength;
     out.nextHeader = nextHeader;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ICV_LENGTHS, encAvailable, guessEspNull, icvCandidates, openEsp } from '../../src/esp/open.js';
+import { DEFAULT_ICV_LENGTHS, encAvailable, guessEspNull, guessEspNullAt, icvCandidates, openEsp } from '../../src/esp/open.js';
 import { hex, saFor, vectors } from './helpers.js';
 
 describe('openEsp on the generated vectors', () => {
@@ -157,6 +157,22 @@ describe('guessEspNull', () => {
   it('tries the table lengths first, then the defaults', () => {
     expect(icvCandidates([16, 20])).toEqual([16, 20, 12, 24, 32, 8]);
     expect(icvCandidates([])).toEqual([...DEFAULT_ICV_LENGTHS]);
+  });
+
+  it('guessEspNullAt finds the same layout at an offset, without views', () => {
+    for (const v of vectors.filter((x) => x.enc === 'null')) {
+      const pkt = Buffer.from(v.packet, 'hex');
+      const framed = new Uint8Array(pkt.length + 20);
+      framed.set(pkt, 7);
+      let seen: [number, number] | null = null;
+      const g = guessEspNullAt(framed, 7, 7 + pkt.length, DEFAULT_ICV_LENGTHS, (nh, b, off, end) => {
+        const ok = mhOk(nh, b.subarray(off, end));
+        if (ok) seen = [off, end];
+        return ok;
+      });
+      expect({ ...g! }, v.name).toEqual({ ...guessEspNull(pkt, DEFAULT_ICV_LENGTHS, mhOk)! });
+      expect(seen, v.name).toEqual([7 + 8, 7 + pkt.length - v.icvLength - 2 - v.padLength]);
+    }
   });
 
   it('fills the caller\'s result object and survives a throwing callback', () => {

@@ -10,7 +10,7 @@ import { u16 } from '../bytes.js';
 import type { DissectContext, MhMessageDef } from '../context.js';
 import { registerMhMessage } from '../context.js';
 import { defineFields, FT } from '../fields.js';
-import type { Tree } from '../tree.js';
+import { FieldSet, type Tree } from '../tree.js';
 import type { MhTypeKey } from '../../profile/defaults.js';
 import { mip6Fields, mobilityOptions } from './header.js';
 import { registerIpAddressCodes } from './options.js';
@@ -163,13 +163,22 @@ registerMhMessage({
 
 // ---- Home Agent Hello (6.1.3) -----------------------------------------------
 
+/** The fields helloInfo reads, found in one pass. */
+const HELLO_INFO = new FieldSet([helloFields.seq, helloFields.a_flag, helloFields.r_flag, helloFields.lifetime, helloFields.group, helloFields.pref]);
+
+/** num() for an item found by firstsWithin. */
+function valueAt(tree: Tree, i: number): number {
+  return i < 0 ? -1 : tree.value[i]!;
+}
+
 function helloInfo(tree: Tree, item: number): string {
-  const seq = num(tree, helloFields.seq, item);
+  const at = tree.firstsWithin(item, HELLO_INFO);
+  const seq = valueAt(tree, at[0]!);
   if (seq < 0) return 'HA Hello';
-  const a = num(tree, helloFields.a_flag, item);
-  const r = num(tree, helloFields.r_flag, item);
-  const life = num(tree, helloFields.lifetime, item);
-  return `HA Hello seq ${seq} group ${num(tree, helloFields.group, item)} ${a === 1 ? 'ACTIVE' : 'STANDBY'} pref ${num(tree, helloFields.pref, item)}`
+  const a = valueAt(tree, at[1]!);
+  const r = valueAt(tree, at[2]!);
+  const life = valueAt(tree, at[3]!);
+  return `HA Hello seq ${seq} group ${valueAt(tree, at[4]!)} ${a === 1 ? 'ACTIVE' : 'STANDBY'} pref ${valueAt(tree, at[5]!)}`
     + (r === 1 ? ', reply requested' : '') + (life === 0 ? ', lifetime 0' : '');
 }
 

@@ -4,7 +4,7 @@
 import { u16 } from '../bytes.js';
 import { registerMhMessage, registerMhOption } from '../context.js';
 import { defineFields, FT, type FieldDef } from '../fields.js';
-import type { Tree } from '../tree.js';
+import { FieldSet, type Tree } from '../tree.js';
 import { ipv6ToString, toHex } from '../format.js';
 import type { MhTypeKey } from '../../profile/defaults.js';
 import { MH_TYPE_NAMES, mip6Fields } from './header.js';
@@ -56,13 +56,20 @@ export const braFields = defineFields('mip6.bra', {
 const BU_FLAGS = [buFields.a_flag, buFields.h_flag, buFields.l_flag, buFields.k_flag, buFields.m_flag, buFields.r_flag, buFields.p_flag, buFields.f_flag, buFields.t_flag, buFields.b_flag] as const;
 const BU_FLAG_LETTERS = 'AHLKMRPFTB';
 const BA_FLAGS = [baFields.k_flag, baFields.r_flag, baFields.p_flag, baFields.t_flag, baFields.b_flag] as const;
+/** The flags' masks, for Tree.addFlags. */
+const BU_MASKS: readonly number[] = BU_FLAGS.map((f) => f.mask!);
+const BA_MASKS: readonly number[] = BA_FLAGS.map((f) => f.mask!);
+
+/** The fields buInfo reads: sequence number, lifetime, then the flags in BU_FLAGS order. */
+const BU_INFO = new FieldSet([buFields.seqnr, buFields.lifetime, ...BU_FLAGS]);
 
 function buInfo(tree: Tree, item: number): string {
-  const seq = tree.firstWithin(buFields.seqnr, item);
-  const life = tree.firstWithin(buFields.lifetime, item);
+  const at = tree.firstsWithin(item, BU_INFO);
+  const seq = at[0]!;
+  const life = at[1]!;
   let flags = '';
   for (let i = 0; i < BU_FLAGS.length; i++) {
-    const f = tree.firstWithin(BU_FLAGS[i]!, item);
+    const f = at[2 + i]!;
     if (f >= 0 && tree.value[f]) flags += BU_FLAG_LETTERS[i];
   }
   const lifetime = life >= 0 ? tree.value[life]! * 4 : 0;
@@ -79,7 +86,7 @@ registerMhMessage({
     if (end - mh < 12) return mh + 12;
     tree.add(item, buFields.seqnr, buf, mh + 6, 2, u16(b, mh + 6));
     const flags = u16(b, mh + 8);
-    for (const f of BU_FLAGS) tree.add(item, f, buf, mh + 8, 2, (flags & f.mask!) !== 0 ? 1 : 0);
+    tree.addFlags(item, BU_FLAGS, BU_MASKS, buf, mh + 8, 2, flags);
     const r = tree.add(item, buFields.reserved, buf, mh + 8, 2, flags & 0x3f);
     if (flags & 0x3f) tree.note(r, 'warning', 'mip6.reserved', 'BU reserved bits are not zero');
     tree.add(item, buFields.lifetime, buf, mh + 10, 2, u16(b, mh + 10));
@@ -87,10 +94,13 @@ registerMhMessage({
   },
 });
 
+const BA_INFO = new FieldSet([baFields.status, baFields.seqnr, baFields.lifetime]);
+
 function baInfo(tree: Tree, item: number): string {
-  const st = tree.firstWithin(baFields.status, item);
-  const seq = tree.firstWithin(baFields.seqnr, item);
-  const life = tree.firstWithin(baFields.lifetime, item);
+  const at = tree.firstsWithin(item, BA_INFO);
+  const st = at[0]!;
+  const seq = at[1]!;
+  const life = at[2]!;
   const status = st >= 0 ? tree.value[st]! : -1;
   return `Binding Acknowledgement seq ${seq >= 0 ? tree.value[seq] : '?'} status ${status} (${BA_STATUS[status] ?? (status < 128 ? 'accepted' : 'rejected')}) lifetime ${life >= 0 ? tree.value[life]! * 4 : '?'} s`;
 }
@@ -105,7 +115,7 @@ registerMhMessage({
     if (end - mh < 12) return mh + 12;
     tree.add(item, baFields.status, buf, mh + 6, 1, b[mh + 6]!);
     const flags = b[mh + 7]!;
-    for (const f of BA_FLAGS) tree.add(item, f, buf, mh + 7, 1, (flags & f.mask!) !== 0 ? 1 : 0);
+    tree.addFlags(item, BA_FLAGS, BA_MASKS, buf, mh + 7, 1, flags);
     const r = tree.add(item, baFields.reserved, buf, mh + 7, 1, flags & 0x07);
     if (flags & 0x07) tree.note(r, 'warning', 'mip6.reserved', 'BA reserved bits are not zero');
     tree.add(item, baFields.seqnr, buf, mh + 8, 2, u16(b, mh + 8));
