@@ -66,7 +66,16 @@ export interface UnopenedSa {
   packets: number;
 }
 
-const unopened = new WeakMap<DissectContext, Map<number, UnopenedEntry[]>>();
+/**
+ * SPI and address pairs remembered for the summary, at most: a live capture runs
+ * for hours, and a flood of made-up SPIs must not grow memory. Packets of pairs
+ * past the cap are counted together.
+ */
+export const MAX_UNOPENED_SAS = 4096;
+
+interface UnopenedTable { bySpi: Map<number, UnopenedEntry[]>; entries: number; overflowPackets: number }
+
+const unopened = new WeakMap<DissectContext, UnopenedTable>();
 
 function sameBytes(a: Uint8Array, b: Uint8Array, bo: number, len: number): boolean {
   if (a.length !== len) return false;
@@ -80,21 +89,26 @@ function addrLength(ctx: DissectContext): number {
 
 /** Count one packet against its SPI and outer addresses; allocates only for a pair not seen before. */
 function recordUnopened(ctx: DissectContext, spi: number): void {
-  let bySpi = unopened.get(ctx);
-  if (!bySpi) { bySpi = new Map(); unopened.set(ctx, bySpi); }
-  let list = bySpi.get(spi);
-  if (!list) { list = []; bySpi.set(spi, list); }
+  let table = unopened.get(ctx);
+  if (!table) { table = { bySpi: new Map(), entries: 0, overflowPackets: 0 }; unopened.set(ctx, table); }
+  const list = table.bySpi.get(spi);
   const tree = ctx.tree;
   const n = addrLength(ctx);
   const sb = tree.buffers[ctx.ipSrcBuf]!;
   const db = tree.buffers[ctx.ipDstBuf]!;
   const sn = ctx.ipSrcOff >= 0 && ctx.ipSrcOff + n <= sb.length ? n : 0;
   const dn = ctx.ipDstOff >= 0 && ctx.ipDstOff + n <= db.length ? n : 0;
-  for (let i = 0; i < list.length; i++) {
-    const e = list[i]!;
-    if (sameBytes(e.src, sb, ctx.ipSrcOff, sn) && sameBytes(e.dst, db, ctx.ipDstOff, dn)) { e.packets++; return; }
+  if (list) {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (sameBytes(e.src, sb, ctx.ipSrcOff, sn) && sameBytes(e.dst, db, ctx.ipDstOff, dn)) { e.packets++; return; }
+    }
   }
-  list.push({
+  if (table.entries >= MAX_UNOPENED_SAS) { table.overflowPackets++; return; }
+  table.entries++;
+  let into = list;
+  if (!into) { into = []; table.bySpi.set(spi, into); }
+  into.push({
     spi,
     src: sb.slice(ctx.ipSrcOff, ctx.ipSrcOff + sn),
     dst: db.slice(ctx.ipDstOff, ctx.ipDstOff + dn),
@@ -111,12 +125,17 @@ function addressText(a: Uint8Array): string {
 /** Every SPI/address pair whose ESP could not be opened in this context, for a closing summary. */
 export function unopenedSas(ctx: DissectContext): UnopenedSa[] {
   const out: UnopenedSa[] = [];
-  const bySpi = unopened.get(ctx);
-  if (!bySpi) return out;
-  for (const list of bySpi.values()) {
+  const table = unopened.get(ctx);
+  if (!table) return out;
+  for (const list of table.bySpi.values()) {
     for (const e of list) out.push({ spi: e.spi, src: addressText(e.src), dst: addressText(e.dst), packets: e.packets });
   }
   return out;
+}
+
+/** Packets of unopened SAs beyond the first MAX_UNOPENED_SAS pairs (not listed by unopenedSas). */
+export function unopenedOverflowPackets(ctx: DissectContext): number {
+  return unopened.get(ctx)?.overflowPackets ?? 0;
 }
 
 // ---------------------------------------------------------------- NULL heuristic

@@ -285,7 +285,7 @@ function registerVhar(type: number): void {
   registerIcmpv6Type(type, (ctx, buf, off, end, root) => {
     if (type === 161) {
       // SPEC-NOTES 5: the draft's 161 only when both the size and the scope fit; RFC 8335 otherwise.
-      if (ctx.profile.vhar && end - off === 24 && bothLinkLocal(ctx)) dissectVhar(ctx, 161, buf, off, end, root);
+      if (ctx.profile.vhar && end - off === 24 && (ctx.profile.vharAnyScope || bothLinkLocal(ctx))) dissectVhar(ctx, 161, buf, off, end, root);
       else extendedEchoReply(ctx, buf, off, end, root);
       return;
     }

@@ -44,7 +44,7 @@ export interface ProfileEntryJson {
 
 export interface ProfileJson {
   sources: readonly string[];
-  vhar: { enabled: boolean; source: string };
+  vhar: { enabled: boolean; source: string; anyScope: boolean; anyScopeSource: string };
   mhTypes: ProfileEntryJson[];
   mhOptions: ProfileEntryJson[];
   constants: { name: string; value: number; default: number; source: string }[];
@@ -73,7 +73,7 @@ function entries(
 export function profileAsJson(profile: Profile): ProfileJson {
   return {
     sources: profile.sources,
-    vhar: { enabled: profile.vhar, source: profile.origin.vhar },
+    vhar: { enabled: profile.vhar, source: profile.origin.vhar, anyScope: profile.vharAnyScope, anyScopeSource: profile.origin.vharAnyScope },
     mhTypes: entries(profile.mhTypes, ASSIGNED_MH_TYPES, DRAFT_MH_TYPES, profile.origin.mhTypes, 0),
     mhOptions: entries(profile.mhOptions, ASSIGNED_MH_OPTIONS, DRAFT_MH_OPTIONS, profile.origin.mhOptions, OPTION_REGISTRY_IN_USE_BELOW),
     constants: Object.entries(profile.constants).map(([name, value]) => ({
@@ -109,6 +109,7 @@ export function describeProfile(profile: Profile): string {
     table(['name', 'value', 'default', 'source'], j.constants.map((c) => [c.name, String(c.value), String(c.default), c.source])),
     '',
     `VHAR (ICMPv6 161-167, RA A/B flags): ${j.vhar.enabled ? 'on' : 'off'} (${j.vhar.source})`,
+    `ICMPv6 161 as VHAR MN Release Request: ${j.vhar.anyScope ? 'any addresses (vhar-any-scope)' : 'only link-local to link-local, else RFC 8335 Extended Echo Reply'} (${j.vhar.anyScopeSource})`,
     `Sources, in order: ${j.sources.join('; ')}`,
   ];
   return parts.join('\n');

@@ -20,6 +20,7 @@ const FILE_KEYS = {
   'mh-options': 'draft mobility option name → number',
   constants: 'constant name → value',
   vhar: 'true or false',
+  'vhar-any-scope': 'true or false: ICMPv6 161 is VHAR whatever the addresses\' scope',
 } as const;
 
 type Table = 'mh-types' | 'mh-options' | 'constants';
@@ -93,6 +94,11 @@ export function profileFromDocument(doc: unknown, where: string): ProfileOverrid
   if (doc.vhar !== undefined) {
     if (typeof doc.vhar !== 'boolean') throw new ProfileError(`${where}: vhar: ${JSON.stringify(doc.vhar)} is not true or false`);
     out.vhar = doc.vhar;
+  }
+  const anyScope = doc['vhar-any-scope'];
+  if (anyScope !== undefined) {
+    if (typeof anyScope !== 'boolean') throw new ProfileError(`${where}: vhar-any-scope: ${JSON.stringify(anyScope)} is not true or false`);
+    out.vharAnyScope = anyScope;
   }
   return out;
 }

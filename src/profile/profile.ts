@@ -14,6 +14,13 @@ export interface Profile {
   readonly constants: Readonly<Record<ConstantName, number>>;
   /** Decode Router Advertisement A/B flags and ICMPv6 161-167 as VHAR (SPEC-NOTES section 5). */
   readonly vhar: boolean;
+  /**
+   * Take a 24-byte ICMPv6 type 161 as VHAR MN Release Request whatever the scope of
+   * its addresses (VHAR-LINK-LOCAL then flags the non-link-local ones). Off by
+   * default: type 161 is also RFC 8335's Extended Echo Reply, so only link-local to
+   * link-local is VHAR (SPEC-NOTES section 5).
+   */
+  readonly vharAnyScope: boolean;
   /** Where the numbers came from, for `mip6scope profile`. */
   readonly sources: readonly string[];
   /** Which source set each entry ("built-in defaults" unless a layer changed it). */
@@ -22,6 +29,7 @@ export interface Profile {
     readonly mhOptions: Readonly<Record<string, string>>;
     readonly constants: Readonly<Record<string, string>>;
     readonly vhar: string;
+    readonly vharAnyScope: string;
   };
 }
 
@@ -30,6 +38,7 @@ export interface ProfileOverrides {
   mhOptions?: Partial<Record<string, number>>;
   constants?: Partial<Record<string, number>>;
   vhar?: boolean;
+  vharAnyScope?: boolean;
   source?: string;
 }
 
@@ -58,8 +67,9 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
   const mhOptions: Record<string, number> = { ...ASSIGNED_MH_OPTIONS, ...DRAFT_MH_OPTIONS };
   const constants: Record<string, number> = { ...DEFAULT_CONSTANTS };
   let vhar = true;
+  let vharAnyScope = false;
   const sources = [DEFAULTS_SOURCE];
-  const origin = { mhTypes: {} as Record<string, string>, mhOptions: {} as Record<string, string>, constants: {} as Record<string, string>, vhar: DEFAULTS_SOURCE };
+  const origin = { mhTypes: {} as Record<string, string>, mhOptions: {} as Record<string, string>, constants: {} as Record<string, string>, vhar: DEFAULTS_SOURCE, vharAnyScope: DEFAULTS_SOURCE };
 
   for (const layer of layers) {
     const from = layer.source ?? 'overrides';
@@ -101,6 +111,10 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
       vhar = layer.vhar;
       origin.vhar = from;
     }
+    if (layer.vharAnyScope !== undefined) {
+      vharAnyScope = layer.vharAnyScope;
+      origin.vharAnyScope = from;
+    }
     if (layer.source) sources.push(layer.source);
   }
 
@@ -112,12 +126,14 @@ export function buildProfile(...layers: ProfileOverrides[]): Profile {
     mhOptions: Object.freeze(mhOptions) as Record<MhOptionKey, number>,
     constants: Object.freeze(constants) as Record<ConstantName, number>,
     vhar,
+    vharAnyScope,
     sources: Object.freeze(sources),
     origin: Object.freeze({
       mhTypes: Object.freeze(withDefault(origin.mhTypes, mhTypes)),
       mhOptions: Object.freeze(withDefault(origin.mhOptions, mhOptions)),
       constants: Object.freeze(withDefault(origin.constants, constants)),
       vhar: origin.vhar,
+      vharAnyScope: origin.vharAnyScope,
     }),
   });
 }

@@ -10,8 +10,9 @@ import {
   bindingInformationRequest, bindingInformationUpdate, bindingRefreshAdvice, bindingUpdate, homeAgentControl, homeAgentHello,
   homeAgentSwitch, hahaHello, haSwitchRequest, homeTestInit, icmpv6, ipAddressOption, HARELIABILITY_IP_CODE, HAHA_IP_CODE,
   LAB_KEYS, routerAdvertisement, stateSynchronization, vharMnContextUpdateReply, vharMnContextUpdateRequest, vharSeqNoSynch,
-  vharSpReply, vharSpSynch, type MhMessage, type MobilityHeaderParams,
+  vharMnReleaseRequest, vharSpReply, vharSpSynch, type MhMessage, type MobilityHeaderParams,
 } from '../../src/craft/index.js';
+import { buildProfile } from '../../src/profile/profile.js';
 import { SaTable } from '../../src/esp/sa.js';
 import { haAddress, haLinkLocal, haMac, Lab, mnHome, mnToHaSpi } from '../../src/samples/lab.js';
 import { byRule, lint, show, type Packet } from './helpers.js';
@@ -367,5 +368,29 @@ describe.each(Object.entries(CASES))('%s', (id, c) => {
     const all = lint(c.quiet(), {}, c.setup);
     const f = byRule(all, id).filter((x) => want === 'info' ? x.severity === 'info' : x.severity !== 'info');
     expect(f, show(all)).toEqual([]);
+  });
+});
+
+describe('VHAR-LINK-LOCAL and ICMPv6 type 161 (SPEC-NOTES 5)', () => {
+  // A 24-byte type 161 between global addresses: RFC 8335 Extended Echo Reply by default,
+  // the draft's MN Release Request (and so a scope violation) with vhar-any-scope.
+  const release = (): Packet[] => {
+    const l = new Lab();
+    return [{ t: 0, data: l.custom(haMac(1), haMac(2), { src: haAddress(1), dst: haAddress(2), hopLimit: 255, payload: icmpv6(vharMnReleaseRequest(7, mnHome(1))) }) }];
+  };
+  it('by default a global 161 is an Extended Echo Reply: nothing for the VHAR rules', () => {
+    const all = lint(release());
+    expect(byRule(all, 'VHAR-LINK-LOCAL'), show(all)).toEqual([]);
+  });
+  it('with vhar-any-scope the same packet is a Release Request sent off-link: VHAR-LINK-LOCAL fires', () => {
+    const profile = buildProfile({ vharAnyScope: true, source: 'test' });
+    const all = lint(release(), { profile });
+    expect(byRule(all, 'VHAR-LINK-LOCAL').map((f) => f.frame), show(all)).toEqual([1]);
+  });
+  it('with vhar-any-scope a link-local Release Request stays quiet', () => {
+    const profile = buildProfile({ vharAnyScope: true, source: 'test' });
+    const l = new Lab();
+    const all = lint([{ t: 0, data: l.haIcmpLinkLocal(1, 2, vharMnReleaseRequest(7, mnHome(1))) }], { profile });
+    expect(byRule(all, 'VHAR-LINK-LOCAL'), show(all)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import {
   bindingUpdate, dhaadRequest, espNullAround, homeAddressOption, icmpv6, ipv6, mobility, routingType2, rawUpper,
 } from '../../src/craft/index.js';
 import { loadSaFile, parseTcpdumpEspArg, SaTable, type SecurityAssociation } from '../../src/esp/index.js';
-import { unopenedSas } from '../../src/dissect/esp.js';
+import { MAX_UNOPENED_SAS, unopenedOverflowPackets, unopenedSas } from '../../src/dissect/esp.js';
 import { dissect, eachFrame, FIXTURES_ESP, hasPeer, info, newCtx, noteGroups, PEER, text, texts, value, values } from './helpers.js';
 
 const HOA = '2001:db8:1::1000';
@@ -68,6 +68,20 @@ describe('ESP NULL heuristic', () => {
     }
     expect(unopenedSas(ctx)).toEqual([{ spi: 0xabc, src: COA, dst: HA, packets: 3 }]);
     expect(unopenedSas(newCtx())).toEqual([]);
+  });
+
+  it('remembers at most MAX_UNOPENED_SAS pairs; packets of later ones are counted together', () => {
+    const ctx = newCtx({ espNull: false });
+    const extra = 5;
+    for (let spi = 0; spi < MAX_UNOPENED_SAS + extra; spi++) {
+      dissect(ipv6({ src: COA, dst: HA, payload: espNullAround(bu, { spi: 0x1000 + spi, seq: 1 }) }), 229, ctx, spi + 1);
+    }
+    // A pair already listed still counts its packets.
+    dissect(ipv6({ src: COA, dst: HA, payload: espNullAround(bu, { spi: 0x1000, seq: 2 }) }), 229, ctx, MAX_UNOPENED_SAS + extra + 1);
+    const listed = unopenedSas(ctx);
+    expect(listed).toHaveLength(MAX_UNOPENED_SAS);
+    expect(listed[0]).toEqual({ spi: 0x1000, src: COA, dst: HA, packets: 2 });
+    expect(unopenedOverflowPackets(ctx)).toBe(extra);
   });
 
   it('truncated ESP keeps its SPI and is noted', () => {

@@ -141,7 +141,7 @@ describe('describeProfile / profileAsJson', () => {
     expect(bcei.number).toBe(10);
     expect(bcei.warning).toMatch(/may be registered by IANA/);
     expect(j.constants.find((c) => c.name === 'MAX_HA_SWITCH_TRANSMIT_RATE')).toEqual({ name: 'MAX_HA_SWITCH_TRANSMIT_RATE', value: 2, default: 1, source: 'command-line flags' });
-    expect(j.vhar).toEqual({ enabled: false, source: 'command-line flags' });
+    expect(j.vhar).toEqual({ enabled: false, source: 'command-line flags', anyScope: false, anyScopeSource: expect.stringMatching(/built-in/) });
   });
   it('prints a table a person can read', () => {
     const text = describeProfile(p);
