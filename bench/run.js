@@ -105,10 +105,14 @@ function measure(label, cmd, argv, { node = false, count = packets, times = runs
     rmSync(rssFile, { force: true });
     let c = cmd;
     let a = argv;
-    if (node) { c = process.execPath; a = ['--import', probe, ...(cmd === process.execPath ? [] : [cmd]), ...argv]; } else if (have('/usr/bin/time')) { c = '/usr/bin/time'; a = ['-f', '%M', '-o', rssFile, cmd, ...argv]; }
+    // Node programs get the RSS probe through NODE_OPTIONS, so the CLI runs as users run it
+    // (through its shebang, with its V8 flags); others are measured with GNU time.
+    if (node) { /* as given */ } else if (have('/usr/bin/time')) { c = '/usr/bin/time'; a = ['-f', '%M', '-o', rssFile, cmd, ...argv]; }
     const out = openSync('/dev/null', 'w');
     const t0 = process.hrtime.bigint();
-    const res = spawnSync(c, a, { stdio: ['ignore', out, 'pipe'], env: { ...process.env, MIP6SCOPE_RSS_FILE: rssFile, NO_COLOR: '1' }, maxBuffer: 1 << 26 });
+    const env = { ...process.env, MIP6SCOPE_RSS_FILE: rssFile, NO_COLOR: '1' };
+    if (node) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${probe}`.trim();
+    const res = spawnSync(c, a, { stdio: ['ignore', out, 'pipe'], env, maxBuffer: 1 << 26 });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     closeSync(out);
     if (res.status !== 0 && !(label.startsWith('lint') && res.status === 1)) {
@@ -140,7 +144,7 @@ const file = workload(packets);
 const rows = [];
 process.stderr.write(`workload: ${file} (${(statSync(file).size / 1048576).toFixed(0)} MiB)\n`);
 
-rows.push(measure('floor: pcap-parser iteration (classic pcap)', process.execPath, [join(root, 'bench', 'floor-pcap-parser.js'), classicPcap(file)]));
+rows.push(measure('floor: pcap-parser iteration (classic pcap)', process.execPath, [join(root, 'bench', 'floor-pcap-parser.js'), classicPcap(file)], { node: true }));
 rows.push(measure('floor: mip6scope reader iteration', process.execPath, [join(root, 'bench', 'floor-reader.js'), file], { node: true }));
 rows.push(measure('read (summary lines)', cli, ['read', file], { node: true }));
 rows.push(measure('read -T ndjson', cli, ['read', '-T', 'ndjson', file], { node: true }));

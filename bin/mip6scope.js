@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // Executable shim: the compiled CLI lives in dist/ (built by `npm install` through `prepare`).
+// The per-packet path allocates next to nothing, so a small young generation (the
+// shebang's flag) costs no speed and keeps the resident set lower on long captures.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';

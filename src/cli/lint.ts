@@ -251,7 +251,11 @@ async function lintSplit(files: string[], opts: LintOptions, term: Terminal): Pr
   const mine = selected.filter((id) => FIRST_THREAD_FAMILIES.some((p) => id.startsWith(p)));
   const theirs = selected.filter((id) => !mine.includes(id));
   if (mine.length === 0 || theirs.length === 0) return lintGroup(files, opts, term);
-  const worker = new Worker(workerUrl(), { workerData: { opts: { ...opts, rules: theirs, disable: undefined, timeline: false, displayFilter: undefined } } });
+  const worker = new Worker(workerUrl(), {
+    workerData: { opts: { ...opts, rules: theirs, disable: undefined, timeline: false, displayFilter: undefined } },
+    // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
+    resourceLimits: { maxYoungGenerationSizeMb: 6 },
+  });
   const other = new Promise<GroupResult>((resolveOther, reject) => {
     worker.once('message', (m: { result?: GroupResult; error?: string }) => {
       if (m.error !== undefined) reject(new Error(m.error)); else resolveOther(m.result!);
@@ -285,7 +289,7 @@ async function lintInWorkers(files: string[], opts: LintOptions, jobs: number): 
   const url = workerUrl();
   let next = 0;
   const runWorker = (): Promise<void> => new Promise((resolveRun, reject) => {
-    const w = new Worker(url, { workerData: { opts } });
+    const w = new Worker(url, { workerData: { opts }, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
     const feed = (): void => {
       if (next >= files.length) { void w.terminate(); resolveRun(); return; }
       const i = next++;
