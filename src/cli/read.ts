@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
+import { JsonWriter, SummaryWriter } from '../output/fast-packets.js';
 import { Sink } from '../output/sink.js';
 import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
@@ -57,6 +58,11 @@ export function readMain(
   let n = 0;
   if (format === 'json') out.line('[');
   const multi = files.length > 1;
+  // A real Sink takes bytes: summary lines and JSON objects are written straight
+  // into its buffer (the same bytes as summaryLine() and JSON.stringify(packetJson())).
+  const bytes = out instanceof Sink;
+  const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
+  const json = bytes && format !== 'text' ? new JsonWriter() : null;
   const res = runPipeline(files, cfg, (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
     const tree = c.tree;
@@ -71,9 +77,12 @@ export function readMain(
         if (opts.hex) out.line(hexDump(tree));
         out.line('');
       } else {
-        out.line(summaryLine(tree, frame, first, colors));
+        if (summary) summary.write(out, tree, frame, first);
+        else out.line(summaryLine(tree, frame, first, colors));
         if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
       }
+    } else if (json) {
+      json.write(out, tree, frame, format === 'json' && n ? ',' : '', multi ? file : undefined);
     } else {
       const j = packetJson(tree, frame);
       if (multi) j.file = file;

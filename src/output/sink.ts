@@ -1,33 +1,80 @@
 /**
  * Buffered synchronous writes to stdout or a file: one write per 64 KiB instead
  * of one per line, bounded memory, and a closed pipe (`| head`) ends quietly.
+ *
+ * Text goes straight into one reused byte buffer: line() encodes its string
+ * there, and the per-packet writers (fast-packets.ts) write their bytes there
+ * themselves, between room() and done().
  */
 import { writeSync } from 'node:fs';
+import { writeUtf8 } from './bytes.js';
 
 export class Sink {
-  private parts: string[] = [];
-  private size = 0;
+  /** The bytes not yet written: buf[0..pos). */
+  buf: Buffer;
+  /** A DataView of buf, for writers storing several bytes at once. */
+  view: DataView;
+  pos = 0;
   /** Set when the reader went away (EPIPE); later writes are dropped. */
   closed = false;
 
-  constructor(private readonly fd = 1, private readonly limit = 1 << 16) {}
+  constructor(private readonly fd = 1, private readonly limit = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(limit + 4096);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
 
   line(s: string): void {
     if (this.closed) return;
-    this.parts.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size >= this.limit) this.flush();
+    const need = s.length * 3 + 1;
+    if (this.pos + need > this.buf.length) {
+      this.flush();
+      if (this.closed) return;
+      if (need > this.buf.length) {
+        // Longer than the buffer (a huge -V tree): straight out.
+        this.writeAll(Buffer.from(`${s}\n`, 'utf8'));
+        return;
+      }
+    }
+    const p = writeUtf8(this.buf, this.pos, s);
+    this.buf[p] = 10;
+    this.pos = p + 1;
+    if (this.pos >= this.limit) this.flush();
+  }
+
+  /**
+   * Make room for `n` more bytes at buf[pos..]: flushes (or grows the buffer for
+   * an outsized record) as needed. False when the output is closed: write nothing.
+   * The caller writes into buf from pos, then calls done() with the new end.
+   */
+  room(n: number): boolean {
+    if (this.pos + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) {
+        this.buf = Buffer.allocUnsafe(n + 4096);
+        this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+      }
+    }
+    return !this.closed;
+  }
+
+  /** The writer wrote buf[pos..end). */
+  done(end: number): void {
+    this.pos = end;
+    if (end >= this.limit) this.flush();
   }
 
   flush(): void {
-    if (this.closed || this.size === 0) return;
-    const data = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.size = 0;
+    if (this.closed || this.pos === 0) return;
+    const n = this.pos;
+    this.pos = 0;
+    this.writeAll(this.buf, n);
+  }
+
+  private writeAll(data: Uint8Array, len = data.length): void {
     let off = 0;
-    while (off < data.length) {
+    while (off < len) {
       try {
-        off += writeSync(this.fd, data, off, data.length - off);
+        off += writeSync(this.fd, data, off, len - off);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
