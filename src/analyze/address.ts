@@ -1,17 +1,21 @@
 /**
- * Compact keys for addresses and flows. An IPv6 address (16 bytes) is hashed to
- * a 53-bit number so per-flow maps are keyed by numbers and nothing is allocated
- * per packet; two or three keys combine into one the same way.
+ * Compact keys for addresses and flows. The engine interns each IPv6 address
+ * to a small integer id (AddressTable); per-flow maps are keyed by numbers
+ * made from ids with key2/key3, so nothing is allocated per packet. Byte
+ * strings such as cookies are hashed to 53-bit keys (addressKey, bytesKey).
  */
+
+import { ipv6ToString } from '../dissect/format.js';
 
 const TWO32 = 4294967296;
 const HI_MASK = 0x1fffff; // 21 bits: hi * 2^32 + lo stays below 2^53
 
+/** A 32-bit mixing step; the result is a signed 32-bit integer (a small integer in V8, never boxed). */
 function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x9e3779b1);
   h ^= h >>> 15;
   h = Math.imul(h, 0x85ebca77);
-  return (h ^ (h >>> 13)) >>> 0;
+  return h ^ (h >>> 13);
 }
 
 function finish(hi: number, lo: number): number {
@@ -52,13 +56,25 @@ function split(k: number, h: number): number {
   return mix(mix(h, lo), hi);
 }
 
-/** One key for an ordered pair of keys. */
+const P26 = 67108864;
+const P27 = 134217728;
+const P22 = 4194304;
+const P9 = 512;
+const P31 = 2147483648;
+
+/**
+ * One key for an ordered pair of keys. Two address ids (small integers) are
+ * packed exactly, without hashing; larger numbers (SPIs, keys made by key2)
+ * are hashed to 53 bits.
+ */
 export function key2(a: number, b: number): number {
+  if ((a >>> 0) === a && a < P27 && (b >>> 0) === b && b < P26) return a * P26 + b;
   return finish(split(b, split(a, 0x3c6ef372)), split(a, split(b, 0xa54ff53a)));
 }
 
 /** One key for an ordered triple of keys (or small numbers such as a message type). */
 export function key3(a: number, b: number, c: number): number {
+  if ((a >>> 0) === a && a < P22 && (b >>> 0) === b && b < P22 && (c >>> 0) === c && c < P9) return a * P31 + b * P9 + c;
   return key2(key2(a, b), c + 1);
 }
 
@@ -85,4 +101,187 @@ export function isGlobalUnicast(b: Uint8Array, o: number): boolean {
 export function seqGreater(a: number, b: number): boolean {
   const d = (a - b) & 0xffff;
   return d !== 0 && d < 0x8000;
+}
+
+const NO_NAME = '?';
+
+/**
+ * The addresses of a run, interned: each distinct IPv6 address gets a small
+ * integer id (1, 2, 3 ...; 0 means "no address"), compared byte for byte, so
+ * two addresses never share an id. Ids are what Facts carry and rules key their
+ * flows by: a small integer passes between functions without boxing, and
+ * key2() packs two of them exactly.
+ *
+ * The table keeps each address's 16 bytes, so its text is made only when a
+ * finding needs it, and never lost while the id lives. An id unused for longer
+ * than the engine's recycle age (well past the time any flow referring to it
+ * has expired) is freed by sweep() and handed out again, so a live capture that
+ * sees ever new addresses keeps a bounded table.
+ */
+export class AddressTable {
+  /** The 16 bytes of each id as four big-endian words. */
+  private words: Int32Array;
+  /** Last analysis time each id was interned at. */
+  private seen: Float64Array;
+  private names: (string | undefined)[];
+  /**
+   * Open addressing, SLOT words a slot: the address's four words, then its id
+   * (0: empty). The words sit beside the id so a lookup reads one cache line.
+   */
+  private slots: Int32Array;
+  private mask: number;
+  /** Ids handed out so far (the next fresh id), and freed ids to reuse. */
+  private top = 1;
+  private free: number[] = [];
+  private count = 0;
+
+  constructor(capacity = 1024) {
+    let cap = 16;
+    while (cap < capacity) cap *= 2;
+    this.words = new Int32Array(cap * 4);
+    this.seen = new Float64Array(cap);
+    this.names = new Array<string | undefined>(cap).fill(undefined);
+    this.slots = new Int32Array(cap * 2 * SLOT);
+    this.mask = cap * 2 - 1;
+  }
+
+  /** Addresses currently interned. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Analysis time that intern() stamps each use with. A field set once per packet
+   * rather than an argument: a time is a double, and passing one to a function
+   * that is not inlined boxes it.
+   */
+  now = 0.5;
+
+  /** The id of the 16 bytes at b[o..o+16), interning them when new. */
+  intern(b: Uint8Array, o: number): number {
+    const w0 = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    const w1 = (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!;
+    const w2 = (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!;
+    const w3 = (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hashWords(w0, w1, w2, w3) & mask; ; i = (i + 1) & mask) {
+      const k = i * SLOT;
+      const id = slots[k + 4]!;
+      if (id === 0) return this.add(i, w0, w1, w2, w3);
+      if (slots[k] === w0 && slots[k + 1] === w1 && slots[k + 2] === w2 && slots[k + 3] === w3) {
+        if (this.now > this.seen[id]!) this.seen[id] = this.now;
+        return id;
+      }
+    }
+  }
+
+  private add(slot: number, w0: number, w1: number, w2: number, w3: number): number {
+    const id = this.free.length > 0 ? this.free.pop()! : this.top++;
+    if (id * 4 >= this.words.length) this.grow();
+    const k = id * 4;
+    this.words[k] = w0;
+    this.words[k + 1] = w1;
+    this.words[k + 2] = w2;
+    this.words[k + 3] = w3;
+    this.seen[id] = this.now;
+    this.names[id] = undefined;
+    this.count++;
+    // Past half full, rebuild twice as large (which places the new id too).
+    if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    else place(this.slots, slot, w0, w1, w2, w3, id);
+    return id;
+  }
+
+  private grow(): void {
+    const cap = (this.words.length / 4) * 2;
+    const words = new Int32Array(cap * 4);
+    words.set(this.words);
+    const seen = new Float64Array(cap);
+    seen.set(this.seen);
+    this.words = words;
+    this.seen = seen;
+    this.names.length = cap;
+  }
+
+  /** Rebuild the slots with `size` of them from the live ids. */
+  private rehash(size: number): void {
+    const slots = new Int32Array(size * SLOT);
+    const mask = size - 1;
+    const words = this.words;
+    const freed = new Uint8Array(this.top);
+    for (const id of this.free) freed[id] = 1;
+    for (let id = 1; id < this.top; id++) {
+      if (freed[id]) continue;
+      const k = id * 4;
+      let i = hashWords(words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!) & mask;
+      while (slots[i * SLOT + 4] !== 0) i = (i + 1) & mask;
+      place(slots, i, words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!, id);
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  /** Whether `id` is a live address id. */
+  has(id: number): boolean {
+    return id > 0 && id < this.top && this.free.indexOf(id) < 0;
+  }
+
+  /** The address's text ('?' for 0 or an id never handed out). */
+  name(id: number): string {
+    if (!(id > 0 && id < this.top)) return NO_NAME;
+    let s = this.names[id];
+    if (s === undefined) {
+      const b = new Uint8Array(16);
+      const v = new DataView(b.buffer);
+      for (let j = 0; j < 4; j++) v.setInt32(j * 4, this.words[id * 4 + j]!);
+      s = ipv6Text(b);
+      this.names[id] = s;
+    }
+    return s;
+  }
+
+  /**
+   * Free every id last used before `cutoff` except those `keep` holds (their
+   * addresses get new ids if seen again).
+   */
+  sweep(cutoff: number, keep?: ReadonlySet<number>): void {
+    let freedAny = false;
+    const free = new Set(this.free);
+    for (let id = 1; id < this.top; id++) {
+      if (this.seen[id]! < cutoff && !free.has(id) && !keep?.has(id)) {
+        free.add(id);
+        this.free.push(id);
+        this.names[id] = undefined;
+        this.count--;
+        freedAny = true;
+      }
+    }
+    if (freedAny) this.rehash(this.mask + 1);
+  }
+}
+
+/** Words a slot of the address table takes (16 bytes of address, the id, padding to 32 bytes). */
+const SLOT = 8;
+
+function place(slots: Int32Array, i: number, w0: number, w1: number, w2: number, w3: number, id: number): void {
+  const k = i * SLOT;
+  slots[k] = w0;
+  slots[k + 1] = w1;
+  slots[k + 2] = w2;
+  slots[k + 3] = w3;
+  slots[k + 4] = id;
+}
+
+function hashWords(w0: number, w1: number, w2: number, w3: number): number {
+  let h = Math.imul(w0 ^ 0x9e3779b1, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ w1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ w2, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ w3, 0xc2b2ae35);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** RFC 5952 text of 16 address bytes. */
+function ipv6Text(b: Uint8Array): string {
+  return ipv6ToString(b, 0);
 }

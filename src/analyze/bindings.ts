@@ -62,4 +62,11 @@ export class BindingTable {
   get size(): number {
     return this.byHome.size;
   }
+
+  /** Address ids the live bindings refer to (kept when the address table is swept). */
+  addressesInUse(): Set<number> {
+    const ids = new Set<number>();
+    for (const b of this.byHome.values()) { ids.add(b.home); ids.add(b.ha); }
+    return ids;
+  }
 }

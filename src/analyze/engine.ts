@@ -6,16 +6,14 @@
  */
 import type { Frame } from '../capture/frame.js';
 import type { DissectContext } from '../dissect/context.js';
-import type { Tree } from '../dissect/tree.js';
-import { ipv6ToString } from '../dissect/format.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import { getDefaultProfile } from '../profile/profile.js';
-import { addressKey, key2 } from './address.js';
-import { ReplayWindow } from '../esp/replay.js';
+import { AddressTable, key2 } from './address.js';
+import { ReplayWindow64 } from '../esp/replay.js';
 import { BindingTable } from './bindings.js';
 import { FlowMap } from './flowmap.js';
-import { ESP_REPLAY_WINDOW, extractFacts, Facts } from './facts.js';
+import { extractFacts, Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
 import { ALL_RULES } from './rules/index.js';
 import { TimerQueue } from './timers.js';
@@ -104,9 +102,14 @@ interface Table {
 const MIN_SWEEP_EVERY = 1;
 /** How often the engine looks for tables due a sweep, in seconds of analysis time. */
 const SWEEP_CHECK = 1;
-const MAX_NAMES = 1 << 17;
-/** Slots of the filter in front of the names table (64 Ki keys, 512 KiB). */
-const KNOWN_MASK = (1 << 16) - 1;
+/**
+ * Interned addresses are recycled only past this many (a file's population
+ * stays interned, so every id keeps its address for the whole run), and only
+ * those unused for twice the idle time and ADDRESS_GRACE seconds more, long
+ * after any flow that referred to them has been forgotten.
+ */
+const MAX_ADDRESSES = 1 << 18;
+const ADDRESS_GRACE = 600;
 
 export class Engine {
   readonly profile: Profile;
@@ -126,9 +129,9 @@ export class Engine {
   private readonly timers = new TimerQueue();
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
-  private readonly names = new FlowMap<string>(1024);
-  private readonly sas: FlowMap<{ window: ReplayWindow; last: number }>;
-  private readonly known = new Float64Array(KNOWN_MASK + 1);
+  /** Every address of the run, interned (Facts carry their ids). */
+  readonly addresses = new AddressTable();
+  private readonly sas: FlowMap<{ window: ReplayWindow64; last: number }>;
   private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
@@ -160,7 +163,7 @@ export class Engine {
 
     for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
     for (let i = 0; i < 256; i++) this.hMessage.push([]);
-    this.sas = this.flowTable<{ window: ReplayWindow; last: number }>();
+    this.sas = this.flowTable<{ window: ReplayWindow64; last: number }>();
     this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
     for (const rule of this.rules) this.install(rule, rule.create(this.contextFor(rule)));
   }
@@ -199,7 +202,7 @@ export class Engine {
       tolerance: (x: number) => this.allowance(x),
       early: (actual: number, expected: number) => actual < expected - this.allowance(expected),
       late: (actual: number, expected: number) => actual > expected + this.allowance(expected),
-      name: (key: number) => this.names.get(key) ?? '?',
+      name: (key: number) => this.addresses.name(key),
       shared: <T>(key: string, make: () => T): T => {
         let v = this.sharedState.get(key) as T | undefined;
         if (v === undefined) { v = make(); this.sharedState.set(key, v); }
@@ -226,41 +229,15 @@ export class Engine {
     this.onFinding?.(f);
   }
 
-  /** Remember the text of the packet's addresses (only addresses not seen before allocate). */
-  private learnNames(f: Facts): void {
-    const tree = f.tree;
-    if (f.src !== 0) this.learn(f.src, tree, f.srcItem);
-    if (f.dst !== 0) this.learn(f.dst, tree, f.dstItem);
-    if (f.home !== 0) this.learn(f.home, tree, f.homeItem);
-    if (f.listed.length > 0 && this.fields.hasAddress) {
-      const def = this.fields.hasAddress;
-      for (let i = tree.first(def); i >= 0; i = tree.next(def, i)) {
-        this.learn(addressKey(tree.bufferOf(i), tree.start[i]!), tree, i);
-      }
-    }
-  }
-
-  private learn(key: number, tree: Tree, item: number): void {
-    // Most addresses repeat: a small direct-mapped filter of keys known to be named
-    // answers without touching the (much larger) names table.
-    const slot = (key >>> 0) & KNOWN_MASK;
-    if (this.known[slot] === key) return;
-    this.known[slot] = key;
-    if (this.names.has(key)) return;
-    if (this.names.size >= MAX_NAMES) { this.names.clear(); this.known.fill(0); }
-    this.names.set(key, ipv6ToString(tree.bufferOf(item), tree.start[item]!));
-  }
-
   /** Feed one dissected packet (ctx.tree holds it). Packets must come in time order. */
   feed(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): void {
     if (this.finished) throw new Error('engine.feed after finish()');
     if (this.files[fileIndex] === undefined) this.files[fileIndex] = file;
     const f = this.facts;
-    extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys);
+    extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys, this.addresses);
     if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_CHECK; }
     this.advanceTo(f.time);
     this.packets++;
-    this.learnNames(f);
     for (const h of this.hPacket) h(f);
     if (f.espItem >= 0) {
       this.replayCheck(f);
@@ -281,9 +258,10 @@ export class Engine {
   /** The receiver's anti-replay window per SA (SPI, destination, source): the verdict on this packet. */
   private replayCheck(f: Facts): void {
     if (f.spi < 0 || f.espSeq < 0) return;
-    const k = key2(key2(f.spi + 1, f.dst), f.src);
+    // The address pair packs exactly (key2 of two ids); only the SPI is hashed in.
+    const k = key2(f.spi + 1, key2(f.dst, f.src));
     let sa = this.sas.get(k);
-    if (!sa) { sa = { window: new ReplayWindow(ESP_REPLAY_WINDOW), last: f.time }; this.sas.set(k, sa); }
+    if (!sa) { sa = { window: new ReplayWindow64(), last: f.time }; this.sas.set(k, sa); }
     sa.last = f.time;
     f.espHighestBefore = sa.window.highestSeen;
     f.espVerdict = sa.window.check(f.espSeq);
@@ -314,6 +292,7 @@ export class Engine {
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);
+      if (this.addresses.size > MAX_ADDRESSES) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
     }
   }
 

@@ -9,7 +9,7 @@ import type { DissectContext } from '../dissect/context.js';
 import type { FieldDef } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
-import { addressKey, bytesKey, isGlobalUnicast, isLinkLocal, isMulticast } from './address.js';
+import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressTable } from './address.js';
 import type { FieldSet } from './fields.js';
 import type { ReplayVerdict } from '../esp/replay.js';
 
@@ -28,7 +28,7 @@ export class Facts {
   tree!: Tree;
   ctx!: DissectContext;
 
-  // Innermost IPv6 addresses and the home address, as keys (0: absent).
+  // Innermost IPv6 addresses and the home address, as address ids (0: absent; AddressTable).
   src = 0;
   dst = 0;
   home = 0;
@@ -93,7 +93,9 @@ export class Facts {
   vhar = false;
   /** SPI a VHAR SeqNo Synch is about, -1 when absent. */
   vharSpi = -1;
-  /** Keys of the addresses a Home Agent Switch lists (reused array). */
+  /** Key of the 64-bit sequence number a VHAR SeqNo Synch carries (compared only for equality), -1 when absent. */
+  vharSeq = -1;
+  /** Ids of the addresses a Home Agent Switch lists (reused array). */
   readonly listed: number[] = [];
   /** Mobility option types present (reused array). */
   readonly optionTypes: number[] = [];
@@ -105,7 +107,20 @@ export class Facts {
   }
 }
 
+/**
+ * Value of def's first occurrence after `root`, -1 when absent, as a small
+ * integer: for fields of at most 31 bits. Facts keep such fields in small-integer
+ * form (a field V8 sees a float stored into becomes a boxed double, and every
+ * read of it that leaves the function allocates).
+ */
 function num(tree: Tree, def: FieldDef | null, root: number): number {
+  if (!def) return -1;
+  const i = root < 0 ? tree.first(def) : firstAfter(tree, def, root);
+  return i < 0 ? -1 : tree.value[i]! | 0;
+}
+
+/** The same for 32-bit unsigned fields (SPI, ESP sequence number), which may not fit a small integer. */
+function num32(tree: Tree, def: FieldDef | null, root: number): number {
   if (!def) return -1;
   const i = root < 0 ? tree.first(def) : firstAfter(tree, def, root);
   return i < 0 ? -1 : tree.value[i]!;
@@ -126,15 +141,17 @@ function last(tree: Tree, def: FieldDef | null): number {
   return i;
 }
 
-function keyOf(tree: Tree, item: number): number {
-  return item < 0 ? 0 : addressKey(tree.bufferOf(item), tree.start[item]!);
+function idOf(tree: Tree, item: number, addresses: AddressTable): number {
+  return item < 0 ? 0 : addresses.intern(tree.bufferOf(item), tree.start[item]!);
 }
 
 /**
  * Fill `f` from the dissected packet in ctx.tree. `mhKeys` maps MH Type
- * numbers to profile keys; `icmpv6Type` is the ICMPv6 type, found by the caller.
+ * numbers to profile keys; addresses are interned in `addresses`.
  */
-export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, mhKeys: readonly (MhTypeKey | undefined)[]): void {
+export function extractFacts(
+  f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, mhKeys: readonly (MhTypeKey | undefined)[], addresses: AddressTable,
+): void {
   const tree = ctx.tree;
   f.tree = tree;
   f.ctx = ctx;
@@ -149,19 +166,21 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
   f.icv = '';
   f.espVerdict = '';
   f.espHighestBefore = 0;
-  f.vharSpi = -1;
+  f.vharSpi = f.vharSeq = -1;
   f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
-  f.listed.length = 0;
-  f.optionTypes.length = 0;
-  f.ipAddressCodes.length = 0;
+  // Emptied with pop(): setting an array's length is a runtime call, pop() is inlined.
+  while (f.listed.length > 0) f.listed.pop();
+  while (f.optionTypes.length > 0) f.optionTypes.pop();
+  while (f.ipAddressCodes.length > 0) f.ipAddressCodes.pop();
 
   // Innermost addresses: the last IPv6 header of a tunnel.
-  const s = last(tree, F.ipv6Src);
-  const d = last(tree, F.ipv6Dst);
-  f.src = keyOf(tree, s);
-  f.dst = keyOf(tree, d);
+  const s = tree.lastIpv6Src;
+  const d = tree.lastIpv6Dst;
+  addresses.now = f.time;
+  f.src = idOf(tree, s, addresses);
+  f.dst = idOf(tree, d, addresses);
   const h = F.homeAddress ? tree.first(F.homeAddress) : -1;
-  f.home = keyOf(tree, h);
+  f.home = idOf(tree, h, addresses);
   f.srcItem = s;
   f.dstItem = d;
   f.homeItem = h;
@@ -187,8 +206,8 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
     const e = tree.first(F.esp);
     f.espItem = e;
     if (e >= 0) {
-      f.spi = num(tree, F.espSpi, e);
-      f.espSeq = num(tree, F.espSeq, e);
+      f.spi = num32(tree, F.espSpi, e);
+      f.espSeq = num32(tree, F.espSeq, e);
       const st = F.espIcvStatus ? firstAfter(tree, F.espIcvStatus, e) : -1;
       f.icv = st >= 0 ? (F.espIcvStatus!.vals?.[tree.value[st]!] ?? '') : '';
       f.espOpened = num(tree, F.espDecrypted, e) === 1;
@@ -203,8 +222,8 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
     const t = num(tree, F.mhType, mh);
     f.mhType = t;
     f.kind = t >= 0 ? (mhKeys[t] ?? 'mhUnknown') : 'mhUnknown';
-    if (F.optType) for (let i = firstAfter(tree, F.optType, mh); i >= 0; i = tree.next(F.optType, i)) f.optionTypes.push(tree.value[i]!);
-    if (F.ipAddressCode) for (let i = firstAfter(tree, F.ipAddressCode, mh); i >= 0; i = tree.next(F.ipAddressCode, i)) f.ipAddressCodes.push(tree.value[i]!);
+    if (F.optType) for (let i = firstAfter(tree, F.optType, mh); i >= 0; i = tree.next(F.optType, i)) f.optionTypes.push(tree.value[i]! | 0);
+    if (F.ipAddressCode) for (let i = firstAfter(tree, F.ipAddressCode, mh); i >= 0; i = tree.next(F.ipAddressCode, i)) f.ipAddressCodes.push(tree.value[i]! | 0);
     const bra = num(tree, F.braInterval, mh);
     if (bra >= 0) f.refreshAdvice = bra * 4;
     switch (f.kind) {
@@ -231,7 +250,7 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
       case 'homeAgentSwitch':
         f.numAddrs = num(tree, F.hasNumAddrs, mh);
         f.rekey = num(tree, F.hasRekey, mh) === 1;
-        if (F.hasAddress) for (let i = firstAfter(tree, F.hasAddress, mh); i >= 0; i = tree.next(F.hasAddress, i)) f.listed.push(keyOf(tree, i));
+        if (F.hasAddress) for (let i = firstAfter(tree, F.hasAddress, mh); i >= 0; i = tree.next(F.hasAddress, i)) f.listed.push(idOf(tree, i, addresses));
         break;
       case 'homeAgentHello':
         f.seq = num(tree, F.helloSeq, mh);
@@ -276,7 +295,7 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
   const ty = F.icmpType ? last(tree, F.icmpType) : -1;
   if (ty >= 0) {
     f.kind = 'icmpv6';
-    f.subtype = tree.value[ty]!;
+    f.subtype = tree.value[ty]! | 0;
     f.inEsp = f.espItem >= 0 && ty > f.espItem;
     if (f.subtype === 134) {
       f.homeFlag = num(tree, F.raHome, ty) === 1;
@@ -286,8 +305,8 @@ export function extractFacts(f: Facts, ctx: DissectContext, frame: Frame, file: 
       f.identifier = num(tree, F.vharId, ty);
       // The 64-bit sequence number is compared only for equality: its bytes' key.
       const q = F.vharSeq ? firstAfter(tree, F.vharSeq, ty) : -1;
-      f.seq = q >= 0 ? bytesKey(tree.bufferOf(q), tree.start[q]!, tree.length[q]!) : -1;
-      f.vharSpi = num(tree, F.vharSpi, ty);
+      f.vharSeq = q >= 0 ? bytesKey(tree.bufferOf(q), tree.start[q]!, tree.length[q]!) : -1;
+      f.vharSpi = num32(tree, F.vharSpi, ty);
       f.vhar = (F.vharRoot !== null && firstAfter(tree, F.vharRoot, ty) >= 0) || f.identifier >= 0 || f.vharSpi >= 0;
     }
   }

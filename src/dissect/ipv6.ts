@@ -94,6 +94,8 @@ export function dissectIpv6(ctx: DissectContext, buf: number, off: number, end: 
   if (vtf >>> 28 !== 6) tree.note(root, 'error', 'ipv6.version', `version ${vtf >>> 28}, expected 6`);
   tree.srcItem = src;
   tree.dstItem = dst;
+  tree.lastIpv6Src = src;
+  tree.lastIpv6Dst = dst;
   tree.protocol = 'IPv6';
   ctx.ipVersion = 6;
   ctx.ipSrcBuf = ctx.pseudoSrcBuf = buf;

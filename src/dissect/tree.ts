@@ -88,6 +88,13 @@ export class Tree {
   /** Items whose values are the packet's source/destination columns (-1: none). */
   srcItem = -1;
   dstItem = -1;
+  /**
+   * The last IPv6 source and destination address items added (the innermost header
+   * of a tunnel, or of a packet an ICMPv6 error quotes), -1 when none: what the
+   * analyzer takes as the packet's addresses, without searching the tree.
+   */
+  lastIpv6Src = -1;
+  lastIpv6Dst = -1;
   /** Info column formatter and the item it starts from. */
   info: InfoFormatter | null = null;
   infoItem = -1;
@@ -138,10 +145,10 @@ export class Tree {
     }
     this.count = 0;
     this.indexed = 0;
-    // Setting an array's length is a runtime call: only shrink when a packet added buffers.
-    if (this.buffers.length !== 1) {
-      this.buffers.length = 1;
-      this.bufferNames.length = 1;
+    // Emptied with pop(): setting an array's length is a runtime call, pop() is inlined.
+    while (this.buffers.length > 1) {
+      this.buffers.pop();
+      this.bufferNames.pop();
     }
     this.buffers[0] = data;
     this.bufferNames[0] = 'Frame';
@@ -150,6 +157,8 @@ export class Tree {
     this.protocol = '';
     this.srcItem = -1;
     this.dstItem = -1;
+    this.lastIpv6Src = -1;
+    this.lastIpv6Dst = -1;
     this.info = null;
     this.infoItem = -1;
     this.stamp = (this.stamp + 1) >>> 0;
@@ -251,7 +260,8 @@ export class Tree {
     const fid = def.id;
     if (fid >= this.firstAt.length) return -1;
     const i = this.firstAt[fid]! - this.stamp * this.stampScale;
-    return i >= 0 ? i : -1;
+    // As a small integer: the difference is computed in floating point.
+    return i >= 0 ? i | 0 : -1;
   }
 
   /**

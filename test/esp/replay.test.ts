@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplayWindow } from '../../src/esp/replay.js';
+import { ReplayWindow, ReplayWindow64 } from '../../src/esp/replay.js';
 
 describe('ReplayWindow (RFC 4303 3.4.3)', () => {
   it('classifies in-order, gaps, late, replayed and stale numbers', () => {
@@ -65,5 +65,29 @@ describe('ReplayWindow (RFC 4303 3.4.3)', () => {
         expect(w.check(s)).toBe(want);
       }
     }), { numRuns: 5000 });
+  });
+
+  it('ReplayWindow64 (the analyzer\'s per-SA window) gives ReplayWindow(64)\'s verdicts, also across 32-bit words and big jumps', () => {
+    const step = fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 6 },
+      { arbitrary: fc.integer({ min: 28, max: 70 }), weight: 2 },
+      { arbitrary: fc.integer({ min: -80, max: 0 }), weight: 3 },
+    );
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 400 }), fc.array(step, { maxLength: 300 }), (base, steps) => {
+      let at = base;
+      const a = new ReplayWindow(64);
+      const b = new ReplayWindow64();
+      for (const d of steps) {
+        const s = d > 0 ? (at += d) : Math.max(0, at + d);
+        expect(b.check(s)).toBe(a.check(s));
+        expect(b.highestSeen).toBe(a.highestSeen);
+      }
+    }), { numRuns: 5000 });
+    const w = new ReplayWindow64();
+    expect(w.check(100)).toBe('new');
+    expect(w.check(132)).toBe('gap'); // exactly one word further
+    expect(w.check(100)).toBe('replay');
+    expect(w.check(69)).toBe('new'); // 63 behind: the window's last slot
+    expect(w.check(68)).toBe('outside');
   });
 });

@@ -177,7 +177,7 @@ export const vharSeqnoSync: Rule = {
     return {
       icmpv6(f) {
         if (!isVhar(f) || f.subtype !== SEQNO_SYNCH) return;
-        const k = key3(key2(f.src, f.dst), f.vharSpi + 1, f.seq + 1);
+        const k = key3(key2(f.src, f.dst), f.vharSpi + 1, f.vharSeq + 1);
         const c = copies.get(k);
         if (c) { c.count++; c.last = f.time; return; }
         const n: Copy = { at: seen(f), count: 1, last: f.time };
