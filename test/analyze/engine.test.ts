@@ -1,6 +1,6 @@
 /** The engine: timers, rule selection, tolerance, bounded flow state, several files. */
 import { describe, expect, it } from 'vitest';
-import { addressKey, key2, key3, seqGreater } from '../../src/analyze/address.js';
+import { AddressTable, addressKey, key2, key3, seqGreater } from '../../src/analyze/address.js';
 import { createEngine, RuleSelectionError, selectRules } from '../../src/analyze/engine.js';
 import { ALL_RULES } from '../../src/analyze/rules/index.js';
 import { TimerQueue } from '../../src/analyze/timers.js';
@@ -33,12 +33,62 @@ describe('address keys', () => {
     for (let i = 0; i < 20000; i++) { const x = new Uint8Array(16); x[0] = 0x20; x[14] = i >> 8; x[15] = i & 255; seen.add(addressKey(x, 0)); }
     expect(seen.size).toBe(20000);
   });
+  it('pack two or three small ids exactly, so distinct pairs never share a key', () => {
+    const keys = new Set<number>();
+    for (let a = 1; a < 200; a++) for (let b = 1; b < 200; b++) keys.add(key2(a, b));
+    expect(keys.size).toBe(199 * 199);
+    expect(key2(3, 5)).not.toBe(key2(5, 3));
+    expect(key2(2 ** 26 - 1, 2 ** 26 - 1)).toBe((2 ** 26 - 1) * 2 ** 26 + 2 ** 26 - 1);
+    expect(key3(7, 9, 5)).not.toBe(key3(7, 9, 6));
+    expect(key3(7, 9, 5)).not.toBe(key3(9, 7, 5));
+    // Past the exact range the keys are hashed, still safe integers.
+    expect(Number.isSafeInteger(key2(2 ** 32 + 1, 5))).toBe(true);
+    expect(Number.isSafeInteger(key3(1, 2, 70000))).toBe(true);
+  });
   it('compares sequence numbers modulo 2^16 (RFC 6275 9.5.1)', () => {
     expect(seqGreater(1, 0)).toBe(true);
     expect(seqGreater(0, 65535)).toBe(true);
     expect(seqGreater(5, 5)).toBe(false);
     expect(seqGreater(100, 40000)).toBe(true);
     expect(seqGreater(40000, 100)).toBe(false);
+  });
+});
+
+describe('AddressTable', () => {
+  const addr = (i: number): Uint8Array => ipv6Address(`2001:db8:${(i >> 16) & 0xffff}::${(i & 0xffff).toString(16)}`);
+
+  it('gives every distinct address its own id, the same id again, and its text', () => {
+    const t = new AddressTable(16);
+    const ids: number[] = [];
+    for (let i = 0; i < 5000; i++) ids.push(t.intern(addr(i), 0));
+    expect(new Set(ids).size).toBe(5000);
+    expect(Math.min(...ids)).toBe(1);
+    for (let i = 0; i < 5000; i += 97) expect(t.intern(addr(i), 0)).toBe(ids[i]);
+    expect(t.name(ids[42]!)).toBe('2001:db8:0::2a'.replace('0::', ':'));
+    expect(t.name(0)).toBe('?');
+    expect(t.size).toBe(5000);
+    // Inside a bigger buffer at an offset.
+    const buf = new Uint8Array(40);
+    buf.set(addr(7), 24);
+    expect(t.intern(buf, 24)).toBe(ids[7]);
+  });
+
+  it('frees ids unused since the cutoff (except those kept) and hands them out again', () => {
+    const t = new AddressTable();
+    t.now = 10;
+    const old = t.intern(addr(1), 0);
+    const kept = t.intern(addr(2), 0);
+    t.now = 100;
+    const fresh = t.intern(addr(3), 0);
+    t.sweep(50, new Set([kept]));
+    expect(t.size).toBe(2);
+    expect(t.has(old)).toBe(false);
+    expect(t.intern(addr(2), 0)).toBe(kept);
+    expect(t.intern(addr(3), 0)).toBe(fresh);
+    const again = t.intern(addr(4), 0);
+    expect(again).toBe(old); // recycled
+    expect(t.name(again)).toBe('2001:db8::4');
+    expect(t.intern(addr(1), 0)).not.toBe(old); // the freed address is new now
   });
 });
 
