@@ -222,6 +222,35 @@ export class AddressTable {
     this.mask = mask;
   }
 
+  /** The id the next new address gets (ids below it have been handed out). */
+  get nextId(): number {
+    return this.top;
+  }
+
+  /** Copy id's four words into out[at..at+4) (to send them to another thread). */
+  wordsOf(id: number, out: Int32Array, at: number): void {
+    const k = id * 4;
+    out[at] = this.words[k]!;
+    out[at + 1] = this.words[k + 1]!;
+    out[at + 2] = this.words[k + 2]!;
+    out[at + 3] = this.words[k + 3]!;
+  }
+
+  /**
+   * Take an id another thread's table gave these words (so this side can name it).
+   * A table filled this way is only read: define() does not make the address findable by intern().
+   */
+  define(id: number, w0: number, w1: number, w2: number, w3: number): void {
+    while (id * 4 >= this.words.length) this.grow();
+    const k = id * 4;
+    this.words[k] = w0;
+    this.words[k + 1] = w1;
+    this.words[k + 2] = w2;
+    this.words[k + 3] = w3;
+    this.names[id] = undefined;
+    if (id >= this.top) { this.count += id + 1 - this.top; this.top = id + 1; }
+  }
+
   /** Whether `id` is a live address id. */
   has(id: number): boolean {
     return id > 0 && id < this.top && this.free.indexOf(id) < 0;

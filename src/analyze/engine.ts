@@ -13,7 +13,7 @@ import { AddressTable, key2 } from './address.js';
 import { ReplayWindow64 } from '../esp/replay.js';
 import { BindingTable } from './bindings.js';
 import { FlowMap } from './flowmap.js';
-import { extractFacts, Facts } from './facts.js';
+import { FactExtractor, type Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
 import { ALL_RULES } from './rules/index.js';
 import { TimerQueue } from './timers.js';
@@ -49,6 +49,11 @@ export interface EngineOptions {
   retainFindings?: boolean;
   /** The rule catalog to choose from (tests may pass their own). */
   catalog?: readonly Rule[];
+  /**
+   * Free addresses unused for long (default true). Off when the ids come from
+   * another thread's table (feedFacts from a dissecting thread), which owns them.
+   */
+  recycleAddresses?: boolean;
 }
 
 export class RuleSelectionError extends Error {
@@ -125,17 +130,17 @@ export class Engine {
   readonly counts = new Map<string, number>();
   packets = 0;
 
-  private readonly facts = new Facts();
+  private readonly extractor: FactExtractor;
   private readonly timers = new TimerQueue();
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
   /** Every address of the run, interned (Facts carry their ids). */
   readonly addresses = new AddressTable();
   private readonly sas: FlowMap<{ window: ReplayWindow64; last: number }>;
-  private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
   private readonly retainFindings: boolean;
+  private readonly recycleAddresses: boolean;
   private current = -Infinity;
   /** The analysis clock the flow tables stamp their entries with. */
   private readonly clock = { now: -Infinity };
@@ -159,9 +164,10 @@ export class Engine {
     this.idleTimeout = opts.idleTimeout ?? 600;
     this.onFinding = opts.onFinding;
     this.retainFindings = opts.retainFindings ?? true;
+    this.recycleAddresses = opts.recycleAddresses ?? true;
     this.fields = resolveFields();
 
-    for (const [key, n] of Object.entries(this.profile.mhTypes)) this.mhKeys[n] = key as MhTypeKey;
+    this.extractor = new FactExtractor(this.fields, this.profile.mhTypes, this.addresses);
     for (let i = 0; i < 256; i++) this.hMessage.push([]);
     this.sas = this.flowTable<{ window: ReplayWindow64; last: number }>();
     this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
@@ -231,10 +237,16 @@ export class Engine {
 
   /** Feed one dissected packet (ctx.tree holds it). Packets must come in time order. */
   feed(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): void {
+    this.feedFacts(this.extractor.extract(ctx, frame, file, fileIndex));
+  }
+
+  /**
+   * Feed the facts of one packet, extracted here by feed() or elsewhere (a thread
+   * that dissects) with the same address ids. Packets must come in time order.
+   */
+  feedFacts(f: Facts): void {
     if (this.finished) throw new Error('engine.feed after finish()');
-    if (this.files[fileIndex] === undefined) this.files[fileIndex] = file;
-    const f = this.facts;
-    extractFacts(f, ctx, frame, file, fileIndex, this.fields, this.mhKeys, this.addresses);
+    if (this.files[f.fileIndex] === undefined) this.files[f.fileIndex] = f.file;
     if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_CHECK; }
     this.advanceTo(f.time);
     this.packets++;
@@ -292,7 +304,7 @@ export class Engine {
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);
-      if (this.addresses.size > MAX_ADDRESSES) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
+      if (this.recycleAddresses && this.addresses.size > MAX_ADDRESSES) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
     }
   }
 

@@ -7,7 +7,7 @@
 import type { Frame } from '../capture/frame.js';
 import type { DissectContext } from '../dissect/context.js';
 import type { FieldDef } from '../dissect/fields.js';
-import type { Tree } from '../dissect/tree.js';
+import type { Note, Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
 import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressTable } from './address.js';
 import type { FieldSet } from './fields.js';
@@ -19,36 +19,34 @@ export const ESP_REPLAY_WINDOW = 64;
 /** What a packet is, for dispatch: an MH message by profile key, or one of these. */
 export type PacketKind = MhTypeKey | 'mhUnknown' | 'icmpv6' | 'other';
 
+const NO_NOTES: readonly Note[] = [];
+
 export class Facts {
   // Where and when.
   time = 0;
   frame = 0;
   fileIndex = 0;
   file = '';
-  tree!: Tree;
-  ctx!: DissectContext;
+  /** The dissector's expert notes on this packet (MH-* rules turn some into findings). */
+  notes: readonly Note[] = NO_NOTES;
 
   // Innermost IPv6 addresses and the home address, as address ids (0: absent; AddressTable).
   src = 0;
   dst = 0;
   home = 0;
-  /** Tree items of those addresses (-1: absent). */
-  srcItem = -1;
-  dstItem = -1;
-  homeItem = -1;
   srcLinkLocal = false;
   dstLinkLocal = false;
   dstMulticast = false;
   srcGlobal = false;
 
   kind: PacketKind = 'other';
-  /** Mobility Header item (-1: none) and its MH Type number. */
+  /** Mobility Header item (-1: none; rules only ask whether it is >= 0) and its MH Type number. */
   mhItem = -1;
   mhType = -1;
   /** The Mobility Header (or ICMPv6 message) came out of an ESP payload. */
   inEsp = false;
 
-  // ESP (RFC 4303), outermost ESP header of the packet.
+  // ESP (RFC 4303), outermost ESP header of the packet (item -1: none; rules only ask whether it is >= 0).
   espItem = -1;
   spi = -1;
   espSeq = -1;
@@ -153,8 +151,7 @@ export function extractFacts(
   f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, mhKeys: readonly (MhTypeKey | undefined)[], addresses: AddressTable,
 ): void {
   const tree = ctx.tree;
-  f.tree = tree;
-  f.ctx = ctx;
+  f.notes = tree.notes;
   f.time = frame.tsSec + frame.tsNsec / 1e9;
   f.frame = frame.number;
   f.file = file;
@@ -181,9 +178,6 @@ export function extractFacts(
   f.dst = idOf(tree, d, addresses);
   const h = F.homeAddress ? tree.first(F.homeAddress) : -1;
   f.home = idOf(tree, h, addresses);
-  f.srcItem = s;
-  f.dstItem = d;
-  f.homeItem = h;
   if (s >= 0) {
     const b = tree.bufferOf(s);
     const o = tree.start[s]!;
@@ -309,5 +303,27 @@ export function extractFacts(
       f.vharSpi = num32(tree, F.vharSpi, ty);
       f.vhar = (F.vharRoot !== null && firstAfter(tree, F.vharRoot, ty) >= 0) || f.identifier >= 0 || f.vharSpi >= 0;
     }
+  }
+}
+
+/**
+ * What turns dissected packets into Facts: the reused Facts object, the run's
+ * address table, and the field and message lookups. The engine owns one; a
+ * lint that analyzes on a second thread runs one here and ships the Facts.
+ */
+export class FactExtractor {
+  readonly facts = new Facts();
+  readonly addresses: AddressTable;
+  private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
+
+  constructor(private readonly fields: FieldSet, mhTypes: Readonly<Record<string, number>>, addresses: AddressTable) {
+    this.addresses = addresses;
+    for (const [key, n] of Object.entries(mhTypes)) this.mhKeys[n] = key as MhTypeKey;
+  }
+
+  /** Facts of the packet in ctx.tree (the same object every time). */
+  extract(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts {
+    extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.mhKeys, this.addresses);
+    return this.facts;
   }
 }

@@ -7,7 +7,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
-import { createEngine, RuleSelectionError, selectRules, type Tolerance } from '../analyze/engine.js';
+import { AddressTable } from '../analyze/address.js';
+import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
+import { FactExtractor } from '../analyze/facts.js';
+import { resolveFields } from '../analyze/fields.js';
+import { createRing, RingFailed, RingWriter } from '../analyze/ring.js';
+import { FactsEncoder, packetKinds } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { writeAnnotated } from '../output/annotate.js';
@@ -35,7 +40,7 @@ export interface LintOptions extends CommonOptionValues {
   annotate?: string;
   /** Analyze every file on its own instead of merging them. */
   each?: boolean;
-  /** Threads (default: one per core): a merged analysis splits its rule families over two; --each runs a file per thread. */
+  /** Threads (default: one per core): a merged analysis dissects on one and analyzes on another; --each runs a file per thread. */
   jobs?: string | number;
 }
 
@@ -78,7 +83,7 @@ export function registerLint(program: Command, setExit: (code: number) => void =
     .option('--timeline', 'also print the failover and switch timeline')
     .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment')
     .option('--each', 'analyze every file on its own (independent captures) instead of merging them by time')
-    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses at most two, --each one per file at a time');
+    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses two (dissecting, analyzing), --each one per file at a time');
   addCommonOptions(cmd);
   cmd.action(async (files: string[], opts: LintOptions) => {
     setExit(await lintMain(files, opts));
@@ -114,14 +119,16 @@ export interface GroupResult {
  * of the capture (they point at the packet they concern); one without a frame
  * (frame < 1) concerns the capture as a whole and is kept.
  */
-export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {}, showProgress = true): GroupResult {
+export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {}, showProgress = true, ship?: FactsEncoder): GroupResult {
   const cfg = buildRunConfig(opts, () => {});
-  const engine = createEngine({
+  // With `ship`, this thread dissects and sends each packet's facts to the analysis thread; else it analyzes too.
+  const engine = ship ? null : createEngine({
     profile: cfg.profile,
     tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined,
     rules: opts.rules,
     disable: opts.disable,
   });
+  const extractor = ship ? new FactExtractor(resolveFields(), cfg.profile.mhTypes, ship.addresses) : null;
   const ctx = contextFor(cfg);
   const filter = compileDisplayFilter(opts.displayFilter);
   const format = opts.format ?? 'text';
@@ -134,10 +141,11 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     if (Number.isNaN(start)) start = frame.tsSec + frame.tsNsec / 1e9;
     if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
     timeline?.add(c.tree, frame, file, fileIndex);
-    engine.feed(c, frame, file, fileIndex);
+    if (engine) engine.feed(c, frame, file, fileIndex);
+    else ship!.send(extractor!.extract(c, frame, file, fileIndex));
   }, ctx);
   progress.done();
-  const all = engine.finish();
+  const all = engine ? engine.finish() : [];
 
   // Findings name their file; the same path given twice is two inputs, so try each index it has.
   const indices = new Map<string, number[]>();
@@ -150,7 +158,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   return {
     files,
     findings: matched ? all.filter((f) => shown(f.file, f.frame)) : all,
-    packets: engine.packets,
+    packets: res.packets,
     messages: describeProblems(res),
     fatal: res.fatal,
     unopened: res.unopened.map((u) => u.file),
@@ -192,7 +200,7 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
   let results: GroupResult[];
   if (!opts.each) {
     const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
-    results = [jobs > 1 ? await lintSplit(files, opts, term) : lintGroup(files, opts, term)];
+    results = [jobs > 1 ? await lintPipelined(files, opts, term) : lintGroup(files, opts, term)];
   } else {
     const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
     results = jobs > 1 ? await lintInWorkers(files, opts, jobs) : files.map((f) => lintGroup([f], opts, term, false));
@@ -234,49 +242,54 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
 }
 
 /**
- * Rule families for the two threads of a merged analysis. Each thread dissects
- * every packet and keeps its own binding cache, so a family sees exactly what it
- * would see alone; families share no other state.
+ * One merged analysis on two cores, as a pipeline: this thread reads and
+ * dissects each packet and extracts its facts (and evaluates -Y and the
+ * timeline, which need the protocol tree); a worker thread runs the engine and
+ * every rule over those facts, shipped through a shared ring. One engine sees
+ * every packet, so the findings are those of a single-thread run, in its order.
  */
-const FIRST_THREAD_FAMILIES = ['MH-', 'BU-', 'BA-', 'RR-', 'ESP-'];
-
-/**
- * One merged analysis on two cores: this thread runs some rule families, a
- * worker thread the others over the same packets; the findings are merged in
- * the order one engine would give. Falls back to one thread when the selected
- * rules all fall on one side.
- */
-async function lintSplit(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
-  const selected = selectRules(ALL_RULES, opts.rules, opts.disable).map((r) => r.meta.id);
-  const mine = selected.filter((id) => FIRST_THREAD_FAMILIES.some((p) => id.startsWith(p)));
-  const theirs = selected.filter((id) => !mine.includes(id));
-  if (mine.length === 0 || theirs.length === 0) return lintGroup(files, opts, term);
+async function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
+  const cfg = buildRunConfig(opts, () => {});
+  const sab = createRing(RING_WORDS);
   const worker = new Worker(workerUrl(), {
-    workerData: { opts: { ...opts, rules: theirs, disable: undefined, timeline: false, displayFilter: undefined } },
+    workerData: { mode: 'analyze', opts: { ...opts, displayFilter: undefined, timeline: false }, files, sab },
     // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
     resourceLimits: { maxYoungGenerationSizeMb: 6 },
   });
-  const other = new Promise<GroupResult>((resolveOther, reject) => {
-    worker.once('message', (m: { result?: GroupResult; error?: string }) => {
-      if (m.error !== undefined) reject(new Error(m.error)); else resolveOther(m.result!);
+  const analyzed = new Promise<{ findings: Finding[]; packets: number }>((resolveIt, reject) => {
+    worker.once('message', (m: { result?: { findings: Finding[]; packets: number }; error?: string }) => {
+      if (m.error !== undefined) reject(new Error(m.error)); else resolveIt(m.result!);
     });
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the analysis thread exited with code ${code}`)));
   });
-  worker.postMessage({ index: 0, files });
+  // Keep a rejection that arrives while this thread is busy from counting as unhandled.
+  analyzed.catch(() => {});
+  const ring = new RingWriter(sab);
+  const encoder = new FactsEncoder(ring, packetKinds(cfg.profile.mhTypes), new AddressTable());
   let main: GroupResult;
   try {
-    main = lintGroup(files, { ...opts, rules: mine, disable: undefined }, term);
-  } finally {
-    // Whatever happens here, do not leave the worker running.
-    other.finally(() => void worker.terminate()).catch(() => {});
+    main = lintGroup(files, opts, term, true, encoder);
+    ring.close();
+  } catch (e) {
+    void worker.terminate();
+    // The analysis thread's own error says more than "it stopped".
+    if (e instanceof RingFailed) await analyzed;
+    throw e;
   }
-  const rest = await other;
-  const order = new Map(files.map((f, i) => [f, i]));
-  const shown = main.shown ?? (() => true);
-  main.findings = [...main.findings, ...rest.findings.filter((f) => shown(f.file, f.frame))]
-    .sort((a, b) => a.time - b.time || (order.get(a.file)! - order.get(b.file)!) || a.frame - b.frame || a.rule.localeCompare(b.rule));
+  try {
+    const rest = await analyzed;
+    const shown = main.shown ?? (() => true);
+    main.findings = rest.findings.filter((f) => shown(f.file, f.frame));
+    main.packets = rest.packets;
+  } finally {
+    void worker.terminate();
+  }
   return main;
 }
+
+/** Words in the ring between the dissecting and the analyzing thread (4 MiB). */
+const RING_WORDS = 1 << 20;
 
 function workerUrl(): URL {
   // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.

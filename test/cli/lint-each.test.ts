@@ -41,7 +41,7 @@ describe('lint --each', () => {
   });
 });
 
-describe('lint on two threads (rule families split over a worker)', () => {
+describe('lint on two threads (one dissects, one analyzes)', () => {
   it('gives exactly what one engine gives, merged, per file, with -Y and with a rule selection', async () => {
     const cases: [string[], LintOptions][] = [
       [files, {}],
@@ -56,7 +56,7 @@ describe('lint on two threads (rule families split over a worker)', () => {
       expect(two.out).toBe(one.out);
       expect(two.code).toBe(one.code);
     }
-    // Not vacuous: the merged run has findings from both sides of the split.
+    // Not vacuous: the merged run has findings of several families.
     const rules = new Set(JSON.parse((await run(files, { jobs: 2, format: 'json' })).out).findings.map((f: { rule: string }) => f.rule.split('-')[0]));
     expect(rules).toContain('ESP');
     expect(rules).toContain('HAR');

@@ -15,7 +15,7 @@ function noteRule(meta: RuleMeta, groups: readonly string[]): Rule {
     create(context) {
       return {
         mh(f: Facts) {
-          const notes = f.tree.notes;
+          const notes = f.notes;
           for (let i = 0; i < notes.length; i++) {
             const n = notes[i]!;
             if (groups.indexOf(n.group) >= 0) context.report(f, n.text, { flow: arrow(context, f.src, f.dst) });

@@ -1,0 +1,187 @@
+/**
+ * A single-producer, single-consumer ring of 32-bit words in a SharedArrayBuffer,
+ * for handing records from one thread to another without a message per record.
+ *
+ * A record is [length in words, type, payload...]. Positions are counters that
+ * only grow (modulo 2^32); a record never wraps around the end of the buffer: a
+ * negative length marks the words skipped to start over at the front.
+ *
+ * Each side publishes its position now and then (not per record) and sleeps with
+ * Atomics.wait when it has to; the other side wakes it only when it says it is
+ * waiting, and every wait has a timeout, so a wake-up can never be lost for long.
+ */
+
+/** Header slots (Int32 indices). */
+const WRITE = 0;
+const READ = 1;
+const DONE = 2;
+const FAILED = 3;
+const CONSUMER_WAITING = 4;
+const PRODUCER_WAITING = 5;
+const HEADER_WORDS = 16;
+
+/** How long one wait lasts before the waiter looks again (ms). */
+const WAIT_MS = 20;
+/** A producer that sees no progress for this long gives up (the consumer thread died). */
+const STALL_MS = 120_000;
+
+export class RingFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RingFailed';
+  }
+}
+
+/** A SharedArrayBuffer for a ring of `words` (a power of two) data words. */
+export function createRing(words = 1 << 20): SharedArrayBuffer {
+  if (words & (words - 1)) throw new Error('ring size must be a power of two');
+  return new SharedArrayBuffer((HEADER_WORDS + words) * 4);
+}
+
+class RingSide {
+  protected readonly header: Int32Array;
+  readonly data: Int32Array;
+  protected readonly mask: number;
+  protected readonly capacity: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.header = new Int32Array(sab, 0, HEADER_WORDS);
+    this.data = new Int32Array(sab, HEADER_WORDS * 4);
+    this.capacity = this.data.length;
+    this.mask = this.capacity - 1;
+  }
+
+  /** The consumer gave up (an error in its thread). */
+  get failed(): boolean {
+    return Atomics.load(this.header, FAILED) !== 0;
+  }
+}
+
+export class RingWriter extends RingSide {
+  /** Next word to write (a counter), what the reader last said it consumed, and what was last published. */
+  private written = 0;
+  private readSeen = 0;
+  private published = 0;
+  private readonly publishEvery: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    super(sab);
+    this.publishEvery = Math.max(64, this.capacity >>> 6);
+  }
+
+  /**
+   * Room for a record of `n` words: returns the data index to write it at
+   * (data[i] = n and data[i + 1] = type are the caller's). Blocks while the ring is full.
+   */
+  reserve(n: number): number {
+    let pos = this.written & this.mask;
+    const tail = this.capacity - pos;
+    const need = tail < n ? tail + n : n;
+    if (n > this.capacity / 2) throw new Error(`ring record of ${n} words is too large`);
+    if (this.capacity - ((this.written - this.readSeen) | 0) < need) this.waitForRoom(need);
+    if (tail < n) {
+      this.data[pos] = -tail;
+      this.written = (this.written + tail) | 0;
+      pos = 0;
+    }
+    return pos;
+  }
+
+  /** The record reserved last is written (n words). */
+  commit(n: number): void {
+    this.written = (this.written + n) | 0;
+    if (((this.written - this.published) | 0) >= this.publishEvery) this.publish();
+  }
+
+  /** Make everything written so far visible to the reader. */
+  publish(): void {
+    this.published = this.written;
+    Atomics.store(this.header, WRITE, this.written);
+    if (Atomics.load(this.header, CONSUMER_WAITING) !== 0) Atomics.notify(this.header, WRITE);
+  }
+
+  /** No more records: publish and tell the reader. */
+  close(): void {
+    this.publish();
+    Atomics.store(this.header, DONE, 1);
+    Atomics.notify(this.header, WRITE);
+  }
+
+  private waitForRoom(need: number): void {
+    this.publish();
+    let last = this.readSeen;
+    let since = Date.now();
+    for (;;) {
+      this.readSeen = Atomics.load(this.header, READ);
+      if (this.capacity - ((this.written - this.readSeen) | 0) >= need) return;
+      if (this.failed) throw new RingFailed('the analysis thread stopped');
+      if (this.readSeen !== last) { last = this.readSeen; since = Date.now(); } else if (Date.now() - since > STALL_MS) throw new RingFailed('the analysis thread stopped answering');
+      Atomics.store(this.header, PRODUCER_WAITING, 1);
+      Atomics.wait(this.header, READ, this.readSeen, WAIT_MS);
+      Atomics.store(this.header, PRODUCER_WAITING, 0);
+    }
+  }
+}
+
+export class RingReader extends RingSide {
+  private consumed = 0;
+  private writeSeen = 0;
+  private released = 0;
+  private readonly releaseEvery: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    super(sab);
+    this.releaseEvery = Math.max(64, this.capacity >>> 4);
+  }
+
+  /** Data index of the next record (its length at data[i], type at data[i + 1]), or -1 when the writer closed and all is read. */
+  next(): number {
+    for (;;) {
+      if (this.consumed === this.writeSeen) {
+        this.writeSeen = Atomics.load(this.header, WRITE);
+        if (this.consumed === this.writeSeen && !this.waitForData()) return -1;
+        continue;
+      }
+      const pos = this.consumed & this.mask;
+      const len = this.data[pos]!;
+      if (len < 0) {
+        this.consumed = (this.consumed - len) | 0;
+        continue;
+      }
+      return pos;
+    }
+  }
+
+  /** The record returned by next() is read; `n` is its length. */
+  advance(n: number): void {
+    this.consumed = (this.consumed + n) | 0;
+    if (((this.consumed - this.released) | 0) >= this.releaseEvery) this.release();
+  }
+
+  /** Tell the writer how far the reader got, so it can reuse the space. */
+  private release(): void {
+    this.released = this.consumed;
+    Atomics.store(this.header, READ, this.consumed);
+    if (Atomics.load(this.header, PRODUCER_WAITING) !== 0) Atomics.notify(this.header, READ);
+  }
+
+  /** Something went wrong on this side: the writer stops instead of waiting. */
+  fail(): void {
+    Atomics.store(this.header, FAILED, 1);
+    Atomics.notify(this.header, READ);
+  }
+
+  /** Wait for the writer; false when it closed and nothing more will come. */
+  private waitForData(): boolean {
+    this.release();
+    for (;;) {
+      const done = Atomics.load(this.header, DONE) !== 0;
+      this.writeSeen = Atomics.load(this.header, WRITE);
+      if (this.writeSeen !== this.consumed) return true;
+      if (done) return false;
+      Atomics.store(this.header, CONSUMER_WAITING, 1);
+      Atomics.wait(this.header, WRITE, this.writeSeen, WAIT_MS);
+      Atomics.store(this.header, CONSUMER_WAITING, 0);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/** Facts through the ring between the dissecting and the analyzing thread: nothing a rule reads may change on the way. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AddressTable } from '../../src/analyze/address.js';
+import { Facts } from '../../src/analyze/facts.js';
+import { createRing, RingReader, RingWriter } from '../../src/analyze/ring.js';
+import { FactsDecoder, FactsEncoder, packetKinds } from '../../src/analyze/wire.js';
+import { getDefaultProfile } from '../../src/profile/profile.js';
+
+const kinds = packetKinds(getDefaultProfile().mhTypes);
+
+/** The fields rules read, as plain data. */
+function view(f: Facts) {
+  return {
+    time: f.time, frame: f.frame, fileIndex: f.fileIndex, file: f.file, src: f.src, dst: f.dst, home: f.home,
+    srcLinkLocal: f.srcLinkLocal, dstLinkLocal: f.dstLinkLocal, dstMulticast: f.dstMulticast, srcGlobal: f.srcGlobal,
+    kind: f.kind, hasMh: f.mhItem >= 0, mhType: f.mhType, inEsp: f.inEsp, hasEsp: f.espItem >= 0, spi: f.spi, espSeq: f.espSeq,
+    icv: f.icv, espOpened: f.espOpened, seq: f.seq, lifetime: f.lifetime, status: f.status, identifier: f.identifier, subtype: f.subtype,
+    group: f.group, preference: f.preference, interval: f.interval, refreshAdvice: f.refreshAdvice, numAddrs: f.numAddrs, cookie: f.cookie,
+    ack: f.ack, active: f.active, homeFlag: f.homeFlag, replyRequested: f.replyRequested, rekey: f.rekey, backup: f.backup, vhar: f.vhar,
+    vharSpi: f.vharSpi, vharSeq: f.vharSeq, listed: [...f.listed], optionTypes: [...f.optionTypes], ipAddressCodes: [...f.ipAddressCodes],
+    notes: f.notes.map((n) => ({ ...n })),
+  };
+}
+
+const small = fc.integer({ min: -1, max: 0x7fffffff });
+const u32 = fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+const key = fc.oneof(fc.constant(-1), fc.constant(0), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }));
+const factsArb = fc.record({
+  time: fc.double({ min: 0, max: 4e9, noNaN: true }), frame: fc.integer({ min: 1, max: 2 ** 31 - 1 }), fileIndex: fc.integer({ min: 0, max: 2 }),
+  src: fc.integer({ min: 0, max: 50 }), dst: fc.integer({ min: 0, max: 50 }), home: fc.integer({ min: 0, max: 50 }),
+  flags: fc.array(fc.boolean(), { minLength: 15, maxLength: 15 }),
+  kind: fc.constantFrom(...kinds), mhType: fc.integer({ min: -1, max: 255 }), spi: u32, espSeq: u32,
+  icv: fc.constantFrom('', 'good', 'bad', 'unchecked'),
+  ints: fc.array(small, { minLength: 10, maxLength: 10 }), cookie: key, vharSpi: u32, vharSeq: key,
+  listed: fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 5 }), optionTypes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }),
+  ipAddressCodes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 3 }),
+  notes: fc.array(fc.record({
+    item: fc.integer({ min: -1, max: 2000 }), severity: fc.constantFrom('error', 'warning', 'note', 'chat'),
+    group: fc.constantFrom('mip6.checksum', 'mip6.option.align', 'mip6.reserved'), text: fc.string({ maxLength: 30, unit: 'binary' }),
+  }), { maxLength: 2 }),
+});
+
+type FactsRecord = typeof factsArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(r: FactsRecord, files: string[]): Facts {
+  const f = new Facts();
+  f.time = r.time; f.frame = r.frame; f.fileIndex = r.fileIndex; f.file = files[r.fileIndex]!; f.src = r.src; f.dst = r.dst; f.home = r.home;
+  [f.srcLinkLocal, f.dstLinkLocal, f.dstMulticast, f.srcGlobal, f.inEsp, f.espOpened, f.ack, f.active, f.homeFlag, f.replyRequested, f.rekey, f.backup, f.vhar] = r.flags;
+  f.mhItem = r.flags[13] ? 0 : -1;
+  f.espItem = r.flags[14] ? 0 : -1;
+  f.kind = r.kind; f.mhType = r.mhType; f.spi = r.spi; f.espSeq = r.espSeq; f.icv = r.icv;
+  [f.seq, f.lifetime, f.status, f.identifier, f.subtype, f.group, f.preference, f.interval, f.refreshAdvice, f.numAddrs] = r.ints;
+  f.cookie = r.cookie; f.vharSpi = r.vharSpi; f.vharSeq = r.vharSeq;
+  f.listed.push(...r.listed); f.optionTypes.push(...r.optionTypes); f.ipAddressCodes.push(...r.ipAddressCodes);
+  f.notes = r.notes;
+  return f;
+}
+
+describe('facts on the wire', () => {
+  it('arrive with every field a rule reads, through wrap-arounds of a small ring, with the addresses named', { timeout: 60_000 }, () => {
+    const files = ['a.pcapng', 'b.pcap', 'c.pcapng'];
+    fc.assert(fc.property(fc.array(factsArb, { minLength: 1, maxLength: 40 }), (records) => {
+      const sab = createRing(1024);
+      const writer = new RingWriter(sab);
+      const reader = new RingReader(sab);
+      const sent = new AddressTable();
+      for (let i = 1; i <= 50; i++) sent.intern(Uint8Array.of(0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, i), 0);
+      const encoder = new FactsEncoder(writer, kinds, sent);
+      const received = new AddressTable();
+      const decoder = new FactsDecoder(reader, kinds, received, files);
+      // One record at a time, so the ring (1024 words) wraps without ever filling (the reader is this thread).
+      for (const r of records) {
+        const f = build(r, files);
+        encoder.send(f);
+        writer.publish();
+        const got = decoder.next();
+        expect(got).not.toBeNull();
+        expect(view(got!)).toEqual(view(f));
+      }
+      writer.close();
+      expect(decoder.next()).toBeNull();
+      expect(received.name(17)).toBe('2001:db8::11');
+      expect(received.name(50)).toBe(sent.name(50));
+    }), { numRuns: 300 });
+  });
+
+  it('the writer waits for the reader when the ring is full, and stops when the reader fails', () => {
+    const sab = createRing(128);
+    const writer = new RingWriter(sab);
+    const reader = new RingReader(sab);
+    reader.fail();
+    expect(() => { for (let i = 0; i < 100; i++) { const at = writer.reserve(10); writer.data[at] = 10; writer.data[at + 1] = 1; writer.commit(10); } })
+      .toThrow(/analysis thread stopped/);
+  });
+});
