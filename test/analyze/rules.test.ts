@@ -394,3 +394,31 @@ describe('VHAR-LINK-LOCAL and ICMPv6 type 161 (SPEC-NOTES 5)', () => {
     expect(byRule(all, 'VHAR-LINK-LOCAL'), show(all)).toEqual([]);
   });
 });
+
+describe('findings a timer decides describe the packet they concern, not the packet that moved the clock', () => {
+  // The analyzer reuses one Facts object for every packet, so a timer callback must not read it.
+  it('HAHA-ACK names the Update\'s Identifier', () => {
+    const all = lint(CASES['HAHA-ACK']!.fire());
+    expect(byRule(all, 'HAHA-ACK').map((f) => [f.frame, f.message, f.flow]), show(all))
+      .toEqual([[1, 'Binding Information Update 3 was not acknowledged', '2001:db8:1::a1 -> 2001:db8:1::a2']]);
+  });
+  it('VHAR-UNANSWERED names the request and its Identifier', () => {
+    const l = new Lab();
+    const all = lint([{ t: 0, data: l.haIcmpLinkLocal(1, 2, vharSpSynch(4, [])) }, { t: 0.5, data: l.haIcmpLinkLocal(1, 3, vharMnReleaseRequest(9, mnHome(1))) }, { t: 10, data: ra(3, {}) }]);
+    expect(byRule(all, 'VHAR-UNANSWERED').map((f) => [f.frame, f.message, f.flow]), show(all)).toEqual([
+      [1, 'SP Synch 4 got no reply', 'fe80::a1 -> fe80::a2'],
+      [2, 'MN Release Request 9 got no reply', 'fe80::a1 -> fe80::a3'],
+    ]);
+  });
+  it('HAR-HELLO-UNANSWERED names the peer that did not answer', () => {
+    const l = new Lab();
+    const all = lint([{ t: 0, data: l.haToHa(2, 1, hello(1, { r: true })) }, { t: 10, data: l.haToHa(3, 2, hello(1)) }]);
+    expect(byRule(all, 'HAR-HELLO-UNANSWERED').map((f) => [f.frame, f.message, f.flow]), show(all))
+      .toEqual([[1, 'Hello with R (reply requested) got no Hello back from 2001:db8:1::a1', '2001:db8:1::a2 -> 2001:db8:1::a1']]);
+  });
+  it('HAHA-SWITCH-REQUEST names the HA that sent the request', () => {
+    const l = new Lab();
+    const all = lint([...registered(l, 0, 1, 1, 1), { t: 1, data: l.haToMn(1, 1, haSwitchRequest()) }, ...registered(l, 5, 1, 1, 2), { t: 40, data: l.haToHa(3, 2, hello(1)) }]);
+    expect(byRule(all, 'HAHA-SWITCH-REQUEST').map((f) => [f.frame, f.flow]), show(all)).toEqual([[3, '2001:db8:1::a1 -> 2001:db8:1::1001']]);
+  });
+});

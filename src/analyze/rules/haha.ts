@@ -16,7 +16,7 @@ export const hahaAck: Rule = {
     example: 'HA1 pushes a binding to HA2 and HA2 never acknowledges it.',
   },
   create(context) {
-    interface Update { at: Seen; acked: boolean; last: number; flow: string }
+    interface Update { at: Seen; identifier: number; acked: boolean; last: number; flow: string }
     const updates = context.flows<Update>();
     const wait = 2 * context.constants.INITIAL_BINDACK_TIMEOUT;
     return {
@@ -25,12 +25,13 @@ export const hahaAck: Rule = {
           if (f.identifier < 0) return;
           const k = key3(f.src, f.dst, f.identifier);
           if (updates.get(k)) return;
-          const u: Update = { at: seen(f), acked: false, last: f.time, flow: arrow(context, f.src, f.dst) };
+          // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
+          const u: Update = { at: seen(f), identifier: f.identifier, acked: false, last: f.time, flow: arrow(context, f.src, f.dst) };
           updates.set(k, u);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (updates.get(k) === u) updates.delete(k);
             if (u.acked || (atEnd && context.early(now - u.at.time, wait / 2))) return;
-            context.report(u.at, `Binding Information Update ${f.identifier} was not acknowledged`, { flow: u.flow });
+            context.report(u.at, `Binding Information Update ${u.identifier} was not acknowledged`, { flow: u.flow });
           });
         },
         bindingInformationAck(f) {
@@ -178,11 +179,12 @@ export const hahaSwitchRequest: Rule = {
           const home = f.home !== 0 ? f.home : f.dst;
           const r: Req = { at: seen(f), from: context.bindings.currentHa(home, f.time), moved: false, last: f.time };
           reqs.set(home, r);
+          const flow = arrow(context, f.src, home);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (reqs.get(home) !== r) return;
             reqs.delete(home);
             if (r.moved || (atEnd && context.early(now - r.at.time, context.constants.INITIAL_HA_SWITCH_TIMEOUT))) return;
-            context.report(r.at, `${context.name(home)} did not move to another home agent after the HA Switch Request`, { flow: arrow(context, f.src, home) });
+            context.report(r.at, `${context.name(home)} did not move to another home agent after the HA Switch Request`, { flow });
           });
         },
         bindingUpdate(f) {

@@ -135,7 +135,7 @@ export const vharUnanswered: Rule = {
     example: 'An SP Synch to a backup HA with no SP Reply.',
   },
   create(context) {
-    interface Req { at: Seen; answered: boolean; name: string; last: number }
+    interface Req { at: Seen; identifier: number; answered: boolean; name: string; last: number }
     const reqs = context.flows<Req>();
     const wait = 2 * context.constants.INITIAL_BINDACK_TIMEOUT;
     return {
@@ -145,13 +145,14 @@ export const vharUnanswered: Rule = {
         if (name) {
           const k = key3(f.src, f.dst, f.subtype * 65536 + f.identifier);
           if (reqs.get(k)) return;
-          const q: Req = { at: seen(f), answered: false, name, last: f.time };
+          // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
+          const q: Req = { at: seen(f), identifier: f.identifier, answered: false, name, last: f.time };
           reqs.set(k, q);
           const flow = arrow(context, f.src, f.dst);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (reqs.get(k) === q) reqs.delete(k);
             if (q.answered || (atEnd && context.early(now - q.at.time, wait / 2))) return;
-            context.report(q.at, `${q.name} ${f.identifier} got no reply`, { flow });
+            context.report(q.at, `${q.name} ${q.identifier} got no reply`, { flow });
           });
         } else if (f.subtype === 162 || f.subtype === 164 || f.subtype === 166) {
           const q = reqs.get(key3(f.dst, f.src, (f.subtype - 1) * 65536 + f.identifier));
