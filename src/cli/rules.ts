@@ -32,7 +32,10 @@ export function rulesMain(id: string | undefined, opts: RulesOptions = {}): { ou
   if (opts.format === 'json') {
     return { out: `${JSON.stringify(ALL_RULES.map((r) => ({ id: r.meta.id, severity: r.meta.severity, spec: r.meta.spec, summary: r.meta.summary })), null, 2)}\n`, err: '', code: 0 };
   }
-  const t = new Table({ head: ['id', 'severity', 'spec', 'summary'], colWidths: [24, 10, 30, 70], wordWrap: true, style: { head: [], border: [] } });
+  // Ids are what users type and grep for: their column fits the longest whole (cli-table3 cuts a cell that does
+  // not fit its width, with an ellipsis); one space of padding on each side. The prose columns wrap.
+  const idWidth = Math.max(...ALL_RULES.map((r) => r.meta.id.length)) + 2;
+  const t = new Table({ head: ['id', 'severity', 'spec', 'summary'], colWidths: [idWidth, 10, 30, 70], wordWrap: true, style: { head: [], border: [] } });
   for (const r of ALL_RULES) t.push([r.meta.id, r.meta.severity, r.meta.spec, r.meta.summary]);
   return { out: `${t.toString()}\n`, err: '', code: 0 };
 }

@@ -344,7 +344,15 @@ export function stateSync(): Scenario {
   };
 }
 
-function hahaHelloPackets(lab: Lab, until: number): ScenarioPacket[] {
+/** A HELLO a broken sample sends with another Sequence than its sender's counter gives, and the packet comment saying so. */
+interface BentHello { from: number; to: number; round: number; sequence: number; comment: string }
+
+/**
+ * HAHA HA HELLOs every 5 s among HA1-HA3, unicast to each peer; each sender's
+ * Sequence goes up by one per message (haha-spec-00 4.1.1, 5.4). `bent` gives
+ * one HELLO another Sequence without holding back the sender's counter.
+ */
+function hahaHelloPackets(lab: Lab, until: number, bent?: BentHello): ScenarioPacket[] {
   const out: ScenarioPacket[] = [];
   const seqs = new Map<number, number>();
   for (let t = 0; t <= until; t += 5) {
@@ -353,21 +361,27 @@ function hahaHelloPackets(lab: Lab, until: number): ScenarioPacket[] {
         if (from === to) continue;
         const seq = (seqs.get(from) ?? 0) + 1;
         seqs.set(from, seq);
-        out.push({
+        const b = bent && bent.from === from && bent.to === to && bent.round === t ? bent : undefined;
+        const packet: ScenarioPacket = {
           t: t + from * 0.003 + to * 0.0005,
-          data: lab.haToHa(from, to, hahaHello({ sequence: seq, preference: 40 - from * 10, lifetime: 15, helloInterval: 5, prefixLength: 64, homeAgentAddress: haAddress(from) })),
-        });
+          data: lab.haToHa(from, to, hahaHello({ sequence: b?.sequence ?? seq, preference: 40 - from * 10, lifetime: 15, helloInterval: 5, prefixLength: 64, homeAgentAddress: haAddress(from) })),
+        };
+        if (b) packet.comment = b.comment;
+        out.push(packet);
       }
     }
   }
   return out;
 }
 
+/** The Binding Cache Entry Information option (haha-spec-00 4.2.3) of MN `mn`'s home registration with sequence `seq`. */
+function bindingEntry(mn: number, seq: number) {
+  return bindingCacheEntryInformation({ homeAddress: mnHome(mn), careOfAddress: mnCareOf(mn), flags: 0xd000, sequence: seq, lifetimeUnits: LIFETIME });
+}
+
 export function hahaBindingSync(): Scenario {
   const lab = new Lab();
-  const bce = (mn: number, seq: number) => bindingCacheEntryInformation({
-    homeAddress: mnHome(mn), careOfAddress: mnCareOf(mn), flags: 0xd000, sequence: seq, lifetimeUnits: LIFETIME,
-  });
+  const bce = bindingEntry;
   // Identifiers are random-looking and never 0 or 1 (haha-spec-00 4.1.2, 4.1.3); an Acknowledgment copies its Update's (4.1.4).
   const lookup = 0x6b2d;
   const packets: ScenarioPacket[] = [
@@ -739,6 +753,114 @@ export function badOptions(): Scenario {
   };
 }
 
+export function badHaha(): Scenario {
+  const lab = new Lab();
+  const homeAddressOf = (mn: number) => [ipAddressOption(HAHA_IP_CODE.homeAddress, mnHome(mn))];
+  const packets: ScenarioPacket[] = [
+    // HA2's counter is at 7 in the round at 15 s; its HELLO to HA1 carries 5, the number its HELLO to HA1 had 5 s before.
+    ...hahaHelloPackets(lab, 30, {
+      from: 2, to: 1, round: 15, sequence: 5,
+      comment: 'BROKEN: stale HA HELLO: HA2 sends HA1 Sequence 5 again, though its HELLOs since went up to 6',
+    }),
+    ...register(lab, 2, 0, 1, 90, 'registration with its primary HA'),
+    { t: 2.1, data: lab.haToHa(1, 2, { ...bindingInformationUpdate(0x3a21), options: [bindingEntry(0, 90)] }), comment: 'proactive: HA1 pushes the new binding to HA2 and HA3' },
+    { t: 2.1005, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(0x3a22), options: [bindingEntry(0, 90)] }), comment: 'BROKEN: HA3 never acknowledges this Binding Information Update' },
+    { t: 2.11, data: lab.haToHa(2, 1, bindingInformationAck(0x3a21, 0)), comment: 'HA2 acknowledges with the same Identifier' },
+    { t: 3.1005, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(0x3a22), options: [bindingEntry(0, 90)] }), comment: 'HA1 retries once after 1 s, gets no acknowledgment either, and gives up' },
+    ...register(lab, 8, 4, 1, 95, 'registration (not pushed to peers)'),
+    { t: 12, data: lab.haToHa(3, 1, { ...bindingInformationRequest(0), options: homeAddressOf(4) }), comment: 'BROKEN: HA3 floods a Binding Information Request with Identifier 0 (it must be random and never 0)' },
+    { t: 12.0005, data: lab.haToHa(3, 2, { ...bindingInformationRequest(0), options: homeAddressOf(4) }), comment: 'BROKEN: the same request to HA2, Identifier 0 again; HA2 is not the primary HA and ignores it' },
+    { t: 12.01, data: lab.haToHa(1, 3, { ...bindingInformationUpdate(0), options: [bindingEntry(4, 95)] }), comment: 'HA1, the primary HA, answers copying the Identifier' },
+    { t: 12.02, data: lab.haToHa(3, 1, bindingInformationAck(0, 0)) },
+    ...register(lab, 18, 5, 1, 97, 'registration (not pushed to peers)'),
+    { t: 22.5, data: lab.haToHa(2, 1, { ...bindingInformationRequest(0x51c4), options: homeAddressOf(5) }), comment: 'HA2 asks HA1 for the binding of 2001:db8:1::1005, Identifier 0x51c4' },
+    { t: 22.51, data: lab.haToHa(1, 2, { ...bindingInformationUpdate(0x51c5), options: [bindingEntry(5, 97)] }), comment: 'BROKEN: HA1 answers with Identifier 0x51c5 instead of copying the Request\'s 0x51c4' },
+    { t: 22.52, data: lab.haToHa(2, 1, bindingInformationAck(0x51c5, 0)), comment: 'HA2 acknowledges the Update it got, copying its Identifier' },
+    { t: 25.5, data: lab.haToHa(2, 1, bindingInformationRequest(0x7e02)), comment: 'BROKEN: Binding Information Request with neither a Home Address (IP Address option) nor a Mobile Network Prefix option: it names no binding' },
+  ];
+  return {
+    name: 'bad-haha',
+    description: 'BROKEN: HAHA (haha-spec-00) among three primary home agents exchanging HA HELLOs every 5 s: a Binding Information Update that HA3 '
+      + 'never acknowledges (retried once), a Binding Information Request flooded with Identifier 0, a solicited Update that does not copy its '
+      + 'Request\'s Identifier, a Request naming no binding (no Home Address or Mobile Network Prefix option), and a stale HA HELLO whose Sequence '
+      + 'repeats an older one. All HA-to-HA messages in ESP NULL, HMAC-SHA-256-128.',
+    packets: lab.inTimeOrder(packets),
+  };
+}
+
+export function badVhar(): Scenario {
+  const lab = new Lab();
+  const vha = SHARED_HA_ADDRESS;
+  const packets: ScenarioPacket[] = [];
+  const at = (t: number, data: Uint8Array, comment?: string): void => { packets.push(comment === undefined ? { t, data } : { t, data, comment }); };
+  // HA1 is the Active HA throughout. HA2 becomes its only Backup once HA1's MCUR reached it (1.03 s); from 9 s to 15 s it
+  // no longer hears HA1 and claims Active as well, first without clearing B. HA3 stays Inactive.
+  const flags = (ha: number, t: number): { A?: boolean; B?: boolean } => {
+    if (ha === 1) return { A: true };
+    if (ha === 2) return t >= 9 && t < 15 ? { A: true, B: t < 12 } : { B: t >= 1.03 };
+    return {};
+  };
+  const ra = (ha: number, t: number) => lab.haIcmpLinkLocal(ha, 'all-nodes', routerAdvertisement({
+    flags: { H: true, ...flags(ha, t) }, routerLifetime: 1800,
+    options: [sourceLinkLayerAddressOption(haMac(ha)), homeAgentInformationOption(50 - ha * 10, 1800)],
+  }));
+  const raComments: Record<string, string> = {
+    '0-1': 'BROKEN: HA1 is the Active HA but will make only HA2 a Backup HA; VHAR wants at least two Backups on the link',
+    '3-2': 'HA2 advertises B: the only Backup HA',
+    '9-2': 'BROKEN: HA2 stops hearing HA1 and claims Active without clearing B: a Router Advertisement with both A and B',
+    '12-1': 'HA1, still the Active HA, keeps advertising A: both HAs now claim Active',
+    '12-2': 'BROKEN: HA2 keeps advertising A: two Active HAs on the link',
+    '15-1': 'HA1 advertises A again after HA2\'s second RA with A',
+    '15-2': 'HA2 hears HA1 again and falls back to Backup',
+  };
+  for (let t = 0; t <= 21; t += 3) {
+    for (const ha of [1, 2, 3]) {
+      const when = t + ha * 0.1;
+      at(when, ra(ha, when), raComments[`${t}-${ha}`]);
+    }
+  }
+  const binding = (mn: number, sequence: number): VharBindingRecord => ({
+    homeAddress: mnHome(mn), careOfAddress: mnCareOf(mn), lifetime: LIFETIME * 4, flag: true, sequence, usage: 0,
+  });
+  const sas = (mn: number) => [
+    { outbound: true, protocol: 1, interfaceId: 1, esp: true, tunnel: false, spi: haToMnSpi(mn, 1), src: vha, dst: mnHome(mn), sequenceCounter: 1, antiReplayWindow: 0 },
+    { outbound: false, protocol: 1, interfaceId: 1, esp: true, tunnel: false, spi: mnToHaSpi(mn, 1), src: mnHome(mn), dst: vha, sequenceCounter: 1, antiReplayWindow: 64 },
+  ];
+  const seqNoSynch = (mn: number) => lab.haIcmpLinkLocal(1, 2, vharSeqNoSynch(haToMnSpi(mn, 1), 1, 0));
+
+  // MN 0 registers: MN Context Update and SP Synch to HA2 alone, and a SeqNo Synch sent only once.
+  at(1.0, lab.mnToHa(0, vha, homeRegistration(60), { haNumber: 1 }), 'MN 2001:db8:1::1000 registers with the Global HA address 2001:db8:1::a0');
+  at(1.01, lab.haIcmpLinkLocal(1, 2, vharMnContextUpdateRequest(0x0101, [binding(0, 60)])), 'HA1 sends an MN Context Update Request to HA2 only');
+  at(1.02, lab.haIcmpLinkLocal(2, 1, vharMnContextUpdateReply(0x0101)));
+  at(1.03, lab.haToMn(vha, 0, accepted(60), { haNumber: 1 }));
+  at(1.04, lab.haIcmpLinkLocal(1, 2, vharSpSynch(0x0201, sas(0))));
+  at(1.05, lab.haIcmpLinkLocal(2, 1, vharSpReply(0x0201)));
+  at(1.06, seqNoSynch(0), 'BROKEN: SeqNo Synch sent only once; it is never acknowledged, so it must be sent twice');
+
+  // MN 1 registers; HA3 still holds its binding and never answers the MN Release Request.
+  at(2.0, lab.mnToHa(1, vha, homeRegistration(70), { haNumber: 1 }), 'MN 2001:db8:1::1001 registers');
+  at(2.01, lab.haIcmpLinkLocal(1, 3, vharMnReleaseRequest(0x0301, mnHome(1))), 'BROKEN: MN Release Request that HA3 never answers');
+  at(2.51, lab.haIcmpLinkLocal(1, 3, vharMnReleaseRequest(0x0301, mnHome(1))), 'sent again after 0.5 s; still no MN Release Reply, and HA1 goes on without it');
+  const global = (from: number, to: number, message: Parameters<typeof icmpv6>[0]) => lab.custom(haMac(from), haMac(to), {
+    src: haAddress(from), dst: haAddress(to), hopLimit: 255, payload: icmpv6(message),
+  });
+  at(3.0, global(1, 2, vharMnContextUpdateRequest(0x0102, [binding(1, 70)])), 'BROKEN: MN Context Update Request between the HAs\' global addresses; VHAR messages are link-local');
+  at(3.01, global(2, 1, vharMnContextUpdateReply(0x0102)), 'BROKEN: the reply between global addresses too');
+  at(3.02, lab.haToMn(vha, 1, accepted(70), { haNumber: 1 }));
+  at(3.03, lab.haIcmpLinkLocal(1, 2, vharSpSynch(0x0202, sas(1))));
+  at(3.04, lab.haIcmpLinkLocal(2, 1, vharSpReply(0x0202)));
+  at(3.05, seqNoSynch(1), 'this SeqNo Synch is sent twice, as it should be');
+  at(3.051, seqNoSynch(1));
+  return {
+    name: 'bad-vhar',
+    description: 'BROKEN: VHAR (draft-jfaizan-mipv6-vhar-02) with three home agents sharing the Global HA address 2001:db8:1::a0: the Active HA1 '
+      + 'makes only HA2 a Backup (VHAR wants at least two), sends a SeqNo Synch only once, gets no reply to an MN Release Request from HA3, and '
+      + 'sends an MN Context Update Request between global addresses; from 9 s Backup HA2 claims Active while HA1 still is, first with A and B '
+      + 'in one Router Advertisement, so for two RA intervals the link has two Active HAs. MN-HA signalling in ESP NULL, HMAC-SHA1-96.',
+    packets: lab.inTimeOrder(packets),
+  };
+}
+
 /** Every capture, in the order the samples README lists them. */
 export const SCENARIOS: readonly (() => Scenario)[] = [
   registrationAndSwitch,
@@ -762,6 +884,8 @@ export const SCENARIOS: readonly (() => Scenario)[] = [
   badEsp,
   badHelloSequence,
   badOptions,
+  badHaha,
+  badVhar,
 ];
 
 export { haToHaSpi };

@@ -114,6 +114,24 @@ describe('rule selection', () => {
   });
 });
 
+describe('spec sections the HAHA and VHAR rules cite', () => {
+  // The numbered sections of the two drafts as published (vhar-02 by its body, whose numbering differs from its table
+  // of contents: 6.1 is the modified Router Advertisement, 6.2-6.8 the ICMPv6 messages 161-167).
+  const outlines: Record<string, readonly string[]> = {
+    'haha-spec-00': ['1', '2', '3', '3.1', '3.2', '4', '4.1', '4.1.1', '4.1.2', '4.1.3', '4.1.4', '4.1.5', '4.2', '4.2.1', '4.2.2', '4.2.3', '5', '5.1', '5.2', '5.3', '5.4', '6', '6.1'],
+    'vhar-02': ['1', '2', '3', '4', '4.1', '4.2', '4.3', '4.4', '4.4.1', '4.4.2', '5', '5.1', '5.2', '6', '6.1', '6.2', '6.3', '6.4', '6.5', '6.6', '6.7', '6.8', '7', '8'],
+  };
+  /** "4.1.2-4.1.4, 5.2" -> every section number it names (ranges by their ends). */
+  const sections = (text: string): string[] => text.split(/,\s*/).flatMap((s) => s.split('-')).map((s) => s.trim());
+  for (const [draft, outline] of Object.entries(outlines)) {
+    it(`every ${draft} section cited exists in the draft`, () => {
+      const cited = ALL_RULES.flatMap((r) => r.meta.spec.split(';').map((p) => p.trim()).filter((p) => p.startsWith(`${draft} `)).map((p) => [r.meta.id, p.slice(draft.length + 1)] as const));
+      expect(cited.length).toBeGreaterThan(3);
+      for (const [id, text] of cited) for (const n of sections(text)) expect(outline, `${id} cites ${draft} ${n}`).toContain(n);
+    });
+  }
+});
+
 describe('tolerance and constants', () => {
   const lab = (): { t: number; data: Uint8Array }[] => {
     const l = new Lab();

@@ -125,6 +125,34 @@ describe('broken samples fire their rule on the BROKEN frame', () => {
     expect(byRule(f, 'MH-LENGTH').map((x) => x.frame)).toContain(b[2]);
   });
 
+  it('bad-haha: every HAHA rule it breaks, on its BROKEN frame, and nothing else', () => {
+    const f = lintSample('bad-haha.pcapng');
+    const [unacknowledged, zeroToHa1, zeroToHa2, staleHello, notCopied, namesNoBinding] = brokenFrames('bad-haha');
+    const frames = (rule: string): number[] => byRule(f, rule).map((x) => x.frame);
+    expect(frames('HAHA-ACK'), show(f)).toEqual([unacknowledged]);
+    expect(frames('HAHA-IDENTIFIER'), show(f)).toEqual([zeroToHa1, zeroToHa2, notCopied]);
+    expect(frames('HAHA-OPTIONS'), show(f)).toEqual([namesNoBinding]);
+    expect(frames('HAHA-HELLO-SEQUENCE'), show(f)).toEqual([staleHello]);
+    expect(f.length, show(f)).toBe(6);
+    expect(byRule(f, 'HAHA-ACK')[0]!.message).toBe(`Binding Information Update ${0x3a22} was not acknowledged`);
+  });
+
+  it('bad-vhar: every VHAR rule it breaks, on its BROKEN frame (two Active HAs: on each RA with A while both claim it), and nothing else', () => {
+    const f = lintSample('bad-vhar.pcapng');
+    const [fewBackups, seqNoOnce, releaseUnanswered, globalRequest, globalReply, bothFlags, secondActive] = brokenFrames('bad-vhar');
+    const frames = (rule: string): number[] => byRule(f, rule).map((x) => x.frame);
+    expect(frames('VHAR-BACKUPS'), show(f)).toEqual([fewBackups]);
+    expect(byRule(f, 'VHAR-BACKUPS')[0]!.severity).toBe('warning');
+    expect(frames('VHAR-SEQNO-SYNC'), show(f)).toEqual([seqNoOnce]);
+    expect(frames('VHAR-UNANSWERED'), show(f)).toEqual([releaseUnanswered]);
+    expect(frames('VHAR-LINK-LOCAL'), show(f)).toEqual([globalRequest, globalReply]);
+    expect(frames('VHAR-FLAGS'), show(f)).toEqual([bothFlags]);
+    // HA1's RA just before HA2's second RA with A, that one, and HA1's next RA (HA2 has fallen back to B by its own next one).
+    expect(byRule(f, 'VHAR-ACTIVE').map((x) => [x.frame, x.flow]), show(f)).toEqual([[secondActive! - 1, 'fe80::a1'], [secondActive, 'fe80::a2'], [secondActive! + 2, 'fe80::a1']]);
+    expect(f.length, show(f)).toBe(9);
+    expect(byRule(f, 'VHAR-FAILOVER'), 'HA2 claimed A while HA1 still advertised it: a conflict, not a failover').toEqual([]);
+  });
+
   it('a disabled rule stays quiet', () => {
     expect(byRule(lintSample('bad-no-backoff.pcapng', { disable: ['HAS-BACKOFF'] }), 'HAS-BACKOFF')).toEqual([]);
     expect(lintSample('bad-no-backoff.pcapng', { rules: ['MH-*'] })).toEqual([]);

@@ -127,8 +127,15 @@ describe('rules command', () => {
   it('-T json gives the catalog as [{id, severity, spec, summary}]', () => {
     const r = rulesMain(undefined, { format: 'json' });
     const j = JSON.parse(r.out) as { id: string; severity: string; spec: string; summary: string }[];
-    expect(j.map((x) => x.id)).toEqual(ALL_RULES.map((x) => x.meta.id));
-    expect(Object.keys(j[0]!)).toEqual(['id', 'severity', 'spec', 'summary']);
+    expect(j).toEqual(ALL_RULES.map((x) => ({ id: x.meta.id, severity: x.meta.severity, spec: x.meta.spec, summary: x.meta.summary })));
+    for (const entry of j) expect(Object.keys(entry)).toEqual(['id', 'severity', 'spec', 'summary']);
+  });
+  it('the table shows every id whole, however long (HAS-RETRANSMIT-AFTER-ACK is the longest)', () => {
+    const text = rulesMain(undefined).out;
+    const ids = text.split('\n').map((l) => /^│ (\S+)\s*│/.exec(l)?.[1]).filter((x): x is string => x !== undefined && x !== 'id');
+    expect(ids).toEqual(ALL_RULES.map((x) => x.meta.id));
+    expect(ids).toContain('HAS-RETRANSMIT-AFTER-ACK');
+    expect(text).not.toMatch(/-…/);
   });
   it('prints the table, a rule page, and refuses unknown ids', () => {
     expect(rulesMain(undefined).out).toMatch(/HAS-BACKOFF/);

@@ -139,6 +139,26 @@ describe('every capture holds what it says it shows', () => {
     expect(backup).toEqual(new Set(['fe80::a2', 'fe80::a3', 'fe80::a4']));
   });
 
+  it('bad-haha: BIR/BIU/BIA Identifiers as described (0 twice, one not copied), a BIR naming nothing, one HELLO Sequence repeated', () => {
+    const ids = (t: number, f: string) => frames('bad-haha').filter((x) => x.mh === t).map((x) => x.get(f));
+    expect(ids(MH.bindingInformationRequest, 'mip6.haha.bir.id')).toEqual([0, 0, 0x51c4, 0x7e02]);
+    expect(ids(MH.bindingInformationUpdate, 'mip6.haha.biu.id')).toEqual([0x3a21, 0x3a22, 0x3a22, 0, 0x51c5]);
+    expect(ids(MH.bindingInformationAck, 'mip6.haha.bia.id')).toEqual([0x3a21, 0, 0x51c5]);
+    expect(count('bad-haha', (f) => f.mh === MH.bindingInformationUpdate && f.get('mip6.haha.bcei.hoa') === undefined)).toBe(0);
+    expect(distinct('bad-haha', (f) => f.mh === MH.hahaHello, (f) => f.src)).toBe(3);
+  });
+
+  it('bad-vhar: one Backup only, A and B in one RA from HA2, one SeqNo Synch alone, an unanswered MN Release, a VHAR request between global addresses', () => {
+    const v = frames('bad-vhar');
+    const ra = v.filter((f) => f.icmp === 134);
+    expect(new Set(ra.filter((f) => f.get('icmpv6.nd.ra.flag.vhar_active') === true).map((f) => f.src))).toEqual(new Set(['fe80::a1', 'fe80::a2']));
+    expect(new Set(ra.filter((f) => f.get('icmpv6.nd.ra.flag.vhar_backup') === true).map((f) => f.src))).toEqual(new Set(['fe80::a2']));
+    expect(ra.filter((f) => f.get('icmpv6.nd.ra.flag.vhar_active') === true && f.get('icmpv6.nd.ra.flag.vhar_backup') === true).map((f) => f.src)).toEqual(['fe80::a2']);
+    expect(v.filter((f) => f.icmp === 167).length).toBe(3);
+    expect([v.filter((f) => f.icmp === 161).length, v.filter((f) => f.icmp === 162).length]).toEqual([2, 0]);
+    expect(v.filter((f) => (f.icmp === 163 || f.icmp === 164) && !f.src.startsWith('fe80:')).map((f) => f.src)).toEqual([HA(1), HA(2)]);
+  });
+
   it('i-flag-rekey: the recovered HA asks for Hellos, sends Home Agent Switch with I, the MNs run IKEv2 with it and stay with HA1', () => {
     expect(count('i-flag-rekey', (f) => hello(f) && f.src === HA(2) && f.get('mip6.harel.hello.r_flag') === true)).toBe(1);
     expect(count('i-flag-rekey', (f) => has(f) && f.src === HA(2) && f.get('mip6.has.i_flag') === true)).toBe(3);

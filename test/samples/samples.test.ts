@@ -29,7 +29,7 @@ describe('sample generator', () => {
     expect(generated).toContain('esp-encrypted.esp_sa');
     expect(generated).toContain('bad-esp.esp_sa');
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
-    expect(scenarios.filter((s) => s.name.startsWith('bad-')).length).toBe(10);
+    expect(scenarios.filter((s) => s.name.startsWith('bad-')).length).toBe(12);
   });
 
   it('is deterministic: two runs give identical bytes', () => {

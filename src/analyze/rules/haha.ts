@@ -9,14 +9,14 @@ import { arrow, secs, seen, type Seen } from './util.js';
 
 export const hahaAck: Rule = {
   meta: {
-    id: 'HAHA-ACK', severity: 'error', spec: 'haha-spec-00 5.3, 5.4',
+    id: 'HAHA-ACK', severity: 'error', spec: 'haha-spec-00 4.1.4, 5.2',
     summary: 'Binding Information Update without its Acknowledgment',
     description: 'Every Binding Information Update is acknowledged by a Binding Information Acknowledgment with the same Identifier, '
       + 'else retransmitted (haha-spec-00). Reported when none came within two INITIAL_BINDACK_TIMEOUTs, or by the end of the capture.',
     example: 'HA1 pushes a binding to HA2 and HA2 never acknowledges it.',
   },
   create(context) {
-    interface Update { at: Seen; acked: boolean; last: number; flow: string }
+    interface Update { at: Seen; identifier: number; acked: boolean; last: number; flow: string }
     const updates = context.flows<Update>();
     const wait = 2 * context.constants.INITIAL_BINDACK_TIMEOUT;
     return {
@@ -25,12 +25,13 @@ export const hahaAck: Rule = {
           if (f.identifier < 0) return;
           const k = key3(f.src, f.dst, f.identifier);
           if (updates.get(k)) return;
-          const u: Update = { at: seen(f), acked: false, last: f.time, flow: arrow(context, f.src, f.dst) };
+          // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
+          const u: Update = { at: seen(f), identifier: f.identifier, acked: false, last: f.time, flow: arrow(context, f.src, f.dst) };
           updates.set(k, u);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (updates.get(k) === u) updates.delete(k);
             if (u.acked || (atEnd && context.early(now - u.at.time, wait / 2))) return;
-            context.report(u.at, `Binding Information Update ${f.identifier} was not acknowledged`, { flow: u.flow });
+            context.report(u.at, `Binding Information Update ${u.identifier} was not acknowledged`, { flow: u.flow });
           });
         },
         bindingInformationAck(f) {
@@ -44,7 +45,7 @@ export const hahaAck: Rule = {
 
 export const hahaIdentifier: Rule = {
   meta: {
-    id: 'HAHA-IDENTIFIER', severity: 'error', spec: 'haha-spec-00 5.2-5.4',
+    id: 'HAHA-IDENTIFIER', severity: 'error', spec: 'haha-spec-00 4.1.2-4.1.4, 5.2',
     summary: 'request identifier 0, solicited update not copying it, acknowledgment matching no update',
     description: 'A Binding Information Request carries a non-zero Identifier; the Update that answers it copies it; each Acknowledgment '
       + 'carries the Identifier of an Update it acknowledges (haha-spec-00).',
@@ -66,7 +67,7 @@ export const hahaIdentifier: Rule = {
           const r = requests.get(key2(f.dst, f.src));
           if (!r) return;
           requests.delete(key2(f.dst, f.src));
-          // An update to a peer with a request pending answers that request (haha-spec-00 5.3).
+          // An update to a peer with a request pending answers that request (haha-spec-00 5.2).
           if (r.id !== f.identifier && f.time - r.last < 2 * context.constants.INITIAL_BINDACK_TIMEOUT) {
             context.report(f, `Binding Information Update ${f.identifier} answers Request ${r.id} without copying its Identifier`, { flow: arrow(context, f.src, f.dst) });
           }
@@ -82,7 +83,7 @@ export const hahaIdentifier: Rule = {
 
 export const hahaOptions: Rule = {
   meta: {
-    id: 'HAHA-OPTIONS', severity: 'error', spec: 'haha-spec-00 5.2, 5.3',
+    id: 'HAHA-OPTIONS', severity: 'error', spec: 'haha-spec-00 4.1.2, 4.1.3, 5.1',
     summary: 'request without home address or MNP option, update without a binding entry',
     description: 'A Binding Information Request names the binding by an IP Address option (Home Address) or a Mobile Network Prefix option; '
       + 'a Binding Information Update carries Binding Cache Entry Information options (haha-spec-00).',
@@ -105,7 +106,7 @@ export const hahaOptions: Rule = {
 
 export const hahaHelloSequence: Rule = {
   meta: {
-    id: 'HAHA-HELLO-SEQUENCE', severity: 'error', spec: 'haha-spec-00 5.1',
+    id: 'HAHA-HELLO-SEQUENCE', severity: 'error', spec: 'haha-spec-00 4.1.1, 5.4',
     summary: 'stale or repeated HAHA HELLO',
     description: 'HA HELLO messages carry a Sequence Number that increases with each message of the sender; a repeated or older number is '
       + 'stale (haha-spec-00). A sender silent for longer than its HA Lifetime starts afresh.',
@@ -162,7 +163,7 @@ export const hahaBindingConflict: Rule = {
 
 export const hahaSwitchRequest: Rule = {
   meta: {
-    id: 'HAHA-SWITCH-REQUEST', severity: 'error', spec: 'haha-spec-00 5.5',
+    id: 'HAHA-SWITCH-REQUEST', severity: 'error', spec: 'haha-spec-00 5.3, 6.1',
     summary: 'MN not moving to the HA an HA Switch Request names',
     description: 'After an HA Switch Request the mobile node registers with the home agent it names (haha-spec-00). Reported when the mobile '
       + 'node registers elsewhere, or not at all within MAX_HA_SWITCH_TIMEOUT.',
@@ -178,11 +179,12 @@ export const hahaSwitchRequest: Rule = {
           const home = f.home !== 0 ? f.home : f.dst;
           const r: Req = { at: seen(f), from: context.bindings.currentHa(home, f.time), moved: false, last: f.time };
           reqs.set(home, r);
+          const flow = arrow(context, f.src, home);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (reqs.get(home) !== r) return;
             reqs.delete(home);
             if (r.moved || (atEnd && context.early(now - r.at.time, context.constants.INITIAL_HA_SWITCH_TIMEOUT))) return;
-            context.report(r.at, `${context.name(home)} did not move to another home agent after the HA Switch Request`, { flow: arrow(context, f.src, home) });
+            context.report(r.at, `${context.name(home)} did not move to another home agent after the HA Switch Request`, { flow });
           });
         },
         bindingUpdate(f) {

@@ -249,11 +249,13 @@ export const harHelloUnanswered: Rule = {
           const a: Ask = { at: seen(f), answered: false, last: f.time };
           asks.set(k, a);
           const wait = 2 * Math.max(f.interval > 0 ? f.interval : 1, 1);
+          // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
           const flow = arrow(context, f.src, f.dst);
+          const peer = f.dst;
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (asks.get(k) === a) asks.delete(k);
             if (a.answered || (atEnd && context.early(now - a.at.time, wait / 2))) return;
-            context.report(a.at, `Hello with R (reply requested) got no Hello back from ${context.name(f.dst)}`, { flow });
+            context.report(a.at, `Hello with R (reply requested) got no Hello back from ${context.name(peer)}`, { flow });
           });
         }),
       },

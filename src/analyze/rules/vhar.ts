@@ -18,7 +18,7 @@ function isVhar(f: Facts): boolean {
 
 export const vharLinkLocal: Rule = {
   meta: {
-    id: 'VHAR-LINK-LOCAL', severity: 'error', spec: 'vhar-02 5',
+    id: 'VHAR-LINK-LOCAL', severity: 'error', spec: 'vhar-02 6.2-6.8',
     summary: 'VHAR message not link-local to link-local',
     description: 'The VHAR messages are exchanged between home agents on the home link; source and destination MUST be link-local unicast addresses.',
     example: 'An MN Context Update Request from 2001:db8:1::a1.',
@@ -34,7 +34,7 @@ export const vharLinkLocal: Rule = {
 
 export const vharFlags: Rule = {
   meta: {
-    id: 'VHAR-FLAGS', severity: 'error', spec: 'vhar-02 4',
+    id: 'VHAR-FLAGS', severity: 'error', spec: 'vhar-02 4.2, 6.1',
     summary: 'Router Advertisement with both A and B',
     description: 'A home agent is either the Active (A) or a Backup (B) home agent of the link; a Router Advertisement with H set must not carry both.',
     example: 'An RA from fe80::a2 with H, A and B set.',
@@ -73,7 +73,7 @@ function observeRa(r: ReturnType<typeof routers>, f: Facts): Router | null {
 
 export const vharActive: Rule = {
   meta: {
-    id: 'VHAR-ACTIVE', severity: 'error', spec: 'vhar-02 4',
+    id: 'VHAR-ACTIVE', severity: 'error', spec: 'vhar-02 4.2',
     summary: 'more than one Active HA on a link at once',
     description: 'One home agent of the link is Active. Two home agents advertising A is a conflict once both keep doing so: reported when an '
       + 'HA that saw another claim A still advertises A itself afterwards.',
@@ -101,7 +101,7 @@ export const vharActive: Rule = {
 
 export const vharBackups: Rule = {
   meta: {
-    id: 'VHAR-BACKUPS', severity: 'warning', spec: 'vhar-02 3',
+    id: 'VHAR-BACKUPS', severity: 'warning', spec: 'vhar-02 4.2, 4.4.2',
     summary: 'fewer than two Backup HAs on the link',
     description: 'VHAR expects at least two Backup home agents per link, so one failure leaves a backup. Reported at the end of a capture whose '
       + 'Router Advertisements showed an Active home agent but never two Backup home agents at once.',
@@ -129,13 +129,13 @@ export const vharBackups: Rule = {
 
 export const vharUnanswered: Rule = {
   meta: {
-    id: 'VHAR-UNANSWERED', severity: 'error', spec: 'vhar-02 5',
+    id: 'VHAR-UNANSWERED', severity: 'error', spec: 'vhar-02 4.3, 5.1, 6.2-6.7',
     summary: 'Release, Context Update or SP Synch without its reply',
     description: 'MN Release Request, MN Context Update Request and SP Synch are answered by their replies (162, 164, 166) with the same Identifier.',
     example: 'An SP Synch to a backup HA with no SP Reply.',
   },
   create(context) {
-    interface Req { at: Seen; answered: boolean; name: string; last: number }
+    interface Req { at: Seen; identifier: number; answered: boolean; name: string; last: number }
     const reqs = context.flows<Req>();
     const wait = 2 * context.constants.INITIAL_BINDACK_TIMEOUT;
     return {
@@ -145,13 +145,14 @@ export const vharUnanswered: Rule = {
         if (name) {
           const k = key3(f.src, f.dst, f.subtype * 65536 + f.identifier);
           if (reqs.get(k)) return;
-          const q: Req = { at: seen(f), answered: false, name, last: f.time };
+          // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
+          const q: Req = { at: seen(f), identifier: f.identifier, answered: false, name, last: f.time };
           reqs.set(k, q);
           const flow = arrow(context, f.src, f.dst);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (reqs.get(k) === q) reqs.delete(k);
             if (q.answered || (atEnd && context.early(now - q.at.time, wait / 2))) return;
-            context.report(q.at, `${q.name} ${f.identifier} got no reply`, { flow });
+            context.report(q.at, `${q.name} ${q.identifier} got no reply`, { flow });
           });
         } else if (f.subtype === 162 || f.subtype === 164 || f.subtype === 166) {
           const q = reqs.get(key3(f.dst, f.src, (f.subtype - 1) * 65536 + f.identifier));
@@ -164,7 +165,7 @@ export const vharUnanswered: Rule = {
 
 export const vharSeqnoSync: Rule = {
   meta: {
-    id: 'VHAR-SEQNO-SYNC', severity: 'error', spec: 'vhar-02 5.7',
+    id: 'VHAR-SEQNO-SYNC', severity: 'error', spec: 'vhar-02 5.1, 6.8',
     summary: 'SeqNo Synch not sent twice',
     description: 'SeqNo Synch is never acknowledged, so the sender sends each one twice. Reported when a SeqNo Synch (same SPI and sequence number '
       + 'to the same HA) is seen once, or more than twice.',
@@ -195,7 +196,7 @@ export const vharSeqnoSync: Rule = {
 
 export const vharFailover: Rule = {
   meta: {
-    id: 'VHAR-FAILOVER', severity: 'info', spec: 'vhar-02 6',
+    id: 'VHAR-FAILOVER', severity: 'info', spec: 'vhar-02 4.4.1',
     summary: 'measured VHAR failover (info)',
     description: 'When a Backup home agent starts advertising A after the Active one went silent, the time from the old Active HA\'s last '
       + 'Router Advertisement to the new one\'s first RA with A.',
