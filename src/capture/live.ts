@@ -244,6 +244,13 @@ export function openLive(opts: LiveOptions, onFrame: (frame: Frame) => void): Li
   } catch (e) {
     throw explainOpenError(opts.iface, e instanceof Error ? e.message : String(e), known);
   }
+  // The binding looks up the interface's IPv4 netmask and, on an interface without IPv4 (an
+  // IPv6-only home link, the usual case here), prints a warning straight to stderr that
+  // capturing "may not actually work". It works: the netmask only matters to IPv4 broadcast filters.
+  const self = known?.find((d) => d.name === opts.iface);
+  if (self && !self.addresses.some((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a))) {
+    notes.push(`${opts.iface} has no IPv4 address, so the libpcap binding warns that capturing "may not actually work"; it does (only IPv4 broadcast capture filters need that address)`);
+  }
   const linktype = linktypeFromBinding(linkName);
   if (linktype < 0) {
     cap.close();

@@ -22,6 +22,7 @@ import { formatJunit } from '../output/junit.js';
 import { formatSarif } from '../output/sarif.js';
 import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
+import type { PacketCounter, Progress } from '../output/progress.js';
 import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
@@ -119,7 +120,7 @@ export interface GroupResult {
  * of the capture (they point at the packet they concern); one without a frame
  * (frame < 1) concerns the capture as a whole and is kept.
  */
-export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {}, showProgress = true, ship?: FactsEncoder): GroupResult {
+export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {}, counter?: PacketCounter, ship?: FactsEncoder): GroupResult {
   const cfg = buildRunConfig(opts, () => {});
   // With `ship`, this thread dissects and sends each packet's facts to the analysis thread; else it analyzes too.
   const engine = ship ? null : createEngine({
@@ -134,7 +135,8 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   const format = opts.format ?? 'text';
   const matched = filter ? new MatchedFrames() : null;
   const timeline = opts.timeline && format === 'text' ? new TimelineCollector(ctx.profile.mhTypes) : null;
-  const progress = startProgress(files, format !== 'text' || !showProgress, term);
+  // Several groups (--each) share the caller's progress line; one group has its own.
+  const progress = counter ?? startProgress(files, format !== 'text', term);
   let start = NaN;
   const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
@@ -144,7 +146,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     if (engine) engine.feed(c, frame, file, fileIndex);
     else ship!.send(extractor!.extract(c, frame, file, fileIndex));
   }, ctx);
-  progress.done();
+  if (!counter) progress.done();
   const all = engine ? engine.finish() : [];
 
   // Findings name their file; the same path given twice is two inputs, so try each index it has.
@@ -203,7 +205,13 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
     results = [jobs > 1 ? await lintPipelined(files, opts, term) : lintGroup(files, opts, term)];
   } else {
     const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
-    results = jobs > 1 ? await lintInWorkers(files, opts, jobs) : files.map((f) => lintGroup([f], opts, term, false));
+    // One progress line over every file, whichever thread reads it.
+    const progress = startProgress(files, format !== 'text', term);
+    try {
+      results = jobs > 1 ? await lintInWorkers(files, opts, jobs, progress) : files.map((f) => lintGroup([f], opts, term, progress));
+    } finally {
+      progress.done();
+    }
   }
   for (const r of results) for (const m of r.messages) io.err(m);
   if (results.every((r) => r.fatal)) return 2;
@@ -269,7 +277,7 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
   const encoder = new FactsEncoder(ring, packetKinds(cfg.profile.mhTypes), new AddressTable());
   let main: GroupResult;
   try {
-    main = lintGroup(files, opts, term, true, encoder);
+    main = lintGroup(files, opts, term, undefined, encoder);
     ring.close();
   } catch (e) {
     void worker.terminate();
@@ -297,18 +305,19 @@ function workerUrl(): URL {
 }
 
 /** Analyze each file in a pool of `jobs` worker threads; results in file order. */
-async function lintInWorkers(files: string[], opts: LintOptions, jobs: number): Promise<GroupResult[]> {
+async function lintInWorkers(files: string[], opts: LintOptions, jobs: number, progress: Progress): Promise<GroupResult[]> {
   const results: GroupResult[] = new Array(files.length);
   const url = workerUrl();
   let next = 0;
   const runWorker = (): Promise<void> => new Promise((resolveRun, reject) => {
-    const w = new Worker(url, { workerData: { opts }, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
+    const w = new Worker(url, { workerData: { opts, progress: true }, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
     const feed = (): void => {
       if (next >= files.length) { void w.terminate(); resolveRun(); return; }
       const i = next++;
       w.postMessage({ index: i, files: [files[i]] });
     };
-    w.on('message', (m: { index: number; result?: GroupResult; error?: string }) => {
+    w.on('message', (m: { index: number; result?: GroupResult; error?: string; progress?: { packets: number; bytes: number } }) => {
+      if (m.progress) { progress.add(m.progress.packets, m.progress.bytes); return; }
       if (m.error !== undefined) { void w.terminate(); reject(new Error(m.error)); return; }
       results[m.index] = m.result!;
       feed();

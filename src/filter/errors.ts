@@ -62,7 +62,11 @@ export function closeNames(typed: string, names: Iterable<string>, max = 5): str
   const scored: { name: string; score: number }[] = [];
   for (const name of names) {
     const n = name.toLowerCase();
-    if (n === t) continue;
+    if (n === t) {
+      // Field names are lower case: "MIP6.MHTYPE" was meant as mip6.mhtype.
+      if (name !== typed) scored.push({ name, score: -1 });
+      continue;
+    }
     if (t.length >= 2 && n.startsWith(t)) { scored.push({ name, score: n.length - t.length > 12 ? 0.9 : 0.5 }); continue; }
     const d = editDistance(t, n, limit);
     if (d <= limit) scored.push({ name, score: d });

@@ -7,7 +7,7 @@
  *   orExpr  := andExpr (("or" | "||" | "xor" | "^^") andExpr)*
  *   andExpr := unary (("and" | "&&") unary)*
  *   unary   := ("not" | "!") unary | "(" expr ")" | test
- *   test    := FIELD [ relop VALUE | "contains" VALUE | "in" "{" element* "}" ]
+ *   test    := FIELD [ relop VALUE | "contains" VALUE | ["not"] "in" "{" element* "}" ]
  *   element := VALUE | VALUE ".." VALUE
  */
 import { FilterError } from './errors.js';
@@ -90,7 +90,8 @@ function readString(text: string, start: number, out: Token[]): number {
     s += text[i];
     i++;
   }
-  if (i >= text.length) throw new FilterError(text, start, 'the string is not closed: add a closing "');
+  // Also when the text ends in a lone backslash: that escapes nothing and leaves the string open.
+  if (text[i] !== '"') throw new FilterError(text, start, 'the string is not closed: add a closing "');
   out.push({ kind: 'string', text: s, pos: start, len: i + 1 - start });
   return i + 1;
 }
@@ -155,8 +156,12 @@ export function parse(text: string): Node {
       take();
       return { kind: 'test', field, op: t.text as RelOp, opToken: t, value: v };
     }
-    if (isOp(t, 'in')) {
-      take();
+    // Wireshark 4: "f not in {...}" is "not (f in {...})".
+    const negated = isOp(t, 'not') && isOp(tokens[p + 1]!, 'in');
+    if (negated) take();
+    else if (isOp(t, 'not')) fail(tokens[p + 1]!, `expected "in" after "not": write ${field.text} not in {...}, or join tests with "and not"`);
+    if (isOp(peek(), 'in')) {
+      const inToken = take();
       const open = peek();
       if (open.kind !== 'lbrace') fail(open, 'expected "{" after "in": write in {1 2 3} or in {1..5}');
       take();
@@ -171,9 +176,10 @@ export function parse(text: string): Node {
         set.push(splitRange(e));
       }
       if (set.length === 0) fail(open, 'the set is empty: list at least one value');
-      return { kind: 'test', field, op: 'eq', opToken: t, set };
+      const member: Node = { kind: 'test', field, op: 'eq', opToken: inToken, set };
+      return negated ? { kind: 'not', a: member } : member;
     }
-    if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, in, and, or) after ${field.text}`);
+    if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, in, not in, and, or) after ${field.text}`);
     return { kind: 'test', field };
   }
 

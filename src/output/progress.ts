@@ -24,7 +24,13 @@ export function progressWanted(stderrIsTTY: boolean, machineOutput: boolean, qui
   return stderrIsTTY && !machineOutput && !quiet;
 }
 
-export class Progress {
+/** What a reader of packets reports to: a Progress, or a stand-in that passes the counts on (a worker thread). */
+export interface PacketCounter {
+  packet(recordBytes?: number): void;
+  done(): void;
+}
+
+export class Progress implements PacketCounter {
   private packets = 0;
   private bytes = 0;
   private readonly started: number;
@@ -56,6 +62,20 @@ export class Progress {
     this.packets++;
     this.bytes += recordBytes;
     if ((this.packets & (CHECK_EVERY - 1)) !== 0 || this.stream === null) return;
+    const t = this.now();
+    if (t - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = t;
+    this.draw(t);
+  }
+
+  /**
+   * Count `packets` packets of `recordBytes` bytes at once: work done elsewhere (a worker
+   * thread reporting now and then). Redrawn at most every REDRAW_MS like packet().
+   */
+  add(packets: number, recordBytes: number): void {
+    this.packets += packets;
+    this.bytes += recordBytes;
+    if (this.stream === null) return;
     const t = this.now();
     if (t - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = t;

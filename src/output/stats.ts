@@ -2,6 +2,13 @@
  * `mip6scope stats`: counters and timing distributions over a whole capture,
  * the way `tshark -z` summarises one, for the home-agent reliability signalling.
  *
+ * Home agents talk three dialects here: the Mobility Header messages of
+ * hareliability-01 and HAHA, and VHAR's ICMPv6 messages and Router Advertisements
+ * (H set, with the A/B flags). The per-HA table folds them together: Hellos are
+ * the Home Agent Hello, the HAHA HA HELLO and a home agent's Router Advertisement;
+ * state synchronization is State Synchronization, the HAHA Binding Information
+ * messages and the VHAR messages (release, context update, SP and SeqNo synch).
+ *
  * Everything is read from dissected trees by field abbreviation (a field no
  * dissector declares simply contributes nothing). State is bounded: at most
  * MAX_KEYS entities per table and MAX_SAMPLES kept per distribution; beyond
@@ -29,7 +36,8 @@ const REPLAY_WINDOW = 64;
  */
 const RETRANSMIT_HORIZON = 32;
 
-export interface MessageRow { type: number; name: string; direction: string; packets: number }
+/** `protocol` MH: a Mobility Header message by MH type; ICMPv6: a VHAR message or a home agent's Router Advertisement, by ICMPv6 type. */
+export interface MessageRow { protocol: 'MH' | 'ICMPv6'; type: number; name: string; direction: string; packets: number }
 export interface HomeAgentRow {
   address: string; mnsServed: number; bindingUpdates: number; bindingAcks: number;
   switchesSent: number; switchRetransmissions: number; hellosSent: number; stateSyncSent: number; stateSyncReceived: number;
@@ -56,8 +64,8 @@ export interface StatsReport {
   mobileNodes: MobileNodeRow[];
   espSas: EspSaRow[];
   distributions: Distribution[];
-  /** BUs with the A flag and HA Switches never answered by the end of the capture. */
-  unanswered: { bindingUpdates: number; homeAgentSwitches: number };
+  /** BUs with the A flag, HA Switches and inter-HA requests (State Synchronization, HA Control, HAHA Binding Information Update, VHAR) never answered by the end of the capture. */
+  unanswered: { bindingUpdates: number; homeAgentSwitches: number; interHaRequests: number };
   /** Entities not tracked because a table reached its bound. */
   dropped: number;
 }
@@ -107,6 +115,10 @@ const lookupFields = () => ({
   hasAddress: fieldByAbbrev('mip6.has.address'), hasI: fieldByAbbrev('mip6.has.i_flag'),
   esp: fieldByAbbrev('esp'), espSpi: fieldByAbbrev('esp.spi'), espSeq: fieldByAbbrev('esp.sequence'),
   espDecrypted: fieldByAbbrev('esp.decrypted'), espIcvStatus: fieldByAbbrev('esp.icv.status'),
+  syncType: fieldByAbbrev('mip6.harel.sync.type'), syncId: fieldByAbbrev('mip6.harel.sync.id'), ctrlType: fieldByAbbrev('mip6.harel.ctrl.type'),
+  biuId: fieldByAbbrev('mip6.haha.biu.id'), biaId: fieldByAbbrev('mip6.haha.bia.id'),
+  icmpv6: fieldByAbbrev('icmpv6'), icmpv6Type: fieldByAbbrev('icmpv6.type'), raH: fieldByAbbrev('icmpv6.nd.ra.flag.h'),
+  vharMessage: fieldByAbbrev('icmpv6.vhar.message'), vharId: fieldByAbbrev('icmpv6.vhar.identifier'),
 });
 let F = lookupFields();
 
@@ -157,7 +169,14 @@ export class StatsCollector {
     hasSent: new Samples('HA Switch transmissions per acknowledged switch', 'count'),
     hasRetxInterval: new Samples('HA Switch retransmission interval', 's'),
     rereg: new Samples('HA Switch → re-registration (accepted BA)', 's'),
+    syncReply: new Samples('State Synchronization Request → Reply (from the last transmission)', 's'),
+    controlReply: new Samples('HA Control Request → Reply (from the last transmission)', 's'),
+    biuAck: new Samples('Binding Information Update → Acknowledgment (from the last transmission)', 's'),
+    vharReply: new Samples('VHAR request → reply (from the last transmission)', 's'),
+    interHaRetxInterval: new Samples('Inter-HA request retransmission interval', 's'),
   };
+  /** Inter-HA requests waiting for their answer, by the key the answer will carry. */
+  private readonly interHaPending = new Map<string, Attempt>();
   private readonly type: Partial<Record<MhTypeKey, number>>;
 
   constructor(mhTypes: Readonly<Record<MhTypeKey, number>>, private readonly typeName: (n: number) => string = defaultTypeName) {
@@ -173,7 +192,11 @@ export class StatsCollector {
     if (F.esp && tree.first(F.esp) >= 0) this.addEsp(tree);
     if (F.mip6 && F.mhtype) {
       const root = tree.first(F.mip6);
-      if (root >= 0) this.addMobility(tree, root, time);
+      if (root >= 0) { this.addMobility(tree, root, time); return; }
+    }
+    if (F.icmpv6 && F.icmpv6Type) {
+      const root = tree.first(F.icmpv6);
+      if (root >= 0) this.addIcmpv6(tree, root, time);
     }
   }
 
@@ -214,7 +237,13 @@ export class StatsCollector {
     } else {
       const back = sa.top - seq;
       if (back >= REPLAY_WINDOW || sa.window[back]) sa.replays++;
-      else { sa.window[back] = 1; sa.gaps--; } // a late packet fills a gap counted earlier
+      else {
+        sa.window[back] = 1;
+        // A late packet fills a gap counted earlier; one from before the first packet seen
+        // (the capture started mid-stream) widens the range instead, with its own gap.
+        if (seq >= sa.first) sa.gaps--;
+        else { sa.gaps += sa.first - seq - 1; sa.first = seq; }
+      }
     }
   }
 
@@ -226,9 +255,7 @@ export class StatsCollector {
     if (src === null || dst === null) return;
     const hoaItem = lastBefore(tree, F.homeAddress, root);
     const t = this.type;
-    const key = `${type}|${src}|${dst}`;
-    if (this.byType.has(key) || this.byType.size < MAX_KEYS) this.byType.set(key, (this.byType.get(key) ?? 0) + 1);
-    else this.dropped++;
+    this.countMessage('MH', type, src, dst);
 
     if (type === t.bindingUpdate) {
       const hoa = addressText(tree, hoaItem) ?? src;
@@ -251,12 +278,82 @@ export class StatsCollector {
       || type === t.bindingInformationUpdate || type === t.bindingInformationAck) {
       this.homeAgentAddrs.add(src);
       if (!isMulticast(dst)) this.homeAgentAddrs.add(dst);
+      if (type !== t.homeAgentControl) this.stateSync(src, dst);
       if (type === t.stateSynchronization) {
-        const s = this.ha(src);
-        if (s) s.syncSent++;
-        if (!isMulticast(dst)) { const d = this.ha(dst); if (d) d.syncRecv++; }
+        // hareliability-01 6.1.1: a Reply copies its Request's Identifier (0: unsolicited, no request).
+        const id = numAfter(tree, F.syncId, root);
+        if (numAfter(tree, F.syncType, root) === 0) this.request(`sync|${src}|${dst}|${id}`, time);
+        else if (id > 0) this.answered(`sync|${dst}|${src}|${id}`, time, this.dist.syncReply);
+      } else if (type === t.homeAgentControl) {
+        // hareliability-01 6.1.2: SwitchOver/SwitchBack Request (0, 2) answered by its Reply (1, 3).
+        const ctl = numAfter(tree, F.ctrlType, root);
+        if (ctl === 0 || ctl === 2) this.request(`ctrl|${src}|${dst}|${ctl}`, time);
+        else if (ctl === 1 || ctl === 3) this.answered(`ctrl|${dst}|${src}|${ctl - 1}`, time, this.dist.controlReply);
+      } else if (type === t.bindingInformationUpdate) {
+        this.request(`biu|${src}|${dst}|${numAfter(tree, F.biuId, root)}`, time);
+      } else if (type === t.bindingInformationAck) {
+        this.answered(`biu|${dst}|${src}|${numAfter(tree, F.biaId, root)}`, time, this.dist.biuAck);
       }
     }
+  }
+
+  private countMessage(protocol: 'MH' | 'ICMPv6', type: number, src: string, dst: string): void {
+    const key = `${protocol}|${type}|${src}|${dst}`;
+    if (this.byType.has(key) || this.byType.size < MAX_KEYS) this.byType.set(key, (this.byType.get(key) ?? 0) + 1);
+    else this.dropped++;
+  }
+
+  /** A state synchronization message from one HA to another (or to all, multicast). */
+  private stateSync(src: string, dst: string): void {
+    const s = this.ha(src);
+    if (s) s.syncSent++;
+    if (!isMulticast(dst)) { const d = this.ha(dst); if (d) d.syncRecv++; }
+  }
+
+  /** An inter-HA request; a repeat before its answer is a retransmission. */
+  private request(key: string, time: number): void {
+    const prev = this.interHaPending.get(key);
+    if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
+      this.dist.interHaRetxInterval.add(time - prev.last);
+      prev.sent++;
+      prev.last = time;
+      return;
+    }
+    this.interHaPending.delete(key);
+    this.bounded(this.interHaPending, key, () => ({ first: time, last: time, sent: 1, seqs: [], times: [] }));
+  }
+
+  /** The answer to the request under `key`: the response time from its last transmission. */
+  private answered(key: string, time: number, into: Samples): void {
+    const req = this.interHaPending.get(key);
+    if (!req) return;
+    into.add(time - req.last);
+    this.interHaPending.delete(key);
+  }
+
+  /** VHAR messages and home agents' Router Advertisements (vhar-02; RFC 6275 7.1: H flag). */
+  private addIcmpv6(tree: Tree, root: number, time: number): void {
+    const type = numAfter(tree, F.icmpv6Type, root);
+    const vhar = F.vharMessage ? numAfter(tree, F.vharMessage, root) : -1;
+    const homeAgentRa = type === 134 && numAfter(tree, F.raH, root, 0) === 1;
+    if (vhar < 0 && !homeAgentRa) return;
+    const src = addressText(tree, lastBefore(tree, F.ipv6Src, root));
+    const dst = addressText(tree, lastBefore(tree, F.ipv6Dst, root));
+    if (src === null || dst === null) return;
+    this.countMessage('ICMPv6', type, src, dst);
+    this.homeAgentAddrs.add(src);
+    if (homeAgentRa) {
+      // The Active/Backup advertisement is VHAR's liveness signal, as the Hello is hareliability-01's.
+      const ha = this.ha(src);
+      if (ha) ha.hellos++;
+      return;
+    }
+    if (!isMulticast(dst)) this.homeAgentAddrs.add(dst);
+    this.stateSync(src, dst);
+    // vhar-02 5: 161, 163 and 165 are answered by 162, 164 and 166 with the same Identifier; 167 is never answered.
+    const id = numAfter(tree, F.vharId, root);
+    if (vhar === 161 || vhar === 163 || vhar === 165) this.request(`vhar|${src}|${dst}|${vhar}|${id}`, time);
+    else if (vhar === 162 || vhar === 164 || vhar === 166) this.answered(`vhar|${dst}|${src}|${vhar - 1}|${id}`, time, this.dist.vharReply);
   }
 
   private ha(a: string): HomeAgentState | undefined {
@@ -370,14 +467,16 @@ export class StatsCollector {
   report(): StatsReport {
     const grouped = new Map<string, MessageRow>();
     for (const [key, n] of this.byType) {
-      const [type, src, dst] = key.split('|') as [string, string, string];
+      const [protocol, type, src, dst] = key.split('|') as ['MH' | 'ICMPv6', string, string, string];
       const direction = `${this.role(src)} → ${this.role(dst)}`;
-      const g = `${type}|${direction}`;
-      const row = grouped.get(g) ?? { type: +type, name: this.typeName(+type), direction, packets: 0 };
+      const g = `${protocol}|${type}|${direction}`;
+      const name = protocol === 'MH' ? this.typeName(+type) : icmpv6Name(+type);
+      const row = grouped.get(g) ?? { protocol, type: +type, name, direction, packets: 0 };
       row.packets += n;
       grouped.set(g, row);
     }
-    const messages = [...grouped.values()].sort((a, b) => a.type - b.type || b.packets - a.packets || (a.direction < b.direction ? -1 : 1));
+    const messages = [...grouped.values()].sort((a, b) => (a.protocol === b.protocol ? 0 : a.protocol === 'MH' ? -1 : 1)
+      || a.type - b.type || b.packets - a.packets || (a.direction < b.direction ? -1 : 1));
     const homeAgents: HomeAgentRow[] = [...this.has].filter(([a]) => this.homeAgentAddrs.has(a)).map(([address, h]) => ({
       address, mnsServed: h.mns.size, bindingUpdates: h.bu, bindingAcks: h.ba, switchesSent: h.switches,
       switchRetransmissions: h.switchRetx, hellosSent: h.hellos, stateSyncSent: h.syncSent, stateSyncReceived: h.syncRecv,
@@ -398,10 +497,15 @@ export class StatsCollector {
       duration: this.packets ? Math.round((this.lastTime - this.firstTime) * 1e6) / 1e6 : 0,
       messages, homeAgents, mobileNodes, espSas,
       distributions: Object.values(this.dist).map((d) => d.summary()),
-      unanswered: { bindingUpdates: unansweredBu, homeAgentSwitches: this.hasPending.size },
+      unanswered: { bindingUpdates: unansweredBu, homeAgentSwitches: this.hasPending.size, interHaRequests: this.interHaPending.size },
       dropped: this.dropped,
     };
   }
+}
+
+function icmpv6Name(type: number): string {
+  if (type === 134) return 'Router Advertisement (home agent)';
+  return fieldByAbbrev('icmpv6.vhar.message')?.vals?.[type] ?? `ICMPv6 type ${type}`;
 }
 
 function defaultTypeName(n: number): string {
@@ -447,9 +551,9 @@ export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
   const heading = (title: string): void => { out.push('', c.protocol(title)); };
   out.push(`${r.packets} packets${o.displayFilter !== undefined ? ` matching ${o.displayFilter}` : ''}, ${r.mobilityPackets} with a Mobility Header, over ${r.duration.toFixed(3)} s`);
 
-  heading('Mobility Header messages by type and direction');
-  const m = table(['MH type', 'Message', 'Direction', 'Packets']);
-  for (const row of r.messages) m.push([String(row.type), row.name, row.direction, String(row.packets)]);
+  heading('Messages by type and direction');
+  const m = table(['Protocol', 'Type', 'Message', 'Direction', 'Packets']);
+  for (const row of r.messages) m.push([row.protocol, String(row.type), row.name, row.direction, String(row.packets)]);
   out.push(m.toString());
 
   heading('Home agents');
@@ -482,7 +586,7 @@ export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
     d.push([`${x.name}${x.unit === 's' ? ' (s)' : ''}`, String(x.count), f(x.min), f(x.mean), f(x.p50), f(x.p90), f(x.max)]);
   }
   out.push(d.toString());
-  out.push(`Unanswered at the end: ${r.unanswered.bindingUpdates} BU (A set), ${r.unanswered.homeAgentSwitches} HA Switch`);
+  out.push(`Unanswered at the end: ${r.unanswered.bindingUpdates} BU (A set), ${r.unanswered.homeAgentSwitches} HA Switch, ${r.unanswered.interHaRequests} inter-HA request`);
   if (r.dropped) out.push(`Not tracked (table bound of ${MAX_KEYS} reached): ${r.dropped}`);
   return out.join('\n');
 }

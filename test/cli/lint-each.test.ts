@@ -73,3 +73,35 @@ describe('lint on two threads (one dissects, one analyzes)', () => {
     }
   });
 });
+
+describe('lint --each progress line', () => {
+  /** A terminal on stderr that records what is drawn, and a clock a second further on every read. */
+  function terminal(isTTY: boolean) {
+    const writes: string[] = [];
+    let t = 0;
+    return { writes, term: { stdoutIsTTY: false, env: {}, progress: { isTTY, write: (s: string) => { writes.push(s); return true; } }, now: () => (t += 1000) } };
+  }
+  const packetsIn = (ws: string[]): number => Number(/([\d,]+) packets,/.exec(ws.filter((w) => w.includes('packets')).at(-1) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+
+  it.each([1, 2])('shows every file\'s packets on one line, with --jobs %i', async (jobs) => {
+    const total = JSON.parse((await run(files, { each: true, jobs: 1, format: 'json', failOn: 'never' })).out).summary.packets as number;
+    const tty = terminal(true);
+    const code = await lintMain(files, { each: true, jobs, failOn: 'never' }, { out: () => {}, err: () => {}, terminal: tty.term });
+    expect(code).toBe(0);
+    expect(tty.writes.length).toBeGreaterThan(1);
+    expect(tty.writes.slice(0, -1).every((w) => /^\r\[[#.]+\] +\d+% [\d,]+ packets, [\d,]+ packets\/s\x1b\[K$/.test(w))).toBe(true);
+    // One thread redraws every 256 packets; worker threads report each file when done, so the last line has them all.
+    if (jobs === 1) expect(packetsIn(tty.writes)).toBeGreaterThanOrEqual(total - 255);
+    else expect(packetsIn(tty.writes)).toBe(total);
+    expect(tty.writes.at(-1)).toBe('\r\x1b[K'); // erased before the report
+  });
+
+  it('stays silent in a pipe and with JSON', async () => {
+    const pipe = terminal(false);
+    await lintMain(files, { each: true, jobs: 2, failOn: 'never' }, { out: () => {}, err: () => {}, terminal: pipe.term });
+    expect(pipe.writes).toEqual([]);
+    const json = terminal(true);
+    await lintMain(files, { each: true, jobs: 2, format: 'json', failOn: 'never' }, { out: () => {}, err: () => {}, terminal: json.term });
+    expect(json.writes).toEqual([]);
+  });
+});

@@ -46,6 +46,11 @@ describe('display filters on registration-and-switch', () => {
     ['mip6.csum.status != good', []],
     ['mip6.bu.seqnr != 100', [2, 3, 4, 5, 6, 7, 8, 9, 10]],
     ['mip6.bu.seqnr xor mip6.ba.seqnr', [1, 2, 3, 4, 7, 8, 9, 10]],
+    // Wireshark 4's "not in": the negation of "in", so packets without the field pass too.
+    ['mip6.bu.seqnr not in {100 102..103}', [2, 3, 4, 5, 6, 8, 10]],
+    ['mip6.mhtype not in {5, "Binding Acknowledgement"}', [5, 6]],
+    ['ipv6.addr not in {2001:db8:1::a1}', [9, 10]],
+    ['mip6 and not mip6.mhtype not in {12}', [5, 6]],
   ])('%s', (filter, frames) => {
     expect(matching(RS, filter)).toEqual(frames);
   });
@@ -115,6 +120,13 @@ describe('bad filters', () => {
     expect(e.suggestions).toContain('mip6.bu.seqnr');
   });
 
+  it('suggests the field a name typed in the wrong case means', () => {
+    const e = errorOf('MIP6.MHTYPE == 12');
+    expect(e.position).toBe(0);
+    expect(e.suggestions[0]).toBe('mip6.mhtype');
+    expect(errorOf('Ipv6.Addr == ::1').suggestions[0]).toBe('ipv6.addr');
+  });
+
   it('suggests value names close to a misspelt one', () => {
     const e = errorOf('mip6.ba.status == "Administratively prohibted"');
     expect(e.position).toBe(18);
@@ -139,6 +151,11 @@ describe('bad filters', () => {
     ['mip6.bu.seqnr in {1 2', 17, /not closed/],
     ['mip6.has == 1', 0, /group/],
     ['esp.icv == "abc', 11, /not closed/],
+    ['esp.icv contains "ab\\', 17, /not closed/],
+    ['mip6.mhtype not {5}', 16, /"in" after "not"/],
+    ['mip6 not mip6', 9, /and not/],
+    ['mip6.mhtype not in 5', 19, /"\{" after "in"/],
+    ['not in {5}', 4, /field name/],
     ['esp.icv == zz', 11, /byte string/],
     ['ipv6.src == ipv6.dst', 12, /another field/],
     ['', 0, /empty/],

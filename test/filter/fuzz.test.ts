@@ -8,8 +8,8 @@ import { forEachPacket } from './helpers.js';
 const PIECES = [
   'mip6', 'mip6.mhtype', 'mip6.has', 'mip6.bu.seqnr', 'mip6.ba.status', 'mip6.bu.a_flag', 'ipv6.addr', 'ipv6.src',
   'esp', 'esp.icv', 'esp.spi', 'mip6.has.address', 'ipv6.home_address', 'frame', 'mip6.opt', 'mip6.csum.status',
-  '==', '!=', '~=', '===', '<', '>', '<=', '>=', 'eq', 'contains', 'in', '{', '}', '..', '(', ')', '!', 'not',
-  'and', 'or', '&&', '||', 'xor', '"', '"good"', '"Administratively prohibited"', 'true', '0x0c', '12', '-1', '1..5',
+  '==', '!=', '~=', '===', '<', '>', '<=', '>=', 'eq', 'contains', 'in', 'not in', '{', '}', '..', '(', ')', '!', 'not',
+  'and', 'or', '&&', '||', 'xor', '"', '"good"', '"a\\', '"Administratively prohibited"', 'true', '0x0c', '12', '-1', '1..5',
   '2001:db8:1::a1', '2001:db8:1::/48', '::/0', 'ba:4c', 'zz', ',', '=', '#', ' ', ' ', ' ',
 ];
 
@@ -31,6 +31,8 @@ const test: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...OPS), fc.constantFrom(...VALUES)).map((t) => t.join(' ')),
   fc.tuple(fc.constantFrom(...FIELDS), fc.array(fc.constantFrom(...VALUES, '1..5', '100..200'), { minLength: 1, maxLength: 3 }))
     .map(([f, vs]) => `${f} in {${vs.join(' ')}}`),
+  fc.tuple(fc.constantFrom(...FIELDS), fc.array(fc.constantFrom(...VALUES, '1..5'), { minLength: 1, maxLength: 3 }))
+    .map(([f, vs]) => `${f} not in {${vs.join(', ')}}`),
 );
 const { expr } = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof({ depthSize: 'small', withCrossShrink: true },

@@ -67,6 +67,21 @@ describe('live --lint on the clock', () => {
     expect(s.errors.at(-1)).toMatch(/6 packets captured on veth-test .*\(interrupted\); 2 findings .*6 saved to /);
   });
 
+  it('reports a measured failover while still capturing, as soon as every MN has re-registered', async () => {
+    const frames = readFrames(sample('hard-switch-failover.pcapng'));
+    const s = session({ lint: true, format: 'ndjson' }, timeOf(frames[0]!));
+    for (const f of frames) expect(s.capture.deliver(f.data, timeOf(f))).toBe(true);
+    const seen = await until(() => s.out.text().includes('"HAR-FAILOVER"'), 5000);
+    expect(seen, `output so far:\n${s.out.text().split('\n').filter((l) => l.includes('"rule"')).join('\n')}`).toBe(true);
+    expect(s.capture.closed).toBe(false);
+    s.stop.abort();
+    await s.done;
+    s.out.close();
+    const failovers = s.out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => o.rule === 'HAR-FAILOVER');
+    expect(failovers).toHaveLength(1); // not repeated when the capture stops
+    expect(failovers[0]!.message).toMatch(/50\/50 mobile nodes sent a Home Agent Switch; all 50 re-registered/);
+  });
+
   it('prints a finding in text mode right after the packet that reveals it', async () => {
     const frames = readFrames(sample('registration-and-switch.pcapng'));
     const s = session({ lint: true }, 1_800_000_000);

@@ -50,4 +50,20 @@ describe('progress', () => {
     expect(p.line()).toMatch(/^\[#{24}\] 99% /);
     expect(Progress.start(null, { enabled: false, now: () => t }).line()).toMatch(/^0 packets, 0 packets\/s$/);
   });
+
+  it('counts work reported in bulk, redrawn at most ten times a second', () => {
+    const { writes, stream } = fakeStream();
+    let t = 0;
+    const p = Progress.start(10_000, { stream, now: () => t });
+    t = 50;
+    p.add(1000, 1000);
+    expect(writes).toEqual([]); // 50 ms since the start: too soon
+    t = 150;
+    p.add(1000, 1000);
+    expect(writes).toEqual([`\r[#####...................] 20% 2,000 packets, 13,333 packets/s\x1b[K`]);
+    t = 200;
+    p.add(500, 500);
+    expect(writes).toHaveLength(1);
+    expect(p.line(250)).toMatch(/ 25% 2,500 packets, 10,000 packets\/s$/);
+  });
 });

@@ -39,6 +39,21 @@ interface Failover {
   resolved: boolean;
 }
 
+/**
+ * What a rule following failovers hears from the shared set. A failover is followed
+ * from its detection until it is concluded: for `horizon` seconds after the takeover
+ * (or the detection, when nobody took over), or to the end of the capture. Then
+ * `closing` runs and the set forgets it, so a capture of any length keeps only the
+ * failovers still in progress.
+ */
+interface FailoverWatcher {
+  detected?(fo: Failover): void;
+  takeover?(fo: Failover, f: Facts): void;
+  /** Every MN registered at the failed HA has re-registered with the new active one. */
+  completed?(fo: Failover, f: Facts): void;
+  closing?(fo: Failover, now: number, atEnd: boolean): void;
+}
+
 interface HelloEvent {
   frame: number;
   fileIndex: number;
@@ -55,7 +70,7 @@ class HaSet {
   readonly members;
   readonly failovers: Failover[] = [];
   readonly ev: HelloEvent = { frame: -1, fileIndex: -1, member: null, previousSeq: -1, gap: 0, previousInterval: -1, previousGroup: -1, becameActive: false };
-  onTakeover: ((fo: Failover, f: Facts) => void) | null = null;
+  readonly watchers: FailoverWatcher[] = [];
   private readonly open = new Map<number, Failover>();
 
   constructor(private readonly context: RuleContext) {
@@ -106,7 +121,11 @@ class HaSet {
     m.last = f.time;
     const fo = this.open.get(f.group);
     if (fo && fo.failed === f.src) { this.open.delete(f.group); fo.resolved = true; } // the failed HA came back
-    else if (fo && ev.becameActive && !fo.takeover) { fo.takeover = seen(f); fo.newActive = f.src; this.onTakeover?.(fo, f); }
+    else if (fo && ev.becameActive && !fo.takeover) {
+      fo.takeover = seen(f);
+      fo.newActive = f.src;
+      for (const w of this.watchers) w.takeover?.(fo, f);
+    }
     if (m.active && !m.timerArmed) this.watch(m);
     return ev;
   }
@@ -127,8 +146,57 @@ class HaSet {
       for (const home of this.context.bindings.servedBy(m.key, due)) fo.mns.set(home, 0);
       this.failovers.push(fo);
       this.open.set(m.group, fo);
+      for (const w of this.watchers) w.detected?.(fo);
+      this.followUntilConcluded(fo);
     };
     this.context.setTimer(m.lastHello.time + m.lifetime, check);
+  }
+
+  /**
+   * Follow a failover for the idle timeout after its takeover (or detection), and at least
+   * as long as the new active HA needs to switch every MN at MAX_HA_SWITCH_TRANSMIT_RATE;
+   * then conclude it and forget it.
+   */
+  private followUntilConcluded(fo: Failover): void {
+    const c = this.context.constants;
+    const horizon = Math.max(this.context.idleTimeout, fo.mns.size / Math.max(c.MAX_HA_SWITCH_TRANSMIT_RATE, 1e-9) + c.INITIAL_HA_SWITCH_TIMEOUT);
+    const check = (now: number, atEnd: boolean): void => {
+      const due = (fo.takeover ? fo.takeover.time : fo.detectedAt) + horizon;
+      if (!atEnd && now < due) { this.context.setTimer(due, check); return; }
+      for (const w of this.watchers) w.closing?.(fo, now, atEnd);
+      const i = this.failovers.indexOf(fo);
+      if (i >= 0) this.failovers.splice(i, 1);
+      for (const [g, o] of this.open) if (o === fo) this.open.delete(g);
+    };
+    this.context.setTimer(fo.detectedAt + horizon, check);
+  }
+
+  /** A Home Agent Switch from the new active HA to an MN of the failed one (hard switch, hareliability-01 7.9). */
+  switched(f: Facts): void {
+    for (const fo of this.failovers) {
+      if (fo.takeover && f.src === fo.newActive && fo.mns.has(f.home)) {
+        const st = fo.mns.get(f.home)!;
+        if ((st & 1) === 0) { fo.mns.set(f.home, st | 1); fo.switches++; }
+      }
+    }
+  }
+
+  /** An accepted registration with the new active HA; the failover is complete when every MN has one. */
+  registered(f: Facts): void {
+    if (f.status < 0 || f.status >= 128 || f.lifetime <= 0) return;
+    for (const fo of this.failovers) {
+      if (!fo.takeover || f.src !== fo.newActive || !fo.mns.has(f.home)) continue;
+      const st = fo.mns.get(f.home)!;
+      if ((st & 2) === 0) {
+        fo.mns.set(f.home, st | 2);
+        let done = true;
+        for (const v of fo.mns.values()) if ((v & 2) === 0) { done = false; break; }
+        if (done) {
+          fo.completedAt = f.time;
+          for (const w of this.watchers) w.completed?.(fo, f);
+        }
+      }
+    }
   }
 
   /** Members of a group alive at `now`, other than `except`. */
@@ -315,31 +383,12 @@ export const harSplitBrain: Rule = {
   },
 };
 
-/** Follows each failover of a group to the end: used by HAR-FAILOVER and HAR-SWITCH-COVERAGE. */
-function followFailovers(context: RuleContext, s: HaSet) {
+/** The message handlers that keep the set's failovers up to date: used by HAR-FAILOVER and HAR-SWITCH-COVERAGE. */
+function followFailovers(s: HaSet) {
   return {
     homeAgentHello: withHellos(s),
-    homeAgentSwitch(f: Facts) {
-      for (const fo of s.failovers) {
-        if (fo.takeover && f.src === fo.newActive && fo.mns.has(f.home)) {
-          const st = fo.mns.get(f.home)!;
-          if ((st & 1) === 0) { fo.mns.set(f.home, st | 1); fo.switches++; }
-        }
-      }
-    },
-    bindingAck(f: Facts) {
-      if (f.status < 0 || f.status >= 128 || f.lifetime <= 0) return;
-      for (const fo of s.failovers) {
-        if (!fo.takeover || f.src !== fo.newActive || !fo.mns.has(f.home)) continue;
-        const st = fo.mns.get(f.home)!;
-        if ((st & 2) === 0) {
-          fo.mns.set(f.home, st | 2);
-          let done = true;
-          for (const v of fo.mns.values()) if ((v & 2) === 0) { done = false; break; }
-          if (done) fo.completedAt = f.time;
-        }
-      }
-    },
+    homeAgentSwitch: (f: Facts) => s.switched(f),
+    bindingAck: (f: Facts) => s.registered(f),
   };
 }
 
@@ -349,51 +398,66 @@ export const harFailover: Rule = {
     summary: 'measured failover: last Hello of the active, takeover, switch messages, every MN re-registered (info), and errors when nobody takes over or not the standby with the highest preference',
     description: 'When the active home agent\'s Hellos stop for longer than its HA Lifetime, the standby with the highest preference takes over '
       + '(hareliability-01 7.9), sends a Home Agent Switch to every mobile node of the failed HA (hard switch) and the MNs re-register. '
-      + 'The measurement (info) gives each step\'s time; an error is reported when nobody takes over within MAX_HARELIABILITY_TIMEOUT although '
-      + 'a standby is alive, or when a standby other than the one with the highest preference takes over.',
+      + 'The measurement (info) gives each step\'s time; it is reported as soon as every MN has re-registered (at the takeover when the failed HA '
+      + 'served none), otherwise once the failover has been followed for the idle timeout, or at the end of the capture. An error is reported '
+      + 'MAX_HARELIABILITY_TIMEOUT after the failure when nobody has taken over although a standby is alive, and at the takeover when a standby '
+      + 'other than the one with the highest preference takes over.',
     example: 'HA1 last Hello at 10.0 s, HA2 active at 13.0 s, 50 switches, every MN re-registered by 63.4 s.',
   },
   create(context) {
     const s = haSet(context);
     const c = context.constants;
-    s.onTakeover = (fo, f) => {
-      const m = s.members.get(f.src);
-      let best: { key: number; pref: number } | null = null;
-      for (const o of s.others(f.group, fo.failed, fo.detectedAt)) {
-        if (o.key !== f.src && o.preference > (m?.preference ?? -1) && (!best || o.preference > best.pref)) best = { key: o.key, pref: o.preference };
+    // Failovers whose measurement is out; forgotten with the failover.
+    const measured = new Set<Failover>();
+    const measure = (fo: Failover): void => {
+      if (!fo.takeover || measured.has(fo)) return;
+      measured.add(fo);
+      const n = fo.mns.size;
+      let rereg = 0;
+      for (const v of fo.mns.values()) if (v & 2) rereg++;
+      const parts = [`${context.name(fo.failed)} last Hello at +${secs(fo.lastHello.time - context.startTime())}`,
+        `${context.name(fo.newActive)} active ${secs(fo.takeover.time - fo.lastHello.time)} later`];
+      if (n > 0) {
+        parts.push(`${fo.switches}/${n} mobile nodes sent a Home Agent Switch`);
+        parts.push(fo.completedAt >= 0 ? `all ${n} re-registered ${secs(fo.completedAt - fo.lastHello.time)} after the last Hello` : `${rereg}/${n} re-registered`);
       }
-      if (best) context.report(f, `${context.name(f.src)} (preference ${m?.preference}) took over, but ${context.name(best.key)} has the higher preference ${best.pref}`, { severity: 'error', flow: arrow(context, fo.failed, f.src) });
+      context.report(fo.takeover, `failover: ${parts.join('; ')}`, { flow: arrow(context, fo.failed, fo.newActive) });
     };
-    const follow = followFailovers(context, s);
+    s.watchers.push({
+      detected(fo) {
+        // hareliability-01 7.9: a live standby takes over; judged on the clock, not at the end of the capture.
+        const due = fo.detectedAt + c.MAX_HARELIABILITY_TIMEOUT;
+        context.setTimer(due, (now, atEnd) => {
+          if (fo.takeover || fo.resolved || (atEnd && now < due)) return;
+          // Only a standby that kept sending Hellos after the failure could have taken over.
+          const group = s.members.get(fo.failed)?.group ?? -1;
+          let standby = false;
+          for (const m of s.members.values()) if (m.group === group && m.key !== fo.failed && m.lastHello.time > fo.detectedAt) standby = true;
+          if (standby) {
+            context.report(fo.lastHello, `${context.name(fo.failed)} stopped sending Hellos and no standby took over within ${secs(c.MAX_HARELIABILITY_TIMEOUT)}`,
+              { severity: 'error', flow: context.name(fo.failed) });
+          }
+        });
+      },
+      takeover(fo, f) {
+        const m = s.members.get(f.src);
+        let best: { key: number; pref: number } | null = null;
+        for (const o of s.others(f.group, fo.failed, fo.detectedAt)) {
+          if (o.key !== f.src && o.preference > (m?.preference ?? -1) && (!best || o.preference > best.pref)) best = { key: o.key, pref: o.preference };
+        }
+        if (best) context.report(f, `${context.name(f.src)} (preference ${m?.preference}) took over, but ${context.name(best.key)} has the higher preference ${best.pref}`, { severity: 'error', flow: arrow(context, fo.failed, f.src) });
+        // Nothing left to wait for when the failed HA served no mobile node.
+        if (fo.mns.size === 0) measure(fo);
+      },
+      completed: (fo) => measure(fo),
+      closing(fo) {
+        measure(fo);
+        measured.delete(fo);
+      },
+    });
+    const follow = followFailovers(s);
     return {
       message: { homeAgentHello: follow.homeAgentHello, homeAgentSwitch: follow.homeAgentSwitch, bindingAck: follow.bindingAck },
-      finish() {
-        const end = context.now();
-        for (const fo of s.failovers) {
-          const flow = fo.newActive ? arrow(context, fo.failed, fo.newActive) : context.name(fo.failed);
-          if (fo.resolved && !fo.takeover) continue;
-          if (!fo.takeover) {
-            // Only a standby that kept sending Hellos after the failure could have taken over.
-            const group = s.members.get(fo.failed)?.group ?? -1;
-            let standby = false;
-            for (const m of s.members.values()) if (m.group === group && m.key !== fo.failed && m.lastHello.time > fo.detectedAt) standby = true;
-            if (standby && end - fo.detectedAt >= c.MAX_HARELIABILITY_TIMEOUT) {
-              context.report(fo.lastHello, `${context.name(fo.failed)} stopped sending Hellos and no standby took over within ${secs(end - fo.detectedAt)}`, { severity: 'error', flow });
-            }
-            continue;
-          }
-          const n = fo.mns.size;
-          let rereg = 0;
-          for (const v of fo.mns.values()) if (v & 2) rereg++;
-          const parts = [`${context.name(fo.failed)} last Hello at +${secs(fo.lastHello.time - context.startTime())}`,
-            `${context.name(fo.newActive)} active ${secs(fo.takeover.time - fo.lastHello.time)} later`];
-          if (n > 0) {
-            parts.push(`${fo.switches}/${n} mobile nodes sent a Home Agent Switch`);
-            parts.push(fo.completedAt >= 0 ? `all ${n} re-registered ${secs(fo.completedAt - fo.lastHello.time)} after the last Hello` : `${rereg}/${n} re-registered`);
-          }
-          context.report(fo.takeover, `failover: ${parts.join('; ')}`, { flow });
-        }
-      },
     };
   },
 };
@@ -403,26 +467,29 @@ export const harSwitchCoverage: Rule = {
     id: 'HAR-SWITCH-COVERAGE', severity: 'error', spec: 'hareliability-01 5.3, 7.9',
     summary: 'after a hard-switch failover, MNs registered at the failed HA that got no HA Switch',
     description: 'In a hard switch the new active home agent sends a Home Agent Switch to every mobile node that was registered at the failed one '
-      + '(hareliability-01 7.9). Judged at the end of the capture, when it lasted long enough for every switch at MAX_HA_SWITCH_TRANSMIT_RATE.',
+      + '(hareliability-01 7.9). Judged once the new active HA has had the time to switch every one of them at MAX_HA_SWITCH_TRANSMIT_RATE '
+      + '(plus INITIAL_HA_SWITCH_TIMEOUT) after the takeover; a capture that ends before that is not judged.',
     example: 'HA2 takes over from HA1, which served 50 MNs, and switches 48 of them.',
   },
   create(context) {
     const s = haSet(context);
     const c = context.constants;
-    const follow = followFailovers(context, s);
+    s.watchers.push({
+      takeover(fo) {
+        const takeover = fo.takeover;
+        if (!takeover || fo.mns.size === 0) return;
+        const due = takeover.time + fo.mns.size / Math.max(c.MAX_HA_SWITCH_TRANSMIT_RATE, 1e-9) + c.INITIAL_HA_SWITCH_TIMEOUT;
+        context.setTimer(due, (now, atEnd) => {
+          if (atEnd && now < due) return;
+          for (const [home, st] of fo.mns) {
+            if ((st & 1) === 0) context.report(takeover, `${context.name(home)} was registered at ${context.name(fo.failed)} but got no Home Agent Switch from ${context.name(fo.newActive)}`, { flow: arrow(context, fo.newActive, home) });
+          }
+        });
+      },
+    });
+    const follow = followFailovers(s);
     return {
       message: { homeAgentHello: follow.homeAgentHello, homeAgentSwitch: follow.homeAgentSwitch, bindingAck: follow.bindingAck },
-      finish() {
-        const end = context.now();
-        for (const fo of s.failovers) {
-          if (!fo.takeover || fo.mns.size === 0) continue;
-          const needed = fo.mns.size / Math.max(c.MAX_HA_SWITCH_TRANSMIT_RATE, 1e-9) + c.INITIAL_HA_SWITCH_TIMEOUT;
-          if (end - fo.takeover.time < needed) continue;
-          for (const [home, st] of fo.mns) {
-            if ((st & 1) === 0) context.report(fo.takeover, `${context.name(home)} was registered at ${context.name(fo.failed)} but got no Home Agent Switch from ${context.name(fo.newActive)}`, { flow: arrow(context, fo.newActive, home) });
-          }
-        }
-      },
     };
   },
 };
