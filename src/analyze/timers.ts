@@ -1,26 +1,46 @@
 /**
- * A min-heap of timers on analysis time (packet time for files, the clock for
- * live capture). Entries live in parallel arrays, so scheduling allocates no
- * object; equal times fire in the order they were set.
+ * Timers on analysis time (packet time for files, the clock for live capture).
+ * Equal times fire in the order they were set.
+ *
+ * Most timers are set in the order they fall due (a rule waits the same time
+ * after each packet, and packets come in time order): those go to a queue in
+ * arrival order, where setting and firing cost O(1). A timer due before the
+ * last one queued goes to a min-heap instead; the earliest of the two fronts
+ * fires first. Entries live in parallel arrays, so scheduling allocates no object.
  */
 import type { TimerFn } from './types.js';
 
 export class TimerQueue {
+  // The in-order queue: entries [qHead, qAt.length), compacted now and then.
+  private qAt: number[] = [];
+  private qOrder: number[] = [];
+  private qFns: TimerFn[] = [];
+  private qHead = 0;
+  // The heap of timers set out of order.
   private at: number[] = [];
   private order: number[] = [];
   private fns: TimerFn[] = [];
   private counter = 0;
 
   get size(): number {
-    return this.at.length;
+    return this.qAt.length - this.qHead + this.at.length;
   }
 
   /** Time of the earliest timer, Infinity when none. */
   peek(): number {
-    return this.at.length > 0 ? this.at[0]! : Infinity;
+    const q = this.qHead < this.qAt.length ? this.qAt[this.qHead]! : Infinity;
+    const h = this.at.length > 0 ? this.at[0]! : Infinity;
+    return q < h ? q : h;
   }
 
   push(at: number, fn: TimerFn): void {
+    const n = this.qAt.length;
+    if (n === this.qHead || at >= this.qAt[n - 1]!) {
+      this.qAt.push(at);
+      this.qOrder.push(this.counter++);
+      this.qFns.push(fn);
+      return;
+    }
     this.at.push(at);
     this.order.push(this.counter++);
     this.fns.push(fn);
@@ -29,6 +49,36 @@ export class TimerQueue {
 
   /** Remove and return the earliest timer's function (call peek() first). */
   pop(): TimerFn {
+    if (this.qHead < this.qAt.length) {
+      const qa = this.qAt[this.qHead]!;
+      const useQueue = this.at.length === 0 || qa < this.at[0]! || (qa === this.at[0]! && this.qOrder[this.qHead]! < this.order[0]!);
+      if (useQueue) return this.shift();
+    }
+    return this.popHeap();
+  }
+
+  private shift(): TimerFn {
+    const i = this.qHead;
+    const fn = this.qFns[i]!;
+    this.qHead = i + 1;
+    if (this.qHead === this.qAt.length) {
+      // Empty: start over (pop() keeps the arrays' storage).
+      while (this.qAt.length > 0) { this.qAt.pop(); this.qOrder.pop(); this.qFns.pop(); }
+      this.qHead = 0;
+    } else if (this.qHead >= 4096 && this.qHead * 2 >= this.qAt.length) {
+      // Drop the fired half, so the arrays do not grow for ever.
+      this.qAt.splice(0, this.qHead);
+      this.qOrder.splice(0, this.qHead);
+      this.qFns.splice(0, this.qHead);
+      this.qHead = 0;
+    } else {
+      // Let the fired function be collected.
+      (this.qFns as (TimerFn | undefined)[])[i] = undefined;
+    }
+    return fn;
+  }
+
+  private popHeap(): TimerFn {
     const fn = this.fns[0]!;
     const last = this.at.length - 1;
     this.swap(0, last);

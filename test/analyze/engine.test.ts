@@ -1,4 +1,5 @@
 /** The engine: timers, rule selection, tolerance, bounded flow state, several files. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressTable, addressKey, key2, key3, seqGreater } from '../../src/analyze/address.js';
 import { createEngine, RuleSelectionError, selectRules } from '../../src/analyze/engine.js';
@@ -11,6 +12,49 @@ import { Lab } from '../../src/samples/lab.js';
 import { frameOf, lint } from './helpers.js';
 
 describe('TimerQueue', () => {
+  it('fires in (time, order set) order whatever the mix of in-order and out-of-order timers', () => {
+    const op = fc.oneof(
+      { arbitrary: fc.record({ push: fc.constant(true), dt: fc.integer({ min: -5, max: 20 }) }), weight: 3 },
+      { arbitrary: fc.record({ push: fc.constant(false), dt: fc.constant(0) }), weight: 2 },
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 6000 }), (ops) => {
+      const q = new TimerQueue();
+      const model: { at: number; n: number }[] = [];
+      let n = 0;
+      let now = 0;
+      const fired: number[] = [];
+      for (const o of ops) {
+        if (o.push) {
+          now += Math.max(0, o.dt);
+          const at = now + Math.min(0, o.dt) * 3;
+          const id = n++;
+          q.push(at, () => fired.push(id));
+          model.push({ at, n: id });
+        } else if (model.length > 0) {
+          model.sort((a, b) => a.at - b.at || a.n - b.n);
+          const want = model.shift()!;
+          expect(q.peek()).toBe(want.at);
+          q.pop()(0, false);
+          expect(fired[fired.length - 1]).toBe(want.n);
+        }
+        expect(q.size).toBe(model.length);
+      }
+    }), { numRuns: 300 });
+    // Long in-order runs (the queue compacts itself) with stragglers between them.
+    const q = new TimerQueue();
+    const got: number[] = [];
+    let id = 0;
+    const push = (at: number): void => { const mine = id++; q.push(at, () => got.push(mine)); };
+    for (let i = 0; i < 10000; i++) push(i);
+    for (let i = 0; i < 6000; i++) q.pop()(0, false);
+    push(5999.5);
+    for (let i = 10000; i < 20000; i++) push(i);
+    push(6000);
+    while (q.size > 0) q.pop()(0, false);
+    expect(got.length).toBe(20002);
+    expect(got.slice(5999, 6004)).toEqual([5999, 10000, 6000, 20001, 6001]);
+  });
+
   it('fires in time order, equal times in the order set', () => {
     const q = new TimerQueue();
     const got: string[] = [];

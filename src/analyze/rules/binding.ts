@@ -22,6 +22,8 @@ interface BindingFlow {
   /** Last accepted sequence from a BA with status 135, -1 when none (RFC 6275 11.7.3). */
   outOfWindow: number;
   homeRegistration: boolean;
+  /** A BU with the H flag was seen for this binding (MH-UNPROTECTED: its BAs must be protected too). */
+  homeSeen: boolean;
   timerArmed: boolean;
   /** BU-UNANSWERED's timer callback for this binding, made once per binding. */
   check: ((now: number, atEnd: boolean) => void) | null;
@@ -46,7 +48,7 @@ interface BindingEvent {
   baMatched: boolean | null;
 }
 
-class BindingTracker {
+export class BindingTracker {
   readonly flows;
   readonly ev: BindingEvent = { frame: -1, fileIndex: -1, flow: null, previousSeq: -1, retransmission: 0, interval: 0, firstRegistration: false, ignored135: -1, baMatched: null };
   /** Set by BU-UNANSWERED: called when a series starts. */
@@ -81,11 +83,12 @@ class BindingTracker {
     if (!fl) {
       fl = {
         lastSeq: -1, outstanding: false, seriesFirst: seen(f), seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
-        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, timerArmed: false, check: null, last: f.time, flow: arrow(this.context, home, f.dst),
+        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, last: f.time, flow: arrow(this.context, home, f.dst),
       };
       this.flows.set(k, fl);
     }
     ev.flow = fl;
+    if (f.homeFlag) fl.homeSeen = true;
     ev.previousSeq = fl.lastSeq;
     if (fl.outOfWindow >= 0) {
       if (!seqGreater(f.seq, fl.outOfWindow)) ev.ignored135 = fl.outOfWindow;
@@ -134,7 +137,8 @@ class BindingTracker {
   }
 }
 
-function tracker(context: RuleContext): BindingTracker {
+/** The registration flows, shared by the rules that follow them (MH-UNPROTECTED too); each calls observe() for the messages it handles. */
+export function tracker(context: RuleContext): BindingTracker {
   return context.shared('binding-flows', () => new BindingTracker(context));
 }
 

@@ -6,7 +6,8 @@
 import { key2, key3 } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext, RuleMeta, Severity } from '../types.js';
-import { arrow, RateWindow, seen, type Seen } from './util.js';
+import { tracker } from './binding.js';
+import { arrow, RecentRates, seen, type Seen } from './util.js';
 
 /** A rule that reports every dissector note of the given groups. */
 function noteRule(meta: RuleMeta, groups: readonly string[]): Rule {
@@ -118,9 +119,8 @@ export const mhUnprotected: Rule = {
     example: 'A home registration BU sent in clear from the care-of address.',
   },
   create(context) {
-    interface Reg { last: number }
-    // Home registrations seen (home address, HA), so the BA that answers one is known.
-    const homeRegs = context.flows<Reg>();
+    // Which bindings are home registrations: the registration flows the BU-* rules follow.
+    const registrations = tracker(context);
     const interHa = new Set<string>(['stateSynchronization', 'homeAgentControl', 'homeAgentHello', 'hahaHello',
       'bindingInformationRequest', 'bindingInformationUpdate', 'bindingInformationAck', 'haSwitchRequest']);
     const flag = (f: Facts, what: string): void => {
@@ -131,16 +131,15 @@ export const mhUnprotected: Rule = {
         switch (f.kind) {
           case 'bindingUpdate':
             if (!f.homeFlag) return;
-            if (f.home !== 0) {
-              const k = key2(f.home, f.dst);
-              const r = homeRegs.get(k);
-              if (r) r.last = f.time; else homeRegs.set(k, { last: f.time });
-            }
+            registrations.observe(f);
             flag(f, 'home registration Binding Update');
             return;
-          case 'bindingAck':
-            if (f.home !== 0 && homeRegs.get(key2(f.home, f.src))) flag(f, 'Binding Acknowledgement of a home registration');
+          case 'bindingAck': {
+            // Only a BA outside ESP needs to know what it answers; the registration flow sees it either way.
+            const ev = registrations.observe(f);
+            if (!f.inEsp && f.home !== 0 && ev.flow?.homeSeen) flag(f, 'Binding Acknowledgement of a home registration');
             return;
+          }
           case 'homeAgentSwitch':
             flag(f, 'Home Agent Switch');
             return;
@@ -162,27 +161,15 @@ export const mhRate: Rule = {
     example: 'Five Binding Updates from one home address to its HA within 400 ms.',
   },
   create(context) {
-    interface Flow { rate: RateWindow; last: number }
-    // Flows live 10 s and most see one message: expired ones are reused, so a
-    // long capture does not allocate a window per message.
-    const spare: Flow[] = [];
-    const flows = context.flows<Flow>((_k, fl) => { if (spare.length < 4096) spare.push(fl); }, 10);
     const limit = context.constants.MAX_UPDATE_RATE;
     const window = 1 - context.tolerance(1);
+    // Most flows send one message in a long while: kept only for the second that matters.
+    const rates = new RecentRates(limit, 1);
     return {
       mh(f) {
         if (f.src === 0 || f.dst === 0) return;
         const from = f.home !== 0 && f.kind === 'bindingUpdate' ? f.home : f.src;
-        const k = key3(from, f.dst, f.mhType);
-        let fl = flows.get(k);
-        if (!fl) {
-          fl = spare.pop();
-          if (fl) fl.rate.reset(); else fl = { rate: new RateWindow(limit), last: f.time };
-          flows.set(k, fl);
-        }
-        fl.last = f.time;
-        if (fl.rate.add(f.time, window) && f.time - fl.rate.reportedAt >= 1) {
-          fl.rate.reportedAt = f.time;
+        if (rates.add(key3(from, f.dst, f.mhType), f.time, window, 1)) {
           context.report(f, `more than ${limit} messages of MH type ${f.mhType} within a second to one destination (MAX_UPDATE_RATE)`, { flow: arrow(context, from, f.dst) });
         }
       },

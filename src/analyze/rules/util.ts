@@ -56,6 +56,136 @@ export class RateWindow {
   }
 }
 
+/** Ways per set of RecentRates' cache. */
+const WAYS = 4;
+
+/**
+ * Message rates of very many flows, most of which send once and go quiet (MH-RATE
+ * keeps one per sender, destination and message type). Only the last second of a
+ * flow matters, so flows live in a set-associative cache (SETS sets of WAYS ways,
+ * typed arrays, nothing allocated per flow) and a flow quiet for longer than
+ * `staleAfter` leaves its way to the next newcomer: no table to insert into and
+ * sweep for every message. When all the ways of a set are busy, the newcomer
+ * goes to an overflow table, so the answer stays exact.
+ */
+export class RecentRates {
+  /**
+   * Every way's state in one run of `stride` doubles (for the default limit, one
+   * 64-byte cache line): key, time of the last event, time of the last report,
+   * ring head * 256 + events counted, then limit + 1 event times.
+   */
+  private readonly ways: Float64Array;
+  private readonly stride: number;
+  private readonly depth: number;
+  private readonly mask: number;
+  private readonly overflow = new Map<number, number>();
+  /** Overflow ways, reused (their numbers are past the cache's). */
+  private readonly spare: number[] = [];
+  private overflowTop: number;
+  private readonly total: number;
+
+  /**
+   * `limit` events are allowed within the window; `staleAfter` seconds (at least the
+   * window and the gap between reports) after its last event a flow is forgotten.
+   */
+  constructor(readonly limit: number, private readonly staleAfter: number, sets = 4096, overflowCap = 1 << 16) {
+    this.depth = Math.min(255, Math.max(1, Math.floor(limit)) + 1);
+    this.stride = 4 + this.depth;
+    this.mask = sets - 1;
+    this.overflowTop = sets * WAYS;
+    this.total = sets * WAYS + overflowCap;
+    this.ways = new Float64Array(this.total * this.stride);
+    for (let w = 0; w < this.total; w++) this.claim(w, 0);
+  }
+
+  /**
+   * Record an event of flow `key` (a non-zero key) at `t`. True when more than `limit`
+   * events fell within `window` seconds and the flow was not reported in the last
+   * `gap` seconds (one report per burst); the report is then recorded at `t`.
+   */
+  add(key: number, t: number, window: number, gap: number): boolean {
+    const a = this.ways;
+    const base = this.wayFor(key, t) * this.stride;
+    const d = this.depth;
+    const hc = a[base + 3]!;
+    const head = Math.floor(hc / 256);
+    const n = hc - head * 256;
+    a[base + 4 + head] = t;
+    const next = head + 1 === d ? 0 : head + 1;
+    if (t > a[base + 1]!) a[base + 1] = t;
+    const counted = n < d ? n + 1 : n;
+    a[base + 3] = next * 256 + counted;
+    if (counted < d) return false;
+    // The oldest of the last limit+1 events.
+    if (!(t - a[base + 4 + next]! < window) || t - a[base + 2]! < gap) return false;
+    a[base + 2] = t;
+    return true;
+  }
+
+  private wayFor(key: number, t: number): number {
+    const a = this.ways;
+    const stride = this.stride;
+    const set = (hash53(key) & this.mask) * WAYS;
+    let free = -1;
+    let oldest = Infinity;
+    for (let w = set; w < set + WAYS; w++) {
+      const last = a[w * stride + 1]!;
+      if (a[w * stride] === key && t - last <= this.staleAfter) return w;
+      // A way whose flow went quiet is free for another.
+      if (t - last > this.staleAfter && last < oldest) { oldest = last; free = w; }
+    }
+    if (this.overflow.size > 0) {
+      const o = this.overflow.get(key);
+      if (o !== undefined) {
+        if (t - a[o * stride + 1]! <= this.staleAfter) return o;
+        this.overflow.delete(key);
+        this.spare.push(o);
+      }
+    }
+    if (free < 0) free = this.spill(key, t);
+    this.claim(free, key);
+    return free;
+  }
+
+  /** Every way of the set is busy: a way of the overflow table (swept when it is full). */
+  private spill(key: number, t: number): number {
+    const a = this.ways;
+    const stride = this.stride;
+    if (this.spare.length === 0 && this.overflowTop === this.total) {
+      for (const [k, o] of this.overflow) if (t - a[o * stride + 1]! > this.staleAfter) { this.overflow.delete(k); this.spare.push(o); }
+      // Still full: the oldest goes (only with more than overflowCap flows busy within staleAfter).
+      if (this.spare.length === 0) {
+        let victim = -1;
+        let oldest = Infinity;
+        for (const [k, o] of this.overflow) if (a[o * stride + 1]! < oldest) { oldest = a[o * stride + 1]!; victim = k; }
+        this.spare.push(this.overflow.get(victim)!);
+        this.overflow.delete(victim);
+      }
+    }
+    const o = this.spare.length > 0 ? this.spare.pop()! : this.overflowTop++;
+    this.overflow.set(key, o);
+    return o;
+  }
+
+  private claim(way: number, key: number): void {
+    const base = way * this.stride;
+    this.ways[base] = key;
+    this.ways[base + 1] = -Infinity;
+    this.ways[base + 2] = -Infinity;
+    this.ways[base + 3] = 0;
+  }
+}
+
+/** 32 bits of a 53-bit key, mixed (keys made by key2/key3 are not uniform in their low bits). */
+function hash53(k: number): number {
+  const lo = k >>> 0;
+  const hi = ((k - lo) / 4294967296) | 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** A flow of requests that expects a reply: its retransmissions, and whether it was answered. */
 export interface RequestFlow {
   first: Seen;

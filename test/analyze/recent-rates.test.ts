@@ -1,0 +1,34 @@
+/** RecentRates (MH-RATE's table): the same answers as one RateWindow per flow kept forever. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RateWindow, RecentRates } from '../../src/analyze/rules/util.js';
+
+describe('RecentRates', () => {
+  it('agrees with a RateWindow per flow, through cache sets shared by many flows and the overflow table', () => {
+    const event = fc.record({ key: fc.integer({ min: 1, max: 9 }), dt: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.4, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })) });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(event, { maxLength: 400 }), (limit, events) => {
+      // One set of four ways for nine flows: most newcomers find it busy and go to the overflow table.
+      const rates = new RecentRates(limit, 1, 1, 16);
+      const model = new Map<number, RateWindow>();
+      let t = 1000;
+      for (const e of events) {
+        t += e.dt;
+        let w = model.get(e.key);
+        if (!w) { w = new RateWindow(limit); model.set(e.key, w); }
+        let want = w.add(t, 0.9) && t - w.reportedAt >= 1;
+        if (want) w.reportedAt = t;
+        expect(rates.add(e.key * 1e9 + 7, t, 0.9, 1)).toBe(want);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  it('reports a burst once, and again after a quiet second', () => {
+    const r = new RecentRates(3, 1);
+    const k = 123456789;
+    expect([0, 0.1, 0.2].map((t) => r.add(k, t, 0.9, 1))).toEqual([false, false, false]);
+    expect(r.add(k, 0.3, 0.9, 1)).toBe(true);
+    expect(r.add(k, 0.35, 0.9, 1)).toBe(false); // the same burst
+    expect([5, 5.1, 5.2].map((t) => r.add(k, t, 0.9, 1))).toEqual([false, false, false]);
+    expect(r.add(k, 5.25, 0.9, 1)).toBe(true);
+  });
+});
