@@ -54,6 +54,8 @@ export interface EngineOptions {
    * another thread's table (feedFacts from a dissecting thread), which owns them.
    */
   recycleAddresses?: boolean;
+  /** Addresses interned before unused ones are recycled (default 65,536). */
+  maxAddresses?: number;
 }
 
 export class RuleSelectionError extends Error {
@@ -113,7 +115,7 @@ const SWEEP_CHECK = 1;
  * those unused for twice the idle time and ADDRESS_GRACE seconds more, long
  * after any flow that referred to them has been forgotten.
  */
-const MAX_ADDRESSES = 1 << 18;
+const MAX_ADDRESSES = 1 << 16;
 const ADDRESS_GRACE = 600;
 
 export class Engine {
@@ -141,6 +143,7 @@ export class Engine {
   private readonly idleTimeout: number;
   private readonly retainFindings: boolean;
   private readonly recycleAddresses: boolean;
+  private readonly maxAddresses: number;
   private current = -Infinity;
   /** The analysis clock the flow tables stamp their entries with. */
   private readonly clock = { now: -Infinity };
@@ -165,6 +168,7 @@ export class Engine {
     this.onFinding = opts.onFinding;
     this.retainFindings = opts.retainFindings ?? true;
     this.recycleAddresses = opts.recycleAddresses ?? true;
+    this.maxAddresses = opts.maxAddresses ?? MAX_ADDRESSES;
     this.fields = resolveFields();
 
     this.extractor = new FactExtractor(this.fields, this.profile.mhTypes, this.addresses);
@@ -304,7 +308,7 @@ export class Engine {
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);
-      if (this.recycleAddresses && this.addresses.size > MAX_ADDRESSES) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
+      if (this.recycleAddresses && this.addresses.size > this.maxAddresses) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
     }
   }
 

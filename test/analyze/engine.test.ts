@@ -8,7 +8,7 @@ import { TimerQueue } from '../../src/analyze/timers.js';
 import type { Rule } from '../../src/analyze/types.js';
 import { bindingAck, bindingUpdate, ipv6Address } from '../../src/craft/index.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
-import { Lab } from '../../src/samples/lab.js';
+import { haAddress, Lab, mnHome } from '../../src/samples/lab.js';
 import { frameOf, lint } from './helpers.js';
 
 describe('TimerQueue', () => {
@@ -212,6 +212,29 @@ describe('state', () => {
     expect(engine.packets).toBe(800);
     // 400 mobile nodes seen; at most the last 60 s worth of them (plus one sweep period) are remembered.
     expect(peak).toBeLessThan(60);
+  });
+
+  it('addresses unused for long are recycled past the table\'s limit, so ever new addresses keep it bounded; names stay right', () => {
+    const engine = createEngine({ idleTimeout: 60, maxAddresses: 200 });
+    const ctx = createDissector();
+    const l = new Lab();
+    let n = 0;
+    let peak = 0;
+    for (let i = 0; i < 1500; i++) {
+      const t = i * 10;
+      const f = frameOf({ t, data: l.mnToHa(i, 1, bindingUpdate({ sequence: 1, flags: { A: true, H: true }, lifetimeUnits: 150 })) }, ++n);
+      dissectFrame(ctx, f);
+      engine.feed(ctx, f, 'long.pcapng');
+      peak = Math.max(peak, engine.addresses.size);
+    }
+    const findings = engine.finish();
+    // Two new addresses a packet (home and care-of), 3000 in all; recycling keeps the table near its limit.
+    expect(peak).toBeLessThan(400);
+    expect(engine.addresses.nextId).toBeLessThan(600);
+    // Every unanswered BU (the last one's answer was not due yet) is reported with its own home address, recycled ids or not.
+    const unanswered = findings.filter((x) => x.rule === 'BU-UNANSWERED');
+    expect(unanswered.length).toBe(1499);
+    for (const [i, x] of unanswered.entries()) expect(x.flow).toBe(`${mnHome(i)} -> ${haAddress(1)}`);
   });
 
   it('timers run on packet time, advanceTo moves them with the clock, finish flushes the rest with atEnd', () => {
