@@ -28,7 +28,14 @@ interface BindingFlow {
   /** BU-UNANSWERED's timer callback for this binding, made once per binding. */
   check: ((now: number, atEnd: boolean) => void) | null;
   last: number;
-  flow: string;
+  /** The binding's home address and HA (address ids): its flow text is made only for a finding. */
+  home: number;
+  ha: number;
+}
+
+/** "home -> HA" of a binding, for a finding. */
+function flowText(context: RuleContext, fl: BindingFlow): string {
+  return arrow(context, fl.home, fl.ha);
 }
 
 /** What the current packet did to its binding (computed once per packet, read by each BU rule). */
@@ -83,7 +90,7 @@ export class BindingTracker {
     if (!fl) {
       fl = {
         lastSeq: -1, outstanding: false, seriesFirst: seen(f), seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
-        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, last: f.time, flow: arrow(this.context, home, f.dst),
+        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, last: f.time, home, ha: f.dst,
       };
       this.flows.set(k, fl);
     }
@@ -160,15 +167,15 @@ export const buSequence: Rule = {
           const ev = t.observe(f);
           if (!ev.flow) return;
           if (ev.ignored135 >= 0) {
-            context.report(f, `BU seq ${f.seq} after a BA with status 135 that returned ${ev.ignored135}: the mobile node must use a greater number`, { flow: ev.flow.flow });
+            context.report(f, `BU seq ${f.seq} after a BA with status 135 that returned ${ev.ignored135}: the mobile node must use a greater number`, { flow: flowText(context, ev.flow) });
           } else if (ev.previousSeq >= 0 && !seqGreater(f.seq, ev.previousSeq)) {
-            context.report(f, `BU seq ${f.seq} is not greater than the previous ${ev.previousSeq} for this binding${ev.retransmission ? ' (a retransmission must use a new number)' : ''}`, { flow: ev.flow.flow });
+            context.report(f, `BU seq ${f.seq} is not greater than the previous ${ev.previousSeq} for this binding${ev.retransmission ? ' (a retransmission must use a new number)' : ''}`, { flow: flowText(context, ev.flow) });
           }
         },
         bindingAck(f) {
           const ev = t.observe(f);
           if (ev.flow && ev.baMatched === false) {
-            context.report(f, `BA seq ${f.seq} matches no outstanding Binding Update (last sent ${ev.flow.lastSeq})`, { flow: ev.flow.flow });
+            context.report(f, `BA seq ${f.seq} matches no outstanding Binding Update (last sent ${ev.flow.lastSeq})`, { flow: flowText(context, ev.flow) });
           }
         },
       },
@@ -197,7 +204,7 @@ export const buBackoff: Rule = {
           const initial = ev.firstRegistration ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT;
           const want = backoffShortfall(context, ev.interval, ev.retransmission, initial, c.MAX_BINDACK_TIMEOUT);
           if (want > 0) {
-            context.report(f, `BU retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: ev.flow.flow });
+            context.report(f, `BU retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: flowText(context, ev.flow) });
           }
         },
         bindingAck: (f) => void t.observe(f),
@@ -234,7 +241,7 @@ export const buUnanswered: Rule = {
         fl.outstanding = false;
         // The capture ended before the answer was due: no verdict.
         if (atEnd && context.early(now - fl.seriesFirst.time, initial(fl))) return;
-        context.report(fl.seriesFirst, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: fl.flow });
+        context.report(fl.seriesFirst, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: flowText(context, fl) });
       };
       return check;
     };

@@ -95,7 +95,8 @@ export class RecentRates {
     this.overflowTop = sets * WAYS;
     this.total = sets * WAYS + overflowCap;
     this.ways = new Float64Array(this.total * this.stride);
-    for (let w = 0; w < this.total; w++) this.claim(w, 0);
+    // Overflow ways are claimed when first used (their memory untouched until then).
+    for (let w = 0; w < this.overflowTop; w++) this.claim(w, 0);
   }
 
   /**
