@@ -110,13 +110,15 @@ const MIN_SWEEP_EVERY = 1;
 /** How often the engine looks for tables due a sweep, in seconds of analysis time. */
 const SWEEP_CHECK = 1;
 /**
- * Interned addresses are recycled only past this many (a file's population
- * stays interned, so every id keeps its address for the whole run), and only
- * those unused for twice the idle time and ADDRESS_GRACE seconds more, long
- * after any flow that referred to them has been forgotten.
+ * Interned addresses are recycled only past this many (a capture of a fixed
+ * population stays interned, so every id keeps its address for the whole run),
+ * and only those unused for twice the idle time and ADDRESS_GRACE seconds more,
+ * after any flow that referred to them has been forgotten (a flow is forgotten
+ * at most 1.5 idle times after its last packet); addresses of live bindings are
+ * kept. Findings decided long after their packet keep the text they need.
  */
 const MAX_ADDRESSES = 1 << 16;
-const ADDRESS_GRACE = 600;
+const ADDRESS_GRACE = 60;
 
 export class Engine {
   readonly profile: Profile;

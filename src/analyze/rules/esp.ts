@@ -66,7 +66,8 @@ export const espOpaque: Rule = {
     example: 'Home registration under AES-CBC without the SA table.',
   },
   create(context) {
-    interface Closed { first: Seen; spi: number; src: number; dst: number; packets: number; last: number }
+    // The flow's text is taken on its first packet: the SA is reported only at the end, when its address ids may have been recycled.
+    interface Closed { first: Seen; spi: number; flow: string; packets: number; last: number }
     const closed = new Map<number, Closed>();
     return {
       esp(f) {
@@ -75,11 +76,11 @@ export const espOpaque: Rule = {
         const k = key2(key2(f.spi + 1, f.dst), f.src);
         const c = closed.get(k);
         if (c) { c.packets++; c.last = f.time; return; }
-        if (closed.size < 4096) closed.set(k, { first: seen(f), spi: f.spi, src: f.src, dst: f.dst, packets: 1, last: f.time });
+        if (closed.size < 4096) closed.set(k, { first: seen(f), spi: f.spi, flow: arrow(context, f.src, f.dst), packets: 1, last: f.time });
       },
       finish() {
         for (const c of closed.values()) {
-          context.report(c.first, `${c.packets} ESP packet${c.packets === 1 ? '' : 's'} on SPI ${spiText(c.spi)} could not be opened; the signalling inside was not checked (give the keys with --esp-sa)`, { flow: arrow(context, c.src, c.dst) });
+          context.report(c.first, `${c.packets} ESP packet${c.packets === 1 ? '' : 's'} on SPI ${spiText(c.spi)} could not be opened; the signalling inside was not checked (give the keys with --esp-sa)`, { flow: c.flow });
         }
       },
     };
