@@ -150,6 +150,9 @@ rows.push(measure('read (summary lines)', cli, ['read', file], { node: true }));
 rows.push(measure('read -T ndjson', cli, ['read', '-T', 'ndjson', file], { node: true }));
 const lint = measure('lint', cli, ['lint', '--fail-on', 'never', file], { node: true });
 rows.push(lint);
+// The same on one thread: what the dissect/analyze pipeline of a merged analysis gains.
+const lint1 = measure('lint --jobs 1 (one thread)', cli, ['lint', '--jobs', '1', '--fail-on', 'never', file], { node: true });
+rows.push(lint1);
 
 let tshark = null;
 if (have('tshark')) {
@@ -190,7 +193,7 @@ const targets = [
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
 const result = {
   date: new Date().toISOString(), commit, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memGiB: round(totalmem() / 2 ** 30, 1),
-  packets, runs, rows, lintVsTshark: speedup, workersSpeedup: round(eachN.pps / each1.pps, 2), targets,
+  packets, runs, rows, lintVsTshark: speedup, pipelineSpeedup: round(lint.pps / lint1.pps, 2), workersSpeedup: round(eachN.pps / each1.pps, 2), targets,
 };
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(resultsDir, `${commit}.json`), `${JSON.stringify(result, null, 2)}\n`);
@@ -201,6 +204,7 @@ for (const r of rows) table.push([r.label, r.packets.toLocaleString('en'), r.sec
 console.log(`mip6scope bench, commit ${commit}, ${result.cpus} × ${result.cpu}, node ${process.version}, best of ${runs}`);
 console.log(table.toString());
 if (speedup !== null) console.log(`lint vs tshark -T fields: ${speedup}x`);
+console.log(`lint on two threads (pipeline) vs one thread: ${result.pipelineSpeedup}x`);
 console.log(`lint --each with worker threads vs one thread: ${result.workersSpeedup}x`);
 for (const t of targets) console.log(`${t.met === null ? '  n/a' : t.met ? '  met' : ' MISS'}  ${t.what}`);
 console.log(`written: bench/results/latest.json, bench/results/${commit}.json`);
