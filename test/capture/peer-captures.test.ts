@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open.js';
 import { tsharkAvailable, tsharkFields } from './helpers.js';
+import { PEER_DIR } from '../peer-dir.js';
 
 /** Captures from another project's regression suite, several of them deliberately malformed. */
-const PEER_DIR = '/work/shared/peer/tcpdump';
 const peerFiles = (() => {
   try {
     return readdirSync(PEER_DIR)

@@ -12,10 +12,11 @@ import { fieldByAbbrev, FT } from '../../src/dissect/fields.js';
 import { ipv4ToString, ipv6ToString, macToString, toHex } from '../../src/dissect/format.js';
 import type { Tree } from '../../src/dissect/tree.js';
 import type { DissectOptions } from '../../src/dissect/context.js';
+import { PEER_DIR } from '../peer-dir.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SAMPLES = resolve(REPO_ROOT, 'samples');
-export const PEER = resolve(REPO_ROOT, '../shared/peer/tcpdump');
+export const PEER = PEER_DIR;
 export const FIXTURES_ESP = resolve(REPO_ROOT, 'test/fixtures/esp');
 export const hasPeer = existsSync(PEER);
 

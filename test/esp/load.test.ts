@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { detectSaFormat, loadSaFile, parseAddressMatch, parseSaText, splitUatRecord } from '../../src/esp/load.js';
 import { openEsp } from '../../src/esp/open.js';
 import { SaTable } from '../../src/esp/sa.js';
-import { FIXTURES, REPO_ROOT, hex, vectorFile, vectors } from './helpers.js';
+import { FIXTURES, hex, vectorFile, vectors } from './helpers.js';
+import { PEER_DIR } from '../peer-dir.js';
 
 const SRC = Buffer.from(vectorFile.src, 'hex');
 const DST = Buffer.from(vectorFile.dst, 'hex');
@@ -205,7 +206,7 @@ describe('tcpdump -E secrets', () => {
     expect(r.errors[4]!.message).toMatch(/3DES-CBC needs a key of 24 bytes/);
   });
 
-  const peerSecrets = resolve(REPO_ROOT, '../shared/peer/tcpdump/esp-secrets.txt');
+  const peerSecrets = resolve(PEER_DIR, 'esp-secrets.txt');
   const noPeer = !existsSync(peerSecrets);
   it.skipIf(noPeer)(`loads tcpdump's own esp-secrets.txt${noPeer ? ' (skipped: ../shared/peer/tcpdump not found)' : ''}`, () => {
     const r = loadSaFile(peerSecrets);

@@ -13,9 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { loadSaFile, parseTcpdumpEspArg } from '../../src/esp/load.js';
 import { openEsp, type EspOpenResult } from '../../src/esp/open.js';
 import { SaTable } from '../../src/esp/sa.js';
-import { REPO_ROOT } from './helpers.js';
+import { PEER_DIR } from '../peer-dir.js';
 
-const PEER = resolve(REPO_ROOT, '../shared/peer/tcpdump');
+const PEER = PEER_DIR;
 const SECRETS = resolve(PEER, 'esp-secrets.txt');
 const ESP1 = resolve(PEER, '02-sunrise-sunset-esp.pcap');
 const ESP2 = resolve(PEER, '08-sunrise-sunset-esp2.pcap');

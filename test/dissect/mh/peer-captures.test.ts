@@ -4,7 +4,6 @@
  * capture there (several deliberately malformed) must dissect without throwing.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../../src/capture/index.js';
@@ -13,9 +12,8 @@ import { fieldByAbbrev } from '../../../src/dissect/fields.js';
 import { ipv6ToString, toHex } from '../../../src/dissect/format.js';
 import type { Tree } from '../../../src/dissect/tree.js';
 import { info, value } from './helpers.js';
+import { PEER_DIR } from '../../peer-dir.js';
 
-/** The peer captures sit next to the repository: ../shared/peer/tcpdump. */
-const PEER_DIR = fileURLToPath(new URL('../../../../shared/peer/tcpdump/', import.meta.url));
 const present = existsSync(join(PEER_DIR, 'ipv6_mobility_1.pcap'));
 
 const TYPE_BY_NAME: Record<string, number> = { BRR: 0, HoTI: 1, CoTI: 2, HoT: 3, CoT: 4, BU: 5, BA: 6, BE: 7 };
