@@ -2,7 +2,7 @@
  * Compact keys for addresses and flows. The engine interns each IPv6 address
  * to a small integer id (AddressTable); per-flow maps are keyed by numbers
  * made from ids with key2/key3, so nothing is allocated per packet. Byte
- * strings such as cookies are hashed to 53-bit keys (addressKey, bytesKey).
+ * strings such as cookies are hashed to 53-bit keys (bytesKey).
  */
 
 import { ipv6ToString } from '../dissect/format.js';
@@ -21,22 +21,6 @@ function mix(h: number, x: number): number {
 function finish(hi: number, lo: number): number {
   const k = (hi & HI_MASK) * TWO32 + (lo >>> 0);
   return k === 0 ? 1 : k;
-}
-
-function word(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-/** Key of the 16 bytes at b[o..o+16); never 0 (0 means "no address"). */
-export function addressKey(b: Uint8Array, o: number): number {
-  let lo = 0x811c9dc5;
-  let hi = 0x01000193;
-  for (let i = 0; i < 16; i += 4) {
-    const w = word(b, o + i);
-    lo = mix(lo, w);
-    hi = mix(hi, w ^ 0x5bd1e995);
-  }
-  return finish(hi, lo);
 }
 
 /** Key of up to 8 bytes (a cookie) at b[o..o+len). */
@@ -178,19 +162,24 @@ export class AddressTable {
 
   private add(slot: number, w0: number, w1: number, w2: number, w3: number): number {
     const id = this.free.length > 0 ? this.free.pop()! : this.top++;
-    if (id * 4 >= this.words.length) this.grow();
-    const k = id * 4;
-    this.words[k] = w0;
-    this.words[k + 1] = w1;
-    this.words[k + 2] = w2;
-    this.words[k + 3] = w3;
+    this.setWords(id, w0, w1, w2, w3);
     this.seen[id] = this.now;
-    this.names[id] = undefined;
     this.count++;
     // Past half full, rebuild twice as large (which places the new id too).
     if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     else place(this.slots, slot, w0, w1, w2, w3, id);
     return id;
+  }
+
+  /** Store id's address (growing the arrays as needed); its text is made again when asked. */
+  private setWords(id: number, w0: number, w1: number, w2: number, w3: number): void {
+    while (id * 4 >= this.words.length) this.grow();
+    const k = id * 4;
+    this.words[k] = w0;
+    this.words[k + 1] = w1;
+    this.words[k + 2] = w2;
+    this.words[k + 3] = w3;
+    this.names[id] = undefined;
   }
 
   private grow(): void {
@@ -241,13 +230,7 @@ export class AddressTable {
    * A table filled this way is only read: define() does not make the address findable by intern().
    */
   define(id: number, w0: number, w1: number, w2: number, w3: number): void {
-    while (id * 4 >= this.words.length) this.grow();
-    const k = id * 4;
-    this.words[k] = w0;
-    this.words[k + 1] = w1;
-    this.words[k + 2] = w2;
-    this.words[k + 3] = w3;
-    this.names[id] = undefined;
+    this.setWords(id, w0, w1, w2, w3);
     if (id >= this.top) { this.count += id + 1 - this.top; this.top = id + 1; }
   }
 
@@ -264,7 +247,7 @@ export class AddressTable {
       const b = new Uint8Array(16);
       const v = new DataView(b.buffer);
       for (let j = 0; j < 4; j++) v.setInt32(j * 4, this.words[id * 4 + j]!);
-      s = ipv6Text(b);
+      s = ipv6ToString(b, 0);
       this.names[id] = s;
     }
     return s;
@@ -308,9 +291,4 @@ function hashWords(w0: number, w1: number, w2: number, w3: number): number {
   h = Math.imul(h ^ (h >>> 13) ^ w2, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16) ^ w3, 0xc2b2ae35);
   return (h ^ (h >>> 15)) >>> 0;
-}
-
-/** RFC 5952 text of 16 address bytes. */
-function ipv6Text(b: Uint8Array): string {
-  return ipv6ToString(b, 0);
 }

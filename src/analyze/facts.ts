@@ -112,9 +112,7 @@ export class Facts {
  * read of it that leaves the function allocates).
  */
 function num(tree: Tree, def: FieldDef | null, root: number): number {
-  if (!def) return -1;
-  const i = root < 0 ? tree.first(def) : firstAfter(tree, def, root);
-  return i < 0 ? -1 : tree.value[i]! | 0;
+  return num32(tree, def, root) | 0;
 }
 
 /** The same for 32-bit unsigned fields (SPI, ESP sequence number), which may not fit a small integer. */

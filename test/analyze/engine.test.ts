@@ -1,7 +1,7 @@
 /** The engine: timers, rule selection, tolerance, bounded flow state, several files. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressTable, addressKey, key2, key3, seqGreater } from '../../src/analyze/address.js';
+import { AddressTable, key2, key3, seqGreater } from '../../src/analyze/address.js';
 import { createEngine, RuleSelectionError, selectRules } from '../../src/analyze/engine.js';
 import { ALL_RULES } from '../../src/analyze/rules/index.js';
 import { TimerQueue } from '../../src/analyze/timers.js';
@@ -66,15 +66,16 @@ describe('TimerQueue', () => {
 
 describe('address keys', () => {
   it('are stable, non-zero, and tell addresses and pairs apart', () => {
-    const a = addressKey(ipv6Address('2001:db8:1::a1'), 0);
-    const b = addressKey(ipv6Address('2001:db8:1::a2'), 0);
-    expect(a).toBe(addressKey(ipv6Address('2001:db8:1::a1'), 0));
+    const t = new AddressTable();
+    const a = t.intern(ipv6Address('2001:db8:1::a1'), 0);
+    const b = t.intern(ipv6Address('2001:db8:1::a2'), 0);
+    expect(a).toBe(t.intern(ipv6Address('2001:db8:1::a1'), 0));
     expect(a).not.toBe(b);
     expect(Number.isSafeInteger(a)).toBe(true);
     expect(key2(a, b)).not.toBe(key2(b, a));
     expect(key3(a, b, 5)).not.toBe(key3(a, b, 6));
     const seen = new Set<number>();
-    for (let i = 0; i < 20000; i++) { const x = new Uint8Array(16); x[0] = 0x20; x[14] = i >> 8; x[15] = i & 255; seen.add(addressKey(x, 0)); }
+    for (let i = 0; i < 20000; i++) { const x = new Uint8Array(16); x[0] = 0x20; x[14] = i >> 8; x[15] = i & 255; seen.add(t.intern(x, 0)); }
     expect(seen.size).toBe(20000);
   });
   it('pack two or three small ids exactly, so distinct pairs never share a key', () => {

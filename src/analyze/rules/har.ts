@@ -34,7 +34,9 @@ interface Failover {
   newActive: number;
   /** MNs registered at the failed HA, and what happened to each (bit 1 switched, bit 2 re-registered). */
   mns: Map<number, number>;
+  /** How many of them were switched and how many re-registered (the bits set so far). */
   switches: number;
+  reregistered: number;
   completedAt: number;
   resolved: boolean;
 }
@@ -141,7 +143,7 @@ class HaSet {
       if (atEnd && now < due) return;
       m.active = false;
       const fo: Failover = {
-        failed: m.key, lastHello: seen(m.lastHello), detectedAt: due, takeover: null, newActive: 0, mns: new Map(), switches: 0, completedAt: -1, resolved: false,
+        failed: m.key, lastHello: seen(m.lastHello), detectedAt: due, takeover: null, newActive: 0, mns: new Map(), switches: 0, reregistered: 0, completedAt: -1, resolved: false,
       };
       for (const home of this.context.bindings.servedBy(m.key, due)) fo.mns.set(home, 0);
       this.failovers.push(fo);
@@ -189,9 +191,7 @@ class HaSet {
       const st = fo.mns.get(f.home)!;
       if ((st & 2) === 0) {
         fo.mns.set(f.home, st | 2);
-        let done = true;
-        for (const v of fo.mns.values()) if ((v & 2) === 0) { done = false; break; }
-        if (done) {
+        if (++fo.reregistered === fo.mns.size) {
           fo.completedAt = f.time;
           for (const w of this.watchers) w.completed?.(fo, f);
         }
@@ -413,8 +413,7 @@ export const harFailover: Rule = {
       if (!fo.takeover || measured.has(fo)) return;
       measured.add(fo);
       const n = fo.mns.size;
-      let rereg = 0;
-      for (const v of fo.mns.values()) if (v & 2) rereg++;
+      const rereg = fo.reregistered;
       const parts = [`${context.name(fo.failed)} last Hello at +${secs(fo.lastHello.time - context.startTime())}`,
         `${context.name(fo.newActive)} active ${secs(fo.takeover.time - fo.lastHello.time)} later`];
       if (n > 0) {
