@@ -4,8 +4,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CaptureError } from '../capture/reader.js';
-import { registerRead } from './read.js';
-import { registerProfile } from './profile.js';
 import { UsageError } from './options.js';
 
 export const VERSION = '0.1.0';
@@ -21,9 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-v, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run mip6scope help for the commands)');
-  registerRead(program, setExit);
-  registerProfile(program, setExit);
-  await registerOptional(program, setExit);
+  await registerCommands(program, setExit, commandNamed(argv));
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -40,16 +36,34 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-/** Commands that live in their own modules (analyzer, live capture, stats), wired when present. */
-async function registerOptional(program: Command, setExit: (c: number) => void): Promise<void> {
-  const mods: [string, string][] = [['./lint.js', 'registerLint'], ['./rules.js', 'registerRules'], ['./live.js', 'registerLive'], ['./stats.js', 'registerStats']];
-  for (const [path, fn] of mods) {
-    try {
-      const m = (await import(path)) as Record<string, unknown>;
-      const reg = m[fn];
-      if (typeof reg === 'function') (reg as (p: Command, s: (c: number) => void) => void)(program, setExit);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    }
+type Register = (p: Command, s: (c: number) => void) => void;
+
+/** Each command's module and the function that registers it, in the order `help` lists them. */
+const COMMANDS: readonly [name: string, path: string, fn: string][] = [
+  ['read', './read.js', 'registerRead'],
+  ['profile', './profile.js', 'registerProfile'],
+  ['lint', './lint.js', 'registerLint'],
+  ['rules', './rules.js', 'registerRules'],
+  ['live', './live.js', 'registerLive'],
+  ['stats', './stats.js', 'registerStats'],
+];
+
+/**
+ * The command the line names, when it is one of ours: then only its module is
+ * loaded (loading every command's dependencies costs a quarter of a second at
+ * each start). Anything else (help, a typo, options first) loads them all, so
+ * help and commander's suggestions see every command.
+ */
+export function commandNamed(argv: readonly string[]): string | null {
+  const word = argv[2];
+  return word !== undefined && COMMANDS.some(([name]) => name === word) ? word : null;
+}
+
+/** Register the named command, or every command when `only` is null. */
+async function registerCommands(program: Command, setExit: (c: number) => void, only: string | null): Promise<void> {
+  for (const [name, path, fn] of COMMANDS) {
+    if (only !== null && name !== only) continue;
+    const m = (await import(path)) as Record<string, unknown>;
+    (m[fn] as Register)(program, setExit);
   }
 }
