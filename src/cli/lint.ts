@@ -4,6 +4,7 @@
  * Exit code 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * unusable input or options.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
@@ -28,6 +29,7 @@ import {
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
+import type { AnalyzeWorkerData } from './analyze-worker.js';
 
 const VERSION = '0.1.0';
 
@@ -84,7 +86,7 @@ export function registerLint(program: Command, setExit: (code: number) => void =
     .option('--timeline', 'also print the failover and switch timeline')
     .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment')
     .option('--each', 'analyze every file on its own (independent captures) instead of merging them by time')
-    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses two (dissecting, analyzing), --each one per file at a time');
+    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses two (dissecting, analyzing; one below 8 MiB of capture), --each one per file at a time');
   addCommonOptions(cmd);
   cmd.action(async (files: string[], opts: LintOptions) => {
     setExit(await lintMain(files, opts));
@@ -201,7 +203,7 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
 
   let results: GroupResult[];
   if (!opts.each) {
-    const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
+    const jobs = opts.jobs !== undefined ? Number(opts.jobs) : smallInput(files) ? 1 : availableParallelism();
     results = [jobs > 1 ? await lintPipelined(files, opts, term) : lintGroup(files, opts, term)];
   } else {
     const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
@@ -250,6 +252,29 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
 }
 
 /**
+ * Below this many bytes of capture, a merged analysis without --jobs runs on one
+ * thread: starting the analyzing thread costs about a tenth of a second, which
+ * the pipeline wins back only after some 75,000 packets.
+ */
+export const PIPELINE_MIN_BYTES = 8 << 20;
+
+/** Regular files whose sizes add up to less than PIPELINE_MIN_BYTES (standard input and pipes never are). */
+function smallInput(files: readonly string[]): boolean {
+  let total = 0;
+  for (const f of files) {
+    if (f === '-') return false;
+    try {
+      const st = statSync(f);
+      if (!st.isFile()) return false;
+      total += st.size;
+    } catch {
+      // Not there: the reading reports it.
+    }
+  }
+  return total < PIPELINE_MIN_BYTES;
+}
+
+/**
  * One merged analysis on two cores, as a pipeline: this thread reads and
  * dissects each packet and extracts its facts (and evaluates -Y and the
  * timeline, which need the protocol tree); a worker thread runs the engine and
@@ -259,8 +284,11 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
 async function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
   const cfg = buildRunConfig(opts, () => {});
   const sab = createRing(RING_WORDS);
-  const worker = new Worker(workerUrl(), {
-    workerData: { mode: 'analyze', opts: { ...opts, displayFilter: undefined, timeline: false }, files, sab },
+  const data: AnalyzeWorkerData = {
+    sab, files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
+  };
+  const worker = new Worker(workerUrl('analyze-worker'), {
+    workerData: data,
     // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
     resourceLimits: { maxYoungGenerationSizeMb: 6 },
   });
@@ -299,15 +327,15 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
 /** Words in the ring between the dissecting and the analyzing thread (1 MiB, some 7,000 packets). */
 const RING_WORDS = 1 << 18;
 
-function workerUrl(): URL {
+function workerUrl(name: 'lint-worker' | 'analyze-worker'): URL {
   // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
-  return import.meta.url.endsWith('.ts') ? new URL('../../dist/cli/lint-worker.js', import.meta.url) : new URL('./lint-worker.js', import.meta.url);
+  return import.meta.url.endsWith('.ts') ? new URL(`../../dist/cli/${name}.js`, import.meta.url) : new URL(`./${name}.js`, import.meta.url);
 }
 
 /** Analyze each file in a pool of `jobs` worker threads; results in file order. */
 async function lintInWorkers(files: string[], opts: LintOptions, jobs: number, progress: Progress): Promise<GroupResult[]> {
   const results: GroupResult[] = new Array(files.length);
-  const url = workerUrl();
+  const url = workerUrl('lint-worker');
   let next = 0;
   const runWorker = (): Promise<void> => new Promise((resolveRun, reject) => {
     const w = new Worker(url, { workerData: { opts, progress: true }, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
