@@ -69,6 +69,9 @@ export interface InterfaceInfo {
 }
 
 /** Why a live capture could not start; `kind` lets callers and tests tell the cases apart. */
+/** Binding handles whose open() failed, never to be collected (see openLive). */
+const unopenedHandles: unknown[] = [];
+
 export type LiveErrorKind = 'binding' | 'permission' | 'no-such-interface' | 'filter' | 'other';
 
 export class LiveCaptureError extends CaptureError {
@@ -242,6 +245,9 @@ export function openLive(opts: LiveOptions, onFrame: (frame: Frame) => void): Li
   try {
     linkName = cap.open(opts.iface, filter, opts.bufferSize ?? DEFAULT_BUFFER_SIZE, buffer);
   } catch (e) {
+    // Kept from the garbage collector: the binding's destructor crashes on a handle whose open failed
+    // (a segmentation fault after the message, in about one exit of three), and close() on it always does.
+    unopenedHandles.push(cap);
     throw explainOpenError(opts.iface, e instanceof Error ? e.message : String(e), known);
   }
   // The binding looks up the interface's IPv4 netmask and, on an interface without IPv4 (an
