@@ -8,11 +8,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import {
   ASSIGNED_MH_OPTIONS, ASSIGNED_MH_TYPES, DEFAULT_CONSTANTS, DRAFT_MH_OPTIONS, DRAFT_MH_TYPES,
 } from './defaults.js';
 import { ProfileError, type ProfileOverrides } from './profile.js';
+
+/** The YAML parser, loaded the first time a YAML profile is read (loading it costs every start a tenth of a second). */
+let yamlParse: ((text: string) => unknown) | null = null;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (t: string) => unknown }).parse;
+  return yamlParse(text);
+}
 
 /** The top-level keys a profile file may have, and what each holds. */
 const FILE_KEYS = {
