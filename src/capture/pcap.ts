@@ -45,6 +45,7 @@ export class PcapReader implements CaptureReader {
   private delivered = 0;
   private done = false;
   private warnedOverSnaplen = false;
+  frameOffset = 0;
 
   constructor(path: string, src: ByteSource) {
     this.path = path;
@@ -159,6 +160,7 @@ export class PcapReader implements CaptureReader {
     f.caplen = caplen;
     f.len = len;
     f.data = src.frameView(start, caplen);
+    this.frameOffset = src.fileOffset;
     src.skip(hl + caplen);
     return f;
   }

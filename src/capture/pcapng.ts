@@ -136,6 +136,7 @@ export class PcapngReader implements CaptureReader {
   private declare readonly frame: Frame;
   private delivered = 0;
   private done = false;
+  frameOffset = 0;
   /** Type of a packet block already validated and waiting at src.pos, or -1. */
   private pendingType = -1;
   private pendingLen = 0;
@@ -386,6 +387,7 @@ export class PcapngReader implements CaptureReader {
     f.len = origLen;
     f.data = src.frameView(dataOff, caplen);
     f.interfaceId = ifId;
+    this.frameOffset = src.fileOffset;
     src.skip(len);
     return f;
   }

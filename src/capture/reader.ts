@@ -36,6 +36,8 @@ export interface CaptureReader {
    * object; its data is a view valid only until the following call. Never throws.
    */
   next(): Frame | null;
+  /** File offset of the record (pcap) or block (pcapng) of the frame next() returned last. */
+  readonly frameOffset: number;
   /** The interfaces of the current section (pcap: exactly one). */
   readonly interfaces: readonly CaptureInterface[];
   /** shb_comment values of every section met so far. */

@@ -7,6 +7,7 @@ import { openCapture } from '../capture/open.js';
 import { CaptureError, type CaptureProblem, type CaptureReader } from '../capture/reader.js';
 import { createDissector, dissectFrame, type DissectContext } from '../dissect/index.js';
 import { icvCandidates } from '../esp/index.js';
+import type { UnopenedSa } from '../dissect/esp.js';
 import type { RunConfig } from './options.js';
 
 export interface PipelineResult {
@@ -19,6 +20,8 @@ export interface PipelineResult {
   packets: number;
   /** The dissection context used (for end-of-run summaries). */
   ctx: DissectContext;
+  /** SAs no key or heuristic opened, when the run was split across threads (else the context's own list). */
+  unopenedSas?: UnopenedSa[];
 }
 
 /** Called per dissected packet; return false to stop. */

@@ -4,21 +4,17 @@
  * display filter matches.
  */
 import { Option, type Command } from 'commander';
-import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
-import { JsonWriter, SummaryWriter } from '../output/fast-packets.js';
 import { Sink } from '../output/sink.js';
+import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
-  type CommonOptionValues, type Terminal,
+  type Terminal,
 } from './options.js';
-import { contextFor, describeProblems, runPipeline } from './pipeline.js';
+import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
+import { readSplit, splitPlan } from './read-split.js';
 import { unopenedSas } from '../dissect/esp.js';
 
-export interface ReadOptions extends CommonOptionValues {
-  verbose?: boolean;
-  hex?: boolean;
-  format?: 'text' | 'json' | 'ndjson';
-}
+export type { ReadOptions } from './read-print.js';
 
 export function registerRead(program: Command, setExit: (code: number) => void): void {
   const cmd = program
@@ -27,7 +23,8 @@ export function registerRead(program: Command, setExit: (code: number) => void):
     .argument('<files...>', 'pcap or pcapng files; - reads standard input')
     .option('-V, --verbose', 'print the full protocol tree of each packet')
     .option('-x, --hex', 'print a hex dump of each packet')
-    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson']).default('text'));
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson']).default('text'))
+    .option('--jobs <n>', 'threads to use (default: one per core): a large capture file is read in two parts at once');
   addCommonOptions(cmd);
   cmd.action((files: string[], opts: ReadOptions) => {
     setExit(readMain(files, opts));
@@ -47,6 +44,7 @@ export function readMain(
     // The filter's value names come from the run's profile: compile once the context exists, before any file is opened.
     ctx = contextFor(cfg);
     filter = compileDisplayFilter(opts.displayFilter);
+    if (opts.jobs !== undefined && !(Number.isInteger(Number(opts.jobs)) && Number(opts.jobs) >= 1)) throw new UsageError(`--jobs ${opts.jobs}: give a whole number of threads, 1 or more`);
   } catch (e) {
     if (e instanceof UsageError) { err(usageText(e)); return 2; }
     throw e;
@@ -58,45 +56,32 @@ export function readMain(
   let n = 0;
   if (format === 'json') out.line('[');
   const multi = files.length > 1;
-  // A real Sink takes bytes: summary lines and JSON objects are written straight
-  // into its buffer (the same bytes as summaryLine() and JSON.stringify(packetJson())).
-  const bytes = out instanceof Sink;
-  const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
-  const json = bytes && format !== 'text' ? new JsonWriter() : null;
-  const res = runPipeline(files, cfg, (c, frame, file) => {
+  const print = packetPrinter(opts, out, colors, multi);
+  const onFrame: PacketHandler = (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
     const tree = c.tree;
     const t = frame.tsSec + frame.tsNsec / 1e9;
     // Times stay relative to the first packet of the capture, shown or not (as tshark does).
     if (first < 0) first = t;
     if (filter && !filter.match(tree)) return out.closed ? false : undefined;
-    if (format === 'text') {
-      if (opts.verbose) {
-        out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${multi ? ` (${file})` : ''}`);
-        out.line(treeText(tree, colors));
-        if (opts.hex) out.line(hexDump(tree));
-        out.line('');
-      } else {
-        if (summary) summary.write(out, tree, frame, first);
-        else out.line(summaryLine(tree, frame, first, colors));
-        if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
-      }
-    } else if (json) {
-      json.write(out, tree, frame, format === 'json' && n ? ',' : '', multi ? file : undefined);
-    } else {
-      const j = packetJson(tree, frame);
-      if (multi) j.file = file;
-      const s = JSON.stringify(j);
-      out.line(format === 'json' ? `${n ? ',' : ''}${s}` : s);
-    }
+    print(tree, frame, file, first, n);
     n++;
     if (out.closed) return false;
-  }, ctx);
+  };
+  const split = splitPlan(files, opts, cfg, out);
+  let res;
+  if (split) {
+    const r = readSplit(split, cfg, ctx, onFrame, { opts, color: colors.enabled, out, progress, printed: () => n });
+    res = r.result;
+    n += r.printed;
+  } else {
+    res = runPipeline(files, cfg, onFrame, ctx);
+  }
   progress.done();
   if (format === 'json') out.line(']');
   out.flush();
   for (const m of describeProblems(res)) err(m);
-  const ctxUnopened = unopenedSas(res.ctx);
+  const ctxUnopened = res.unopenedSas ?? unopenedSas(res.ctx);
   if (ctxUnopened.length) {
     err(`mip6scope: ESP that could not be opened (add keys with --esp-sa):`);
     for (const u of ctxUnopened) {

@@ -1,0 +1,287 @@
+/**
+ * `read` of one large capture file on two cores: this thread dissects and prints
+ * the first part straight to the output while a worker thread (read-worker.ts)
+ * dissects and prints the rest into a temporary file, which is then copied after
+ * the first part. The output is byte for byte that of one thread (a test
+ * compares them), so the split is only taken where nothing crosses it:
+ *
+ * - the split is at a frame boundary both threads find on their own: the first
+ *   record that starts at or after a byte offset of the file. The worker walks
+ *   the records before it (without dissecting) to number its frames and to read
+ *   every section and interface block;
+ * - per-packet dissection keeps no state from one packet to the next except
+ *   IPv6 reassembly: when fragments are pending at the split, the worker's part
+ *   is thrown away and this thread reads on alone. ESP keys (--esp-sa, -E), a
+ *   packet count (-c), several files and standard input are read on one thread;
+ * - each part's problems (damaged or truncated records) are reported with the
+ *   frame they concern, this part's first; SAs that could not be opened are merged.
+ *
+ * If the worker fails or stops answering, this thread reads its part instead.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { openCapture } from '../capture/open.js';
+import { CaptureError, type CaptureProblem } from '../capture/reader.js';
+import { dissectFrame, type DissectContext } from '../dissect/index.js';
+import type { UnopenedSa } from '../dissect/esp.js';
+import { unopenedSas } from '../dissect/esp.js';
+import type { Progress } from '../output/progress.js';
+import { Sink } from '../output/sink.js';
+import type { RunConfig } from './options.js';
+import type { PacketHandler, PipelineResult } from './pipeline.js';
+import type { ReadOptions } from './read-print.js';
+
+/** Below this size a file is read on one thread: the second thread's start would cost more than it saves. */
+export const SPLIT_MIN_BYTES = 32 << 20;
+
+/**
+ * Where the first part ends, as a fraction of the file. The worker starts late
+ * (its start-up and the walk over the first part's records), so it gets less:
+ * per byte, dissecting and printing costs about CPB_WORK, walking CPB_WALK, and
+ * starting the thread WORKER_START seconds. Balanced when both finish together.
+ */
+const CPB_WORK = 9e-9;
+const CPB_WALK = 2e-9;
+const WORKER_START = 0.15;
+
+/** A worker whose progress has not moved for this long is given up (this thread reads its part). */
+const STALL_MS = 30_000;
+
+/** How the last split read went (tests check that the split they ask for is taken, or why not). */
+export type SplitOutcome = 'split' | 'stopped' | 'input ended first' | 'fragments pending' | 'worker failed' | 'no worker';
+export let lastSplitOutcome: SplitOutcome | null = null;
+
+export interface SplitPlan {
+  file: string;
+  /** The first part is the frames whose records start before this file offset. */
+  splitAt: number;
+}
+
+/** The split for this run, or null to read on one thread. */
+export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunConfig, out: unknown): SplitPlan | null {
+  const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
+  if (jobs < 2 || files.length !== 1 || files[0] === '-' || cfg.count > 0 || cfg.saTable !== null || !(out instanceof Sink)) return null;
+  let size: number;
+  try {
+    const st = statSync(files[0]!);
+    if (!st.isFile()) return null;
+    size = st.size;
+  } catch {
+    return null;
+  }
+  // --jobs given: split whatever the size (tests use it on small files).
+  if (opts.jobs === undefined && size < SPLIT_MIN_BYTES) return null;
+  return { file: files[0]!, splitAt: Math.floor(size * (opts.splitFraction ?? splitFraction(size))) };
+}
+
+/** The fraction of the file the first part takes (see CPB_WORK). */
+export function splitFraction(size: number): number {
+  const f = (WORKER_START + size * CPB_WORK) / (size * (2 * CPB_WORK - CPB_WALK));
+  return Math.min(0.9, Math.max(0.5, f));
+}
+
+/** What the worker posts when it is done. */
+export interface SplitPart {
+  /** Packets read and dissected, and of those printed (the display filter kept them). */
+  packets: number;
+  printed: number;
+  problems: CaptureProblem[];
+  unopened: UnopenedSa[];
+  error?: string;
+}
+
+/** The shared words: [state (0 running, 1 done), heartbeat, stop asked]; then packets and bytes read, for the progress line. */
+const STATE = 0;
+const HEARTBEAT = 1;
+export const STOP = 2;
+
+export interface SplitIo {
+  opts: ReadOptions;
+  color: boolean;
+  out: Sink;
+  progress: Progress;
+  /** Packets this thread printed so far (-T json: the worker put a comma before its first object, dropped when this part printed none). */
+  printed: () => number;
+}
+
+export function readSplit(
+  plan: SplitPlan, cfg: RunConfig, ctx: DissectContext, onFrame: PacketHandler, io: SplitIo,
+): { result: PipelineResult; printed: number } {
+  const { file } = plan;
+  let reader;
+  try {
+    reader = openCapture(file);
+  } catch (e) {
+    if (e instanceof CaptureError) return { result: { problems: [], unopened: [e], fatal: true, packets: 0, ctx }, printed: 0 };
+    throw e;
+  }
+  let f = reader.next();
+  let packets = 0;
+  lastSplitOutcome = 'input ended first';
+  if (f === null) {
+    reader.close();
+    return { result: { problems: [...reader.problems], unopened: [], fatal: false, packets, ctx }, printed: 0 };
+  }
+
+  let outFd = -1;
+  let worker: Worker | null = null;
+  const shared = new SharedArrayBuffer(32);
+  const words = new Int32Array(shared, 0, 4);
+  const counts = new Float64Array(shared, 16, 2);
+  const channel = new MessageChannel();
+  const cleanUp = (): void => {
+    if (worker) {
+      // The worker writes to outFd: it must be done before the descriptor is closed (and its number reused).
+      if (Atomics.load(words, STATE) === 0) {
+        Atomics.store(words, STOP, 1);
+        waitFor(words, channel, 5000);
+      }
+      void worker.terminate();
+    }
+    worker = null;
+    channel.port1.close();
+    if (outFd >= 0) closeSync(outFd);
+    outFd = -1;
+  };
+  try {
+    try {
+      outFd = anonymousFile();
+      worker = new Worker(workerUrl(), {
+        workerData: {
+          file, splitAt: plan.splitAt, first: f.tsSec + f.tsNsec / 1e9, opts: io.opts, profile: cfg.profile, espNull: cfg.espNull, color: io.color, outFd, shared, port: channel.port2,
+        },
+        transferList: [channel.port2],
+        resourceLimits: { maxYoungGenerationSizeMb: 6 },
+      });
+      // Its errors arrive as a message (or as silence, see STALL_MS); never as an unhandled event.
+      worker.on('error', () => {});
+    } catch {
+      // No temporary directory or no thread: one thread it is.
+      cleanUp();
+    }
+
+    let stopped = false;
+    let seen = 0;
+    let seenBytes = 0;
+    const limit = worker ? plan.splitAt : Infinity;
+    while (f && reader.frameOffset < limit) {
+      dissectFrame(ctx, f);
+      packets++;
+      if (onFrame(ctx, f, file, 0) === false) { stopped = true; break; }
+      if ((packets & 4095) === 0 && worker) {
+        // The worker's packets on the progress line too.
+        const p = counts[0]!;
+        const b = counts[1]!;
+        if (p > seen) { io.progress.add(p - seen, b - seenBytes); seen = p; seenBytes = b; }
+      }
+      f = reader.next();
+    }
+    let part: SplitPart | null = null;
+    // Pending fragments could be completed by frames of the worker's part, which it read without them.
+    if (!worker) lastSplitOutcome = 'no worker';
+    else if (stopped) lastSplitOutcome = 'stopped';
+    else if (!f) lastSplitOutcome = 'input ended first';
+    else if (ctx.fragments.size > 0) lastSplitOutcome = 'fragments pending';
+    else {
+      io.out.flush();
+      part = waitFor(words, channel);
+      lastSplitOutcome = part && part.error === undefined ? 'split' : 'worker failed';
+    }
+    if (part && part.error === undefined && !io.out.closed) {
+      const p = counts[0]!;
+      const b = counts[1]!;
+      if (p > seen) io.progress.add(p - seen, b - seenBytes);
+      appendFile(io.out, outFd, io.opts.format === 'json' && part.printed > 0 && io.printed() === 0);
+      reader.close();
+      cleanUp();
+      return {
+        result: {
+          problems: [...reader.problems, ...part.problems], unopened: [], fatal: false, packets: packets + part.packets, ctx,
+          unopenedSas: mergeUnopened(unopenedSas(ctx), part.unopened),
+        },
+        printed: part.printed,
+      };
+    }
+    // Alone from here (stopped early, fragments pending, or the worker failed).
+    cleanUp();
+    if (!stopped) {
+      while (f) {
+        dissectFrame(ctx, f);
+        packets++;
+        if (onFrame(ctx, f, file, 0) === false) break;
+        f = reader.next();
+      }
+    }
+    reader.close();
+    return { result: { problems: [...reader.problems], unopened: [], fatal: false, packets, ctx }, printed: 0 };
+  } finally {
+    cleanUp();
+  }
+}
+
+/** Wait (blocking: this thread has nothing else to do) for the worker's result; null when it stops answering. */
+function waitFor(words: Int32Array, channel: MessageChannel, stallMs = STALL_MS): SplitPart | null {
+  let beat = Atomics.load(words, HEARTBEAT);
+  let since = Date.now();
+  for (;;) {
+    if (Atomics.load(words, STATE) !== 0) {
+      const m = receiveMessageOnPort(channel.port1);
+      return m ? (m.message as SplitPart) : null;
+    }
+    Atomics.wait(words, STATE, 0, 200);
+    const now = Atomics.load(words, HEARTBEAT);
+    if (now !== beat) { beat = now; since = Date.now(); } else if (Date.now() - since > stallMs) return null;
+  }
+}
+
+/**
+ * A temporary file for the worker's output, open for writing and reading, with
+ * no name left on disk: however the process ends (Ctrl-C included), nothing
+ * stays behind. Threads share the process's descriptors.
+ */
+function anonymousFile(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'mip6scope-'));
+  try {
+    return openSync(join(dir, 'part2'), 'w+');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Copy the worker's output (read from its start) after this thread's; `dropFirst`: without its leading comma. */
+function appendFile(out: Sink, fd: number, dropFirst: boolean): void {
+  let skip = dropFirst ? 1 : 0;
+  let at = 0;
+  for (;;) {
+    if (!out.room(1 << 16)) return;
+    const got = readSync(fd, out.buf, out.pos, 1 << 16, at);
+    if (got <= 0) return;
+    at += got;
+    if (skip > 0) {
+      out.buf.copyWithin(out.pos, out.pos + skip, out.pos + got);
+      out.done(out.pos + got - skip);
+      skip = 0;
+    } else {
+      out.done(out.pos + got);
+    }
+  }
+}
+
+/** The SAs of both parts, in the order one thread would list them: by SPI as first met, then by pair. */
+export function mergeUnopened(first: readonly UnopenedSa[], second: readonly UnopenedSa[]): UnopenedSa[] {
+  const bySpi = new Map<number, UnopenedSa[]>();
+  for (const u of [...first, ...second]) {
+    let list = bySpi.get(u.spi);
+    if (!list) { list = []; bySpi.set(u.spi, list); }
+    const same = list.find((e) => e.src === u.src && e.dst === u.dst);
+    if (same) same.packets += u.packets; else list.push({ ...u });
+  }
+  return [...bySpi.values()].flat();
+}
+
+function workerUrl(): URL {
+  // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
+  return import.meta.url.endsWith('.ts') ? new URL('../../dist/cli/read-worker.js', import.meta.url) : new URL('./read-worker.js', import.meta.url);
+}
