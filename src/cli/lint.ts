@@ -4,7 +4,6 @@
  * Exit code 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * unusable input or options.
  */
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
@@ -25,7 +24,7 @@ import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
 import type { PacketCounter, Progress } from '../output/progress.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
@@ -260,18 +259,8 @@ export const PIPELINE_MIN_BYTES = 8 << 20;
 
 /** Regular files whose sizes add up to less than PIPELINE_MIN_BYTES (standard input and pipes never are). */
 function smallInput(files: readonly string[]): boolean {
-  let total = 0;
-  for (const f of files) {
-    if (f === '-') return false;
-    try {
-      const st = statSync(f);
-      if (!st.isFile()) return false;
-      total += st.size;
-    } catch {
-      // Not there: the reading reports it.
-    }
-  }
-  return total < PIPELINE_MIN_BYTES;
+  const total = inputBytes(files);
+  return total !== null && total < PIPELINE_MIN_BYTES;
 }
 
 /**

@@ -18,7 +18,7 @@
  *
  * If the worker fails or stops answering, this thread reads its part instead.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -29,7 +29,7 @@ import type { UnopenedSa } from '../dissect/esp.js';
 import { unopenedSas } from '../dissect/esp.js';
 import type { Progress } from '../output/progress.js';
 import { Sink } from '../output/sink.js';
-import type { RunConfig } from './options.js';
+import { inputBytes, type RunConfig } from './options.js';
 import type { PacketHandler, PipelineResult } from './pipeline.js';
 import type { ReadOptions } from './read-print.js';
 
@@ -63,14 +63,8 @@ export interface SplitPlan {
 export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunConfig, out: unknown): SplitPlan | null {
   const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
   if (jobs < 2 || files.length !== 1 || files[0] === '-' || cfg.count > 0 || cfg.saTable !== null || !(out instanceof Sink)) return null;
-  let size: number;
-  try {
-    const st = statSync(files[0]!);
-    if (!st.isFile()) return null;
-    size = st.size;
-  } catch {
-    return null;
-  }
+  const size = inputBytes(files);
+  if (size === null) return null;
   // --jobs given: split whatever the size (tests use it on small files).
   if (opts.jobs === undefined && size < SPLIT_MIN_BYTES) return null;
   return { file: files[0]!, splitAt: Math.floor(size * (opts.splitFraction ?? splitFraction(size))) };
