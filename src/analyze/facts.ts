@@ -129,11 +129,12 @@ function firstAfter(tree: Tree, def: FieldDef, root: number): number {
   return tree.next(def, root);
 }
 
-function last(tree: Tree, def: FieldDef | null): number {
+/** The last occurrence of def before item `before`, -1 when none. */
+function last(tree: Tree, def: FieldDef | null, before: number): number {
   if (!def) return -1;
   let i = tree.first(def);
-  if (i < 0) return -1;
-  for (let n = tree.next(def, i); n >= 0; n = tree.next(def, n)) i = n;
+  if (i < 0 || i >= before) return -1;
+  for (let n = tree.next(def, i); n >= 0 && n < before; n = tree.next(def, n)) i = n;
   return i;
 }
 
@@ -168,13 +169,19 @@ export function extractFacts(
   while (f.optionTypes.length > 0) f.optionTypes.pop();
   while (f.ipAddressCodes.length > 0) f.ipAddressCodes.pop();
 
+  // An ICMPv6 error carries the packet that caused it (RFC 4443 2.4): everything from its
+  // Invoking Packet item on is that packet's, already seen (or not) on its own, not this one's.
+  const quoted = F.icmpInvoking ? tree.first(F.icmpInvoking) : -1;
+  const outside = quoted < 0 ? 0x7fffffff : quoted;
+
   // Innermost addresses: the last IPv6 header of a tunnel.
   const s = tree.lastIpv6Src;
   const d = tree.lastIpv6Dst;
   addresses.now = f.time;
   f.src = idOf(tree, s, addresses);
   f.dst = idOf(tree, d, addresses);
-  const h = F.homeAddress ? tree.first(F.homeAddress) : -1;
+  const h0 = F.homeAddress ? tree.first(F.homeAddress) : -1;
+  const h = h0 < outside ? h0 : -1;
   f.home = idOf(tree, h, addresses);
   if (s >= 0) {
     const b = tree.bufferOf(s);
@@ -195,7 +202,8 @@ export function extractFacts(
 
   // ESP.
   if (F.esp) {
-    const e = tree.first(F.esp);
+    const e0 = tree.first(F.esp);
+    const e = e0 < outside ? e0 : -1;
     f.espItem = e;
     if (e >= 0) {
       f.spi = num32(tree, F.espSpi, e);
@@ -207,7 +215,8 @@ export function extractFacts(
   }
 
   // Mobility Header.
-  const mh = F.mip6 ? tree.first(F.mip6) : -1;
+  const mh0 = F.mip6 ? tree.first(F.mip6) : -1;
+  const mh = mh0 < outside ? mh0 : -1;
   if (mh >= 0) {
     f.mhItem = mh;
     f.inEsp = f.espItem >= 0 && mh > f.espItem;
@@ -284,7 +293,7 @@ export function extractFacts(
   }
 
   // ICMPv6 (VHAR messages and Router Advertisements).
-  const ty = F.icmpType ? last(tree, F.icmpType) : -1;
+  const ty = F.icmpType ? last(tree, F.icmpType, outside) : -1;
   if (ty >= 0) {
     f.kind = 'icmpv6';
     f.subtype = tree.value[ty]! | 0;

@@ -65,6 +65,7 @@ export function resolveFields() {
     hahaAckId: pick('mip6.haha.bia.id'),
     hahaStatus: pick('mip6.haha.bia.status'),
     icmpType: pick('icmpv6.type'),
+    icmpInvoking: pick('icmpv6.invoking_packet'),
     icmpCode: pick('icmpv6.code'),
     raHome: pick('icmpv6.nd.ra.flag.h'),
     raActive: pick('icmpv6.nd.ra.flag.vhar_active'),

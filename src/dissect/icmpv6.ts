@@ -261,6 +261,7 @@ interface SavedState {
   ipSrcBuf: number; ipSrcOff: number; ipDstBuf: number; ipDstOff: number;
   pseudoSrcBuf: number; pseudoSrcOff: number; pseudoDstBuf: number; pseudoDstOff: number;
   homeAddrBuf: number; homeAddrOff: number; ipVersion: number; depth: number; inEsp: boolean;
+  lastIpv6Src: number; lastIpv6Dst: number;
 }
 const saved: SavedState[] = [];
 let savedDepth = 0;
@@ -272,6 +273,7 @@ function saveState(ctx: DissectContext): number {
     s = {
       protocol: '', srcItem: 0, dstItem: 0, info: null, infoItem: 0, ipSrcBuf: 0, ipSrcOff: 0, ipDstBuf: 0, ipDstOff: 0,
       pseudoSrcBuf: 0, pseudoSrcOff: 0, pseudoDstBuf: 0, pseudoDstOff: 0, homeAddrBuf: 0, homeAddrOff: 0, ipVersion: 6, depth: 0, inEsp: false,
+      lastIpv6Src: -1, lastIpv6Dst: -1,
     };
     saved[savedDepth] = s;
   }
@@ -279,6 +281,7 @@ function saveState(ctx: DissectContext): number {
   s.ipSrcBuf = ctx.ipSrcBuf; s.ipSrcOff = ctx.ipSrcOff; s.ipDstBuf = ctx.ipDstBuf; s.ipDstOff = ctx.ipDstOff;
   s.pseudoSrcBuf = ctx.pseudoSrcBuf; s.pseudoSrcOff = ctx.pseudoSrcOff; s.pseudoDstBuf = ctx.pseudoDstBuf; s.pseudoDstOff = ctx.pseudoDstOff;
   s.homeAddrBuf = ctx.homeAddrBuf; s.homeAddrOff = ctx.homeAddrOff; s.ipVersion = ctx.ipVersion; s.depth = ctx.depth; s.inEsp = ctx.inEsp;
+  s.lastIpv6Src = t.lastIpv6Src; s.lastIpv6Dst = t.lastIpv6Dst;
   return savedDepth++;
 }
 
@@ -290,6 +293,8 @@ function restoreState(ctx: DissectContext, level: number): void {
   ctx.ipSrcBuf = s.ipSrcBuf; ctx.ipSrcOff = s.ipSrcOff; ctx.ipDstBuf = s.ipDstBuf; ctx.ipDstOff = s.ipDstOff;
   ctx.pseudoSrcBuf = s.pseudoSrcBuf; ctx.pseudoSrcOff = s.pseudoSrcOff; ctx.pseudoDstBuf = s.pseudoDstBuf; ctx.pseudoDstOff = s.pseudoDstOff;
   ctx.homeAddrBuf = s.homeAddrBuf; ctx.homeAddrOff = s.homeAddrOff; ctx.ipVersion = s.ipVersion; ctx.depth = s.depth; ctx.inEsp = s.inEsp;
+  // The packet's own addresses, not the invoking packet's (the analyzer reads these).
+  t.lastIpv6Src = s.lastIpv6Src; t.lastIpv6Dst = s.lastIpv6Dst;
 }
 
 /** Router Advertisement (RFC 4861 4.2): 16 bytes, then ND options. */

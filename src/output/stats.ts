@@ -117,7 +117,7 @@ const lookupFields = () => ({
   espDecrypted: fieldByAbbrev('esp.decrypted'), espIcvStatus: fieldByAbbrev('esp.icv.status'),
   syncType: fieldByAbbrev('mip6.harel.sync.type'), syncId: fieldByAbbrev('mip6.harel.sync.id'), ctrlType: fieldByAbbrev('mip6.harel.ctrl.type'),
   biuId: fieldByAbbrev('mip6.haha.biu.id'), biaId: fieldByAbbrev('mip6.haha.bia.id'),
-  icmpv6: fieldByAbbrev('icmpv6'), icmpv6Type: fieldByAbbrev('icmpv6.type'), raH: fieldByAbbrev('icmpv6.nd.ra.flag.h'),
+  icmpv6: fieldByAbbrev('icmpv6'), icmpv6Type: fieldByAbbrev('icmpv6.type'), icmpv6Invoking: fieldByAbbrev('icmpv6.invoking_packet'), raH: fieldByAbbrev('icmpv6.nd.ra.flag.h'),
   vharMessage: fieldByAbbrev('icmpv6.vhar.message'), vharId: fieldByAbbrev('icmpv6.vhar.identifier'),
 });
 let F = lookupFields();
@@ -189,10 +189,13 @@ export class StatsCollector {
     this.packets++;
     if (Number.isNaN(this.firstTime)) this.firstTime = time;
     this.lastTime = time;
-    if (F.esp && tree.first(F.esp) >= 0) this.addEsp(tree);
+    // An ICMPv6 error's invoking packet (from that item on) was counted when it was sent, if captured.
+    const quoted = F.icmpv6Invoking ? tree.first(F.icmpv6Invoking) : -1;
+    const outside = quoted < 0 ? 0x7fffffff : quoted;
+    if (F.esp) { const e = tree.first(F.esp); if (e >= 0 && e < outside) this.addEsp(tree); }
     if (F.mip6 && F.mhtype) {
       const root = tree.first(F.mip6);
-      if (root >= 0) { this.addMobility(tree, root, time); return; }
+      if (root >= 0 && root < outside) { this.addMobility(tree, root, time); return; }
     }
     if (F.icmpv6 && F.icmpv6Type) {
       const root = tree.first(F.icmpv6);
