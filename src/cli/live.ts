@@ -99,9 +99,9 @@ export function registerLive(program: Command, setExit: (code: number) => void):
   addCommonOptions(cmd);
   cmd.action(async (opts: LiveCommandOptions) => {
     const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const onSignal = interruptHandler(stop, opts.write, (m) => process.stderr.write(`${m}\n`), (c) => process.exit(c));
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       setExit(await liveMain(opts, { out: new Sink(1), err: (s) => process.stderr.write(`${s}\n`), signal: stop.signal }));
     } finally {
@@ -109,6 +109,21 @@ export function registerLive(program: Command, setExit: (code: number) => void):
       process.removeListener('SIGTERM', onSignal);
     }
   });
+}
+
+/**
+ * What SIGINT and SIGTERM do during `live`: the first stops the capture cleanly
+ * (summary, the -w file completed); a second while that finishes is only
+ * acknowledged, so an impatient Ctrl-C does not cut the file short; a third quits at once.
+ */
+export function interruptHandler(stop: AbortController, write: string | undefined, say: (m: string) => void, exit: (code: number) => void): () => void {
+  let signals = 0;
+  return () => {
+    signals++;
+    if (signals === 1) stop.abort();
+    else if (signals === 2) say(`mip6scope: stopping${write ? `, finishing ${write}` : ''}; interrupt once more to quit at once`);
+    else exit(130);
+  };
 }
 
 /** One line per interface, like `tshark -D`. */

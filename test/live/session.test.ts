@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecorder } from '../../src/capture/live.js';
-import { liveMain, type LiveCommandOptions } from '../../src/cli/live.js';
+import { interruptHandler, liveMain, type LiveCommandOptions } from '../../src/cli/live.js';
 import { UsageError } from '../../src/cli/options.js';
 import { fakeClock, fileSink, readFrames, sample, scriptedCapture, tempDir, until, type SavedFrame } from './helpers.js';
 
@@ -216,5 +216,22 @@ describe('createRecorder', () => {
     expect(rec.written).toBe(7); // 3 × 60 bytes fit in 200
     rec.close();
     expect(readFrames(path).map((f) => f.data[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
+
+describe('interrupting live', () => {
+  it('the first interrupt stops cleanly, a second is only acknowledged (the -w file is being finished), a third quits', () => {
+    const stop = new AbortController();
+    const said: string[] = [];
+    const exits: number[] = [];
+    const onSignal = interruptHandler(stop, 'out.pcapng', (m) => said.push(m), (c) => exits.push(c));
+    onSignal();
+    expect(stop.signal.aborted).toBe(true);
+    expect(said).toEqual([]);
+    onSignal();
+    expect(said).toEqual(['mip6scope: stopping, finishing out.pcapng; interrupt once more to quit at once']);
+    expect(exits).toEqual([]);
+    onSignal();
+    expect(exits).toEqual([130]);
   });
 });
