@@ -108,9 +108,10 @@ export const hahaHelloSequence: Rule = {
   meta: {
     id: 'HAHA-HELLO-SEQUENCE', severity: 'error', spec: 'haha-spec-00 4.1.1, 5.4',
     summary: 'stale or repeated HAHA HELLO',
-    description: 'HA HELLO messages carry a Sequence Number that increases with each message of the sender; a repeated or older number is '
-      + 'stale (haha-spec-00). A sender silent for longer than its HA Lifetime starts afresh.',
-    example: 'Two HA HELLOs from HA1 with sequence 5.',
+    description: 'HA HELLO messages carry a Sequence Number that the receiver checks for freshness (haha-spec-00 4.1.1, 5.4); HELLOs are unicast '
+      + 'to each peer, so the numbers are followed per sender and receiver (a sender may keep one counter for all peers or one per peer). '
+      + 'A repeated or older number than the last one that receiver got is stale. A sender silent for longer than its HA Lifetime starts afresh.',
+    example: 'Two HA HELLOs from HA1 to HA2 with sequence 5.',
   },
   create(context) {
     interface Sender { seq: number; lastTime: number; lifetime: number; last: number }
@@ -119,9 +120,11 @@ export const hahaHelloSequence: Rule = {
       message: {
         hahaHello(f) {
           if (f.seq < 0) return;
-          const s = senders.get(f.src);
+          // What each receiver got from each sender (haha-spec-00 5.4: the receiver checks freshness).
+          const k = key2(f.src, f.dst);
+          const s = senders.get(k);
           const lifetime = f.lifetime > 0 ? f.lifetime : 15;
-          if (!s) { senders.set(f.src, { seq: f.seq, lastTime: f.time, lifetime, last: f.time }); return; }
+          if (!s) { senders.set(k, { seq: f.seq, lastTime: f.time, lifetime, last: f.time }); return; }
           const restarted = f.time - s.lastTime > s.lifetime + context.tolerance(s.lifetime);
           if (!restarted && !seqGreater(f.seq, s.seq)) {
             context.report(f, `HA HELLO sequence ${f.seq} ${f.seq === s.seq ? 'repeated' : `older than ${s.seq}`}`, { flow: arrow(context, f.src, f.dst) });
