@@ -25,8 +25,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import { openCapture } from '../capture/open.js';
 import { CaptureError, type CaptureProblem } from '../capture/reader.js';
 import { dissectFrame, type DissectContext } from '../dissect/index.js';
-import type { UnopenedSa } from '../dissect/esp.js';
-import { unopenedSas } from '../dissect/esp.js';
+import { MAX_UNOPENED_SAS, unopenedSas, type UnopenedSa } from '../dissect/esp.js';
 import type { Progress } from '../output/progress.js';
 import { Sink } from '../output/sink.js';
 import { inputBytes, type RunConfig } from './options.js';
@@ -89,7 +88,7 @@ export interface SplitPart {
 /** The shared words: [state (0 running, 1 done), heartbeat, stop asked]; then packets and bytes read, for the progress line. */
 const STATE = 0;
 const HEARTBEAT = 1;
-export const STOP = 2;
+const STOP = 2;
 
 export interface SplitIo {
   opts: ReadOptions;
@@ -263,14 +262,22 @@ function appendFile(out: Sink, fd: number, dropFirst: boolean): void {
   }
 }
 
-/** The SAs of both parts, in the order one thread would list them: by SPI as first met, then by pair. */
+/**
+ * The SAs of both parts, in the order one thread would list them: by SPI as first
+ * met, then by pair; at most MAX_UNOPENED_SAS pairs, as one thread keeps. (Past
+ * that bound, which pairs are listed may differ from one thread's choice.)
+ */
 export function mergeUnopened(first: readonly UnopenedSa[], second: readonly UnopenedSa[]): UnopenedSa[] {
   const bySpi = new Map<number, UnopenedSa[]>();
+  let pairs = 0;
   for (const u of [...first, ...second]) {
     let list = bySpi.get(u.spi);
+    const same = list?.find((e) => e.src === u.src && e.dst === u.dst);
+    if (same) { same.packets += u.packets; continue; }
+    if (pairs >= MAX_UNOPENED_SAS) continue;
     if (!list) { list = []; bySpi.set(u.spi, list); }
-    const same = list.find((e) => e.src === u.src && e.dst === u.dst);
-    if (same) same.packets += u.packets; else list.push({ ...u });
+    list.push({ ...u });
+    pairs++;
   }
   return [...bySpi.values()].flat();
 }
