@@ -12,5 +12,11 @@ if (!existsSync(entry)) {
   process.stderr.write('mip6scope: the compiled program is missing (dist/). Run `npm install` or `npm run build` in the package folder.\n');
   process.exit(2);
 }
+// A merged lint of a large capture runs on two threads; the second takes as long to start as this
+// one takes to load the program, so it is started first (dist/cli/analyzer-thread.js says more).
+if (process.argv[2] === 'lint') {
+  const { likelyPipelined, startAnalyzerEarly } = await import(join(here, '..', 'dist', 'cli', 'analyzer-thread.js'));
+  if (likelyPipelined(process.argv.slice(3))) startAnalyzerEarly();
+}
 const { main } = await import(entry);
 process.exitCode = await main(process.argv);

@@ -1,12 +1,14 @@
 /**
- * Worker thread for the analyzing half of a merged `lint` (lint.ts, lintPipelined).
- * It reads the facts the dissecting thread ships through the shared ring, feeds
- * them to one engine with every selected rule, and posts the findings back.
+ * Worker thread for the analyzing half of a merged `lint` (lint.ts, lintPipelined;
+ * started by analyzer-thread.ts). Given its settings in a message, it reads the
+ * facts the dissecting thread ships through the shared ring, feeds them to one
+ * engine with every selected rule, and posts the findings back.
  *
  * It imports only the engine, the ring and the facts codec: everything the
  * command line needed (profile files, ESP keys, --tolerance) was settled by the
  * main thread and arrives as plain data, so the thread starts in a fraction of
- * the time a copy of the whole command would take.
+ * the time a copy of the whole command would take, and may be started before
+ * the main thread has even parsed the command line.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type Tolerance } from '../analyze/engine.js';
@@ -14,8 +16,7 @@ import { RingReader } from '../analyze/ring.js';
 import { FactsDecoder, packetKinds } from '../analyze/wire.js';
 import type { Profile } from '../profile/profile.js';
 
-export interface AnalyzeWorkerData {
-  sab: SharedArrayBuffer;
+export interface AnalyzeSettings {
   files: string[];
   profile: Profile;
   tolerance?: Partial<Tolerance>;
@@ -23,21 +24,24 @@ export interface AnalyzeWorkerData {
   disable?: string[];
 }
 
-const data = workerData as AnalyzeWorkerData;
-const reader = new RingReader(data.sab);
-try {
-  const engine = createEngine({
-    profile: data.profile,
-    tolerance: data.tolerance,
-    rules: data.rules,
-    disable: data.disable,
-    // The ids come from the dissecting thread's address table.
-    recycleAddresses: false,
-  });
-  const decoder = new FactsDecoder(reader, packetKinds(data.profile.mhTypes), engine.addresses, data.files);
-  for (let f = decoder.next(); f; f = decoder.next()) engine.feedFacts(f);
-  parentPort!.postMessage({ result: { findings: engine.finish(), packets: engine.packets } });
-} catch (e) {
-  reader.fail();
-  parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
+const reader = new RingReader((workerData as { sab: SharedArrayBuffer }).sab);
+parentPort!.once('message', (data: AnalyzeSettings) => analyze(data));
+
+function analyze(data: AnalyzeSettings): void {
+  try {
+    const engine = createEngine({
+      profile: data.profile,
+      tolerance: data.tolerance,
+      rules: data.rules,
+      disable: data.disable,
+      // The ids come from the dissecting thread's address table.
+      recycleAddresses: false,
+    });
+    const decoder = new FactsDecoder(reader, packetKinds(data.profile.mhTypes), engine.addresses, data.files);
+    for (let f = decoder.next(); f; f = decoder.next()) engine.feedFacts(f);
+    parentPort!.postMessage({ result: { findings: engine.finish(), packets: engine.packets } });
+  } catch (e) {
+    reader.fail();
+    parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
+  }
 }

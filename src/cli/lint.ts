@@ -11,7 +11,7 @@ import { AddressTable } from '../analyze/address.js';
 import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
 import { FactExtractor } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
-import { createRing, RingFailed, RingWriter } from '../analyze/ring.js';
+import { RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder, packetKinds } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
@@ -28,7 +28,7 @@ import {
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
-import type { AnalyzeWorkerData } from './analyze-worker.js';
+import { dropEarlyAnalyzer, PIPELINE_MIN_BYTES, spawnAnalyzer, takeEarlyAnalyzer, workerUrl } from './analyzer-thread.js';
 
 const VERSION = '0.1.0';
 
@@ -180,6 +180,15 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
  * a time (default: one per core), and are reported together in file order.
  */
 export async function lintMain(files: string[], opts: LintOptions, io: LintIo = stdio): Promise<number> {
+  try {
+    return await lintRun(files, opts, io);
+  } finally {
+    // An analyzing thread started early (main.ts) that this run did not take.
+    dropEarlyAnalyzer();
+  }
+}
+
+async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<number> {
   const format = opts.format ?? 'text';
   const term = io.terminal ?? {};
   let catalog;
@@ -250,13 +259,6 @@ export async function lintMain(files: string[], opts: LintOptions, io: LintIo = 
   return exitCodeFor(findings, opts.failOn ?? 'error');
 }
 
-/**
- * Below this many bytes of capture, a merged analysis without --jobs runs on one
- * thread: starting the analyzing thread costs about a tenth of a second, which
- * the pipeline wins back only after some 75,000 packets.
- */
-export const PIPELINE_MIN_BYTES = 8 << 20;
-
 /** Regular files whose sizes add up to less than PIPELINE_MIN_BYTES (standard input and pipes never are). */
 function smallInput(files: readonly string[]): boolean {
   const total = inputBytes(files);
@@ -272,24 +274,9 @@ function smallInput(files: readonly string[]): boolean {
  */
 async function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
   const cfg = buildRunConfig(opts, () => {});
-  const sab = createRing(RING_WORDS);
-  const data: AnalyzeWorkerData = {
-    sab, files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
-  };
-  const worker = new Worker(workerUrl('analyze-worker'), {
-    workerData: data,
-    // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
-    resourceLimits: { maxYoungGenerationSizeMb: 6 },
-  });
-  const analyzed = new Promise<{ findings: Finding[]; packets: number }>((resolveIt, reject) => {
-    worker.once('message', (m: { result?: { findings: Finding[]; packets: number }; error?: string }) => {
-      if (m.error !== undefined) reject(new Error(m.error)); else resolveIt(m.result!);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the analysis thread exited with code ${code}`)));
-  });
-  // Keep a rejection that arrives while this thread is busy from counting as unhandled.
-  analyzed.catch(() => {});
+  const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
+  thread.start({ files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable });
+  const { worker, sab, done: analyzed } = thread;
   const ring = new RingWriter(sab);
   const encoder = new FactsEncoder(ring, packetKinds(cfg.profile.mhTypes), new AddressTable());
   let main: GroupResult;
@@ -311,14 +298,6 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
     void worker.terminate();
   }
   return main;
-}
-
-/** Words in the ring between the dissecting and the analyzing thread (1 MiB, some 7,000 packets). */
-const RING_WORDS = 1 << 18;
-
-function workerUrl(name: 'lint-worker' | 'analyze-worker'): URL {
-  // From the compiled dist/ the worker is beside this module; run from source (tests), use the compiled one.
-  return import.meta.url.endsWith('.ts') ? new URL(`../../dist/cli/${name}.js`, import.meta.url) : new URL(`./${name}.js`, import.meta.url);
 }
 
 /** Analyze each file in a pool of `jobs` worker threads; results in file order. */
