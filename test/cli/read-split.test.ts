@@ -9,6 +9,7 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMain, type ReadOptions } from '../../src/cli/read.js';
 import * as split from '../../src/cli/read-split.js';
@@ -131,6 +132,21 @@ describe('read on two threads = read on one', () => {
     const oneBad = read([bad], { jobs: 1 });
     expect(oneBad.err.join('\n')).toMatch(/corrupt block/);
     expect(expectSame(bad, {}, 0.5)).toBe('input ended first');
+  });
+
+  it('a capture with random bytes changed, split anywhere: still what one thread prints', { timeout: 120_000 }, () => {
+    const src = readFileSync(resolve(SAMPLES, 'registration-and-switch.pcapng'));
+    const path = join(tmp, 'fuzzed.pcapng');
+    fc.assert(fc.property(
+      fc.array(fc.record({ at: fc.nat({ max: src.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+      fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+      (edits, at) => {
+        const bytes = Buffer.from(src);
+        for (const e of edits) bytes[e.at] = e.value;
+        writeFileSync(path, bytes);
+        expectSame(path, {}, at);
+      },
+    ), { numRuns: 25 });
   });
 
   it('refuses a --jobs that is not a whole number of threads, before reading', () => {
