@@ -313,17 +313,29 @@ export class StatsCollector {
     if (!isMulticast(dst)) { const d = this.ha(dst); if (d) d.syncRecv++; }
   }
 
-  /** An inter-HA request; a repeat before its answer is a retransmission. */
-  private request(key: string, time: number): void {
-    const prev = this.interHaPending.get(key);
+  /**
+   * One transmission of the attempt under `key` in `pending`: a retransmission when the
+   * previous one was at most RETRANSMIT_HORIZON before (its interval goes to `retx`;
+   * the attempt is returned), else the first of a new attempt (undefined). `seq` is
+   * remembered per transmission when given.
+   */
+  private transmission(pending: Map<string, Attempt>, key: string, time: number, retx: Samples, seq?: number): Attempt | undefined {
+    const prev = pending.get(key);
     if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
-      this.dist.interHaRetxInterval.add(time - prev.last);
+      retx.add(time - prev.last);
       prev.sent++;
       prev.last = time;
-      return;
+      if (seq !== undefined && prev.seqs.length < MAX_ATTEMPT_SEQS) { prev.seqs.push(seq); prev.times.push(time); }
+      return prev;
     }
-    this.interHaPending.delete(key);
-    this.bounded(this.interHaPending, key, () => ({ first: time, last: time, sent: 1, seqs: [], times: [] }));
+    pending.delete(key);
+    this.bounded(pending, key, () => ({ first: time, last: time, sent: 1, seqs: seq === undefined ? [] : [seq], times: seq === undefined ? [] : [time] }));
+    return undefined;
+  }
+
+  /** An inter-HA request; a repeat before its answer is a retransmission. */
+  private request(key: string, time: number): void {
+    this.transmission(this.interHaPending, key, time, this.dist.interHaRetxInterval);
   }
 
   /** The answer to the request under `key`: the response time from its last transmission. */
@@ -385,16 +397,7 @@ export class StatsCollector {
       this.hasPending.delete(`${haAddr}|${hoa}`);
     }
     if (numAfter(tree, F.buA, root, 0) !== 1) return;
-    const prev = this.buPending.get(key);
-    if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
-      this.dist.buRetxInterval.add(time - prev.last);
-      prev.sent++;
-      prev.last = time;
-      if (prev.seqs.length < MAX_ATTEMPT_SEQS) { prev.seqs.push(seq); prev.times.push(time); }
-    } else {
-      this.bounded(this.buPending, key, () => ({ first: time, last: time, sent: 1, seqs: [seq], times: [time] }));
-      if (prev) this.buPending.set(key, { first: time, last: time, sent: 1, seqs: [seq], times: [time] });
-    }
+    this.transmission(this.buPending, key, time, this.dist.buRetxInterval, seq);
   }
 
   private onBindingAck(tree: Tree, root: number, time: number, hoa: string, haAddr: string, coa: string): void {
@@ -436,16 +439,10 @@ export class StatsCollector {
     const mn = this.mn(hoa);
     if (ha) ha.switches++;
     const key = `${haAddr}|${hoa}`;
-    const prev = this.hasPending.get(key);
-    if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
+    if (this.transmission(this.hasPending, key, time, this.dist.hasRetxInterval)) {
       if (ha) ha.switchRetx++;
-      this.dist.hasRetxInterval.add(time - prev.last);
-      prev.sent++;
-      prev.last = time;
       return;
     }
-    this.hasPending.delete(key);
-    this.bounded(this.hasPending, key, () => ({ first: time, last: time, sent: 1, seqs: [], times: [] }));
     if (!mn) return;
     mn.switches++;
     // hareliability-01 8.3: with I set the MN re-keys and keeps its home agent; no re-registration to time.
