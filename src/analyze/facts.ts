@@ -103,6 +103,13 @@ export class Facts {
   hasOption(type: number): boolean {
     return this.optionTypes.indexOf(type) >= 0;
   }
+
+  /** Empty the reused lists (with pop(): setting an array's length is a runtime call, pop() is inlined). */
+  clearLists(): void {
+    while (this.listed.length > 0) this.listed.pop();
+    while (this.optionTypes.length > 0) this.optionTypes.pop();
+    while (this.ipAddressCodes.length > 0) this.ipAddressCodes.pop();
+  }
 }
 
 /**
@@ -164,10 +171,7 @@ export function extractFacts(
   f.espHighestBefore = 0;
   f.vharSpi = f.vharSeq = -1;
   f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
-  // Emptied with pop(): setting an array's length is a runtime call, pop() is inlined.
-  while (f.listed.length > 0) f.listed.pop();
-  while (f.optionTypes.length > 0) f.optionTypes.pop();
-  while (f.ipAddressCodes.length > 0) f.ipAddressCodes.pop();
+  f.clearLists();
 
   // An ICMPv6 error carries the packet that caused it (RFC 4443 2.4): everything from its
   // Invoking Packet item on is that packet's, already seen (or not) on its own, not this one's.

@@ -66,6 +66,29 @@ class RingSide {
   get failed(): boolean {
     return Atomics.load(this.header, FAILED) !== 0;
   }
+
+  /** Wake the other side if it sleeps and `position` reached the one it asked to be woken at. */
+  protected wakeIfWanted(waiting: number, wants: number, wake: number, position: number): void {
+    if (Atomics.load(this.header, waiting) !== 0 && ((position - Atomics.load(this.header, wants)) | 0) >= 0) this.wake(wake);
+  }
+
+  protected wake(slot: number): void {
+    Atomics.add(this.header, slot, 1);
+    Atomics.notify(this.header, slot);
+  }
+
+  /**
+   * Sleep (WAIT_MS at most) until the other side bumps `wake`, asking to be woken
+   * once its position reaches `want`. Whether to sleep is asked again after saying
+   * so (`stillBlocked`), so a position published in between is never slept through.
+   */
+  protected sleep(waiting: number, wants: number, wake: number, want: number, stillBlocked: () => boolean): void {
+    const seen = Atomics.load(this.header, wake);
+    Atomics.store(this.header, wants, want);
+    Atomics.store(this.header, waiting, 1);
+    if (stillBlocked()) Atomics.wait(this.header, wake, seen, WAIT_MS);
+    Atomics.store(this.header, waiting, 0);
+  }
 }
 
 export class RingWriter extends RingSide {
@@ -108,19 +131,14 @@ export class RingWriter extends RingSide {
   publish(): void {
     this.published = this.written;
     Atomics.store(this.header, WRITE, this.written);
-    if (Atomics.load(this.header, CONSUMER_WAITING) !== 0 && ((this.written - Atomics.load(this.header, CONSUMER_WANTS)) | 0) >= 0) this.wakeConsumer();
-  }
-
-  private wakeConsumer(): void {
-    Atomics.add(this.header, CONSUMER_WAKE, 1);
-    Atomics.notify(this.header, CONSUMER_WAKE);
+    this.wakeIfWanted(CONSUMER_WAITING, CONSUMER_WANTS, CONSUMER_WAKE, this.written);
   }
 
   /** No more records: publish and tell the reader. */
   close(): void {
     this.publish();
     Atomics.store(this.header, DONE, 1);
-    this.wakeConsumer();
+    this.wake(CONSUMER_WAKE);
   }
 
   private waitForRoom(need: number): void {
@@ -132,14 +150,12 @@ export class RingWriter extends RingSide {
       if (this.capacity - ((this.written - this.readSeen) | 0) >= need) return;
       if (this.failed) throw new RingFailed('the analysis thread stopped');
       if (this.readSeen !== last) { last = this.readSeen; since = Date.now(); } else if (Date.now() - since > STALL_MS) throw new RingFailed('the analysis thread stopped answering');
-      // Woken when the reader has freed `need` words and a part of the ring besides.
-      const wake = Atomics.load(this.header, PRODUCER_WAKE);
+      // Woken when the reader has freed `need` words and a quarter of the ring besides.
       const room = Math.min(this.capacity, need + (this.capacity >>> 2));
-      Atomics.store(this.header, PRODUCER_WANTS, (this.written + room - this.capacity) | 0);
-      Atomics.store(this.header, PRODUCER_WAITING, 1);
-      this.readSeen = Atomics.load(this.header, READ);
-      if (this.capacity - ((this.written - this.readSeen) | 0) < need && !this.failed) Atomics.wait(this.header, PRODUCER_WAKE, wake, WAIT_MS);
-      Atomics.store(this.header, PRODUCER_WAITING, 0);
+      this.sleep(PRODUCER_WAITING, PRODUCER_WANTS, PRODUCER_WAKE, (this.written + room - this.capacity) | 0, () => {
+        this.readSeen = Atomics.load(this.header, READ);
+        return this.capacity - ((this.written - this.readSeen) | 0) < need && !this.failed;
+      });
     }
   }
 }
@@ -183,18 +199,13 @@ export class RingReader extends RingSide {
   private release(): void {
     this.released = this.consumed;
     Atomics.store(this.header, READ, this.consumed);
-    if (Atomics.load(this.header, PRODUCER_WAITING) !== 0 && ((this.consumed - Atomics.load(this.header, PRODUCER_WANTS)) | 0) >= 0) this.wakeProducer();
-  }
-
-  private wakeProducer(): void {
-    Atomics.add(this.header, PRODUCER_WAKE, 1);
-    Atomics.notify(this.header, PRODUCER_WAKE);
+    this.wakeIfWanted(PRODUCER_WAITING, PRODUCER_WANTS, PRODUCER_WAKE, this.consumed);
   }
 
   /** Something went wrong on this side: the writer stops instead of waiting. */
   fail(): void {
     Atomics.store(this.header, FAILED, 1);
-    this.wakeProducer();
+    this.wake(PRODUCER_WAKE);
   }
 
   /** Wait for the writer; false when it closed and nothing more will come. */
@@ -205,14 +216,9 @@ export class RingReader extends RingSide {
       this.writeSeen = Atomics.load(this.header, WRITE);
       if (this.writeSeen !== this.consumed) return true;
       if (done) return false;
-      // Woken when a part of the ring is written (or the writer closes).
-      const wake = Atomics.load(this.header, CONSUMER_WAKE);
-      Atomics.store(this.header, CONSUMER_WANTS, (this.consumed + (this.capacity >>> 2)) | 0);
-      Atomics.store(this.header, CONSUMER_WAITING, 1);
-      if (Atomics.load(this.header, WRITE) === this.consumed && Atomics.load(this.header, DONE) === 0) {
-        Atomics.wait(this.header, CONSUMER_WAKE, wake, WAIT_MS);
-      }
-      Atomics.store(this.header, CONSUMER_WAITING, 0);
+      // Woken when a quarter of the ring is written (or the writer closes).
+      this.sleep(CONSUMER_WAITING, CONSUMER_WANTS, CONSUMER_WAKE, (this.consumed + (this.capacity >>> 2)) | 0,
+        () => Atomics.load(this.header, WRITE) === this.consumed && Atomics.load(this.header, DONE) === 0);
     }
   }
 }

@@ -206,9 +206,7 @@ export class FactsDecoder {
       const nOpt = d[i + 34]!;
       const nCodes = d[i + 35]! & 0xffff;
       const nNotes = d[i + 35]! >>> 16;
-      while (f.listed.length > 0) f.listed.pop();
-      while (f.optionTypes.length > 0) f.optionTypes.pop();
-      while (f.ipAddressCodes.length > 0) f.ipAddressCodes.pop();
+      f.clearLists();
       let p = i + FIXED;
       for (let k = 0; k < nListed; k++) f.listed.push(d[p++]!);
       for (let k = 0; k < nOpt; k++) f.optionTypes.push(d[p++]!);
