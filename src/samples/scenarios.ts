@@ -413,11 +413,16 @@ export function hahaBindingSync(): Scenario {
   };
 }
 
+/** Packets of a scenario and the way to add one at time t (with an optional packet comment). */
+function packetList(): { packets: ScenarioPacket[]; at: (t: number, data: Uint8Array, comment?: string) => void } {
+  const packets: ScenarioPacket[] = [];
+  return { packets, at: (t, data, comment) => { packets.push(comment === undefined ? { t, data } : { t, data, comment }); } };
+}
+
 export function vharFailover(): Scenario {
   const lab = new Lab();
   const vha = SHARED_HA_ADDRESS;
-  const packets: ScenarioPacket[] = [];
-  const at = (t: number, data: Uint8Array, comment?: string): void => { packets.push(comment === undefined ? { t, data } : { t, data, comment }); };
+  const { packets, at } = packetList();
   // Each HA's role over time: HA1 Active until it fails after 9.1 s; HA2 and HA3 Backup once HA1's MCUR reached them;
   // HA2 Active from 13 s; HA4 Inactive until HA2 makes it a Backup.
   const role = (ha: number, t: number): 'active' | 'backup' | 'inactive' => {
@@ -791,8 +796,7 @@ export function badHaha(): Scenario {
 export function badVhar(): Scenario {
   const lab = new Lab();
   const vha = SHARED_HA_ADDRESS;
-  const packets: ScenarioPacket[] = [];
-  const at = (t: number, data: Uint8Array, comment?: string): void => { packets.push(comment === undefined ? { t, data } : { t, data, comment }); };
+  const { packets, at } = packetList();
   // HA1 is the Active HA throughout. HA2 becomes its only Backup once HA1's MCUR reached it (1.03 s); from 9 s to 15 s it
   // no longer hears HA1 and claims Active as well, first without clearing B. HA3 stays Inactive.
   const flags = (ha: number, t: number): { A?: boolean; B?: boolean } => {
