@@ -18,13 +18,18 @@ const TWO32 = 4294967296;
 /** Touch time of an empty slot. */
 const EMPTY = -Infinity;
 
-function slotOf(key: number, mask: number): number {
+/** 32 mixed bits of a 53-bit key (keys made by key2/key3 are not uniform in their low bits). */
+export function hashKey(key: number): number {
   const lo = key >>> 0;
   const hi = ((key - lo) / TWO32) | 0;
   let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 15;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) & mask;
+  return h ^ (h >>> 16);
+}
+
+function slotOf(key: number, mask: number): number {
+  return hashKey(key) & mask;
 }
 
 /** Where the current time comes from (the engine's analysis clock). */

@@ -6,7 +6,7 @@
 import { key2 } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
-import { arrow, backoffShortfall, RateWindow, remember, secs, seen, type Seen } from './util.js';
+import { arrow, backoffShortfall, RecentRates, remember, secs, seen, type Seen } from './util.js';
 
 interface SwitchFlow {
   sender: number;
@@ -240,16 +240,12 @@ export const hasRate: Rule = {
     const rate = context.constants.MAX_HA_SWITCH_TRANSMIT_RATE;
     const W = 1;
     const limit = Math.max(1, Math.floor(rate * W));
-    interface Sender { rate: RateWindow; last: number }
-    const senders = context.flows<Sender>();
+    // Per sender (few: the home agents), a flow quiet for W is forgotten.
+    const senders = new RecentRates(limit, W, 16, 1024);
     return observing(t, {
       homeAgentSwitch(f) {
         if (!t.ev.started) return;
-        let s = senders.get(f.src);
-        if (!s) { s = { rate: new RateWindow(limit), last: f.time }; senders.set(f.src, s); }
-        s.last = f.time;
-        if (s.rate.add(f.time, W - context.tolerance(W)) && f.time - s.rate.reportedAt >= W) {
-          s.rate.reportedAt = f.time;
+        if (f.src !== 0 && senders.add(f.src, f.time, W - context.tolerance(W), W)) {
           context.report(f, `${context.name(f.src)} switched more than ${limit} mobile nodes within ${W} s (MAX_HA_SWITCH_TRANSMIT_RATE ${rate}/s)`, { flow: context.name(f.src) });
         }
       },

@@ -2,6 +2,7 @@
  * Small state machines several rule families share: a sliding-window rate
  * counter and the retransmission series of a request that expects a reply.
  */
+import { hashKey } from '../flowmap.js';
 import type { Origin, RuleContext } from '../types.js';
 
 /** A remembered packet, for findings decided later (timers, end of capture). */
@@ -21,48 +22,16 @@ export function remember(into: Seen, at: Origin): void {
   into.time = at.time;
 }
 
-/**
- * The last `limit + 1` event times in a ring: `add` answers whether more than
- * `limit` events fell inside `window` seconds (shrunk by the tolerance, so
- * events exactly at the allowed pace never count as too fast).
- */
-export class RateWindow {
-  private readonly times: Float64Array;
-  private n = 0;
-  private head = 0;
-  /** Time of the last report, so one burst yields one finding. */
-  reportedAt = -Infinity;
-
-  constructor(readonly limit: number) {
-    this.times = new Float64Array(Math.max(1, Math.floor(limit)) + 1);
-  }
-
-  /** Forget every event (to reuse the window for another flow). */
-  reset(): void {
-    this.n = 0;
-    this.head = 0;
-    this.reportedAt = -Infinity;
-  }
-
-  add(t: number, window: number): boolean {
-    const cap = this.times.length;
-    this.times[this.head] = t;
-    this.head = (this.head + 1) % cap;
-    if (this.n < cap) this.n++;
-    if (this.n < cap) return false;
-    // The oldest of the last limit+1 events.
-    const oldest = this.times[this.head]!;
-    return t - oldest < window;
-  }
-}
-
 /** Ways per set of RecentRates' cache. */
 const WAYS = 4;
 
 /**
- * Message rates of very many flows, most of which send once and go quiet (MH-RATE
- * keeps one per sender, destination and message type). Only the last second of a
- * flow matters, so flows live in a set-associative cache (SETS sets of WAYS ways,
+ * Message rates per flow: the last `limit + 1` event times of each, to tell whether
+ * more than `limit` events fell inside a window (the rules shrink it by the tolerance,
+ * so events exactly at the allowed pace never count as too fast). Made for very many
+ * flows, most of which send once and go quiet (MH-RATE keeps one per sender,
+ * destination and message type; HAS-RATE one per sender, HAR-RATE one per pair of
+ * HAs). Only the last second of a flow matters, so flows live in a set-associative cache (SETS sets of WAYS ways,
  * typed arrays, nothing allocated per flow) and a flow quiet for longer than
  * `staleAfter` leaves its way to the next newcomer: no table to insert into and
  * sweep for every message. When all the ways of a set are busy, the newcomer
@@ -126,7 +95,7 @@ export class RecentRates {
   private wayFor(key: number, t: number): number {
     const a = this.ways;
     const stride = this.stride;
-    const set = (hash53(key) & this.mask) * WAYS;
+    const set = (hashKey(key) & this.mask) * WAYS;
     let free = -1;
     let oldest = Infinity;
     for (let w = set; w < set + WAYS; w++) {
@@ -175,16 +144,6 @@ export class RecentRates {
     this.ways[base + 2] = -Infinity;
     this.ways[base + 3] = 0;
   }
-}
-
-/** 32 bits of a 53-bit key, mixed (keys made by key2/key3 are not uniform in their low bits). */
-function hash53(k: number): number {
-  const lo = k >>> 0;
-  const hi = ((k - lo) / 4294967296) | 0;
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /** A flow of requests that expects a reply: its retransmissions, and whether it was answered. */
