@@ -155,22 +155,25 @@ export function readSplit(
       cleanUp();
     }
 
-    let stopped = false;
     let seen = 0;
     let seenBytes = 0;
-    const limit = worker ? plan.splitAt : Infinity;
-    while (f && reader.frameOffset < limit) {
-      dissectFrame(ctx, f);
-      packets++;
-      if (onFrame(ctx, f, file, 0) === false) { stopped = true; break; }
-      if ((packets & 4095) === 0 && worker) {
-        // The worker's packets on the progress line too.
-        const p = counts[0]!;
-        const b = counts[1]!;
-        if (p > seen) { io.progress.add(p - seen, b - seenBytes); seen = p; seenBytes = b; }
+    /** Dissect and print the frames whose records start before `limit`; false when the output stopped taking them. */
+    const readUntil = (limit: number): boolean => {
+      while (f && reader.frameOffset < limit) {
+        dissectFrame(ctx, f);
+        packets++;
+        if (onFrame(ctx, f, file, 0) === false) return false;
+        if ((packets & 4095) === 0 && worker) {
+          // The worker's packets on the progress line too.
+          const p = counts[0]!;
+          const b = counts[1]!;
+          if (p > seen) { io.progress.add(p - seen, b - seenBytes); seen = p; seenBytes = b; }
+        }
+        f = reader.next();
       }
-      f = reader.next();
-    }
+      return true;
+    };
+    const stopped = !readUntil(worker ? plan.splitAt : Infinity);
     let part: SplitPart | null = null;
     // Pending fragments could be completed by frames of the worker's part, which it read without them.
     if (!worker) lastSplitOutcome = 'no worker';
@@ -199,14 +202,7 @@ export function readSplit(
     }
     // Alone from here (stopped early, fragments pending, or the worker failed).
     cleanUp();
-    if (!stopped) {
-      while (f) {
-        dissectFrame(ctx, f);
-        packets++;
-        if (onFrame(ctx, f, file, 0) === false) break;
-        f = reader.next();
-      }
-    }
+    if (!stopped) readUntil(Infinity);
     reader.close();
     return { result: { problems: [...reader.problems], unopened: [], fatal: false, packets, ctx }, printed: 0 };
   } finally {

@@ -90,8 +90,8 @@ export class Tree {
   dstItem = -1;
   /**
    * The last IPv6 source and destination address items added (the innermost header
-   * of a tunnel, or of a packet an ICMPv6 error quotes), -1 when none: what the
-   * analyzer takes as the packet's addresses, without searching the tree.
+   * of a tunnel; an ICMPv6 error puts back its own after the packet it quotes), -1
+   * when none: what the analyzer takes as the packet's addresses, without searching the tree.
    */
   lastIpv6Src = -1;
   lastIpv6Dst = -1;
