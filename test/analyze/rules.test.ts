@@ -589,4 +589,15 @@ describe('HAR-SWITCH-COVERAGE names the mobile node left without a switch', () =
       [16, '2001:db8:1::a2 -> 2001:db8:1::1002', '2001:db8:1::1002 was registered at 2001:db8:1::a1 but got no Home Agent Switch from 2001:db8:1::a2'],
     ]);
   });
+
+  // The two rules share the set's failover bookkeeping, applied by whichever of them is enabled first.
+  it('follows the switches alone, and HAR-FAILOVER alone counts them', () => {
+    const alone = (packets: Packet[], rule: string) => byRule(lint(packets, { rules: [rule] }), rule).map((f) => [f.frame, f.message]);
+    expect(alone(CASES['HAR-SWITCH-COVERAGE']!.quiet(), 'HAR-SWITCH-COVERAGE')).toEqual([]);
+    expect(alone(CASES['HAR-SWITCH-COVERAGE']!.fire(), 'HAR-SWITCH-COVERAGE').map(([frame]) => frame)).toEqual([16]);
+    const measured = alone(CASES['HAR-SWITCH-COVERAGE']!.quiet(), 'HAR-FAILOVER');
+    expect(measured).toHaveLength(1);
+    expect(measured[0]![1]).toContain('2/2 mobile nodes sent a Home Agent Switch; all 2 re-registered');
+    expect(byRule(lint(CASES['HAR-SWITCH-COVERAGE']!.fire()), 'HAR-FAILOVER')[0]!.message).toContain('1/2 mobile nodes sent a Home Agent Switch; 1/2 re-registered');
+  });
 });

@@ -73,6 +73,8 @@ class HaSet {
   readonly failovers: Failover[] = [];
   readonly ev: HelloEvent = { frame: -1, fileIndex: -1, member: null, previousSeq: -1, gap: 0, previousInterval: -1, previousGroup: -1, becameActive: false };
   readonly watchers: FailoverWatcher[] = [];
+  /** Whether a rule already applies switches and registrations to the failovers (followFailovers). */
+  followed = false;
   private readonly open = new Map<number, Failover>();
 
   constructor(private readonly context: RuleContext) {
@@ -383,8 +385,14 @@ export const harSplitBrain: Rule = {
   },
 };
 
-/** The message handlers that keep the set's failovers up to date: used by HAR-FAILOVER and HAR-SWITCH-COVERAGE. */
-function followFailovers(s: HaSet) {
+/**
+ * The message handlers that keep the set's failovers up to date: used by HAR-FAILOVER and HAR-SWITCH-COVERAGE.
+ * Switches and registrations are applied by the first of them to ask (the other gets only the Hello handler),
+ * so with both enabled each HA Switch and BA is counted once, not twice.
+ */
+function followFailovers(s: HaSet): Partial<Record<'homeAgentHello' | 'homeAgentSwitch' | 'bindingAck', (f: Facts) => void>> {
+  if (s.followed) return { homeAgentHello: withHellos(s) };
+  s.followed = true;
   return {
     homeAgentHello: withHellos(s),
     homeAgentSwitch: (f: Facts) => s.switched(f),
@@ -454,10 +462,7 @@ export const harFailover: Rule = {
         measured.delete(fo);
       },
     });
-    const follow = followFailovers(s);
-    return {
-      message: { homeAgentHello: follow.homeAgentHello, homeAgentSwitch: follow.homeAgentSwitch, bindingAck: follow.bindingAck },
-    };
+    return { message: followFailovers(s) };
   },
 };
 
@@ -486,10 +491,7 @@ export const harSwitchCoverage: Rule = {
         });
       },
     });
-    const follow = followFailovers(s);
-    return {
-      message: { homeAgentHello: follow.homeAgentHello, homeAgentSwitch: follow.homeAgentSwitch, bindingAck: follow.bindingAck },
-    };
+    return { message: followFailovers(s) };
   },
 };
 
