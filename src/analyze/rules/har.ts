@@ -589,9 +589,8 @@ export const harSyncIdentifier: Rule = {
     return {
       message: withExchanges(x, {
         stateSynchronization(f) {
-          const flow = arrow(context, f.src, f.dst);
-          if (f.subtype === SYNC_REQUEST && f.identifier === 0) context.report(f, 'State Synchronization Request with Identifier 0', { flow });
-          else if (f.subtype === SYNC_REPLY && f.identifier > 0 && !x.ev.answers) context.report(f, `State Synchronization Reply with Identifier ${f.identifier} matches no outstanding Request from ${context.name(f.dst)}`, { flow });
+          if (f.subtype === SYNC_REQUEST && f.identifier === 0) context.report(f, 'State Synchronization Request with Identifier 0', { flow: arrow(context, f.src, f.dst) });
+          else if (f.subtype === SYNC_REPLY && f.identifier > 0 && !x.ev.answers) context.report(f, `State Synchronization Reply with Identifier ${f.identifier} matches no outstanding Request from ${context.name(f.dst)}`, { flow: arrow(context, f.src, f.dst) });
         },
       }),
     };
@@ -611,11 +610,10 @@ export const harSyncOptions: Rule = {
     return {
       message: {
         stateSynchronization(f) {
-          const flow = arrow(context, f.src, f.dst);
           if (f.subtype === SYNC_REQUEST && !(f.hasOption(o.ipAddress) || f.hasOption(o.mobileNetworkPrefix) || f.hasOption(o.vendorSpecific))) {
-            context.report(f, 'State Synchronization Request without a Home Address (IP Address option), Mobile Network Prefix or vendor option', { flow });
+            context.report(f, 'State Synchronization Request without a Home Address (IP Address option), Mobile Network Prefix or vendor option', { flow: arrow(context, f.src, f.dst) });
           } else if (f.subtype === SYNC_REPLY && !(f.hasOption(o.bindingCacheInformation) || f.hasOption(o.aaaInformation) || f.hasOption(o.vendorSpecific))) {
-            context.report(f, 'State Synchronization Reply without Binding Cache Information, AAA Information or vendor option', { flow });
+            context.report(f, 'State Synchronization Reply without Binding Cache Information, AAA Information or vendor option', { flow: arrow(context, f.src, f.dst) });
           }
         },
       },
@@ -669,14 +667,13 @@ export const harControl: Rule = {
         homeAgentHello: withHellos(s),
         ...withExchanges(x, {
           homeAgentControl(f) {
-            const flow = arrow(context, f.src, f.dst);
             const name = CTRL_NAMES[f.subtype] ?? `type ${f.subtype}`;
-            if (f.dstMulticast) context.report(f, `${name} sent to a multicast address`, { flow });
+            if (f.dstMulticast) context.report(f, `${name} sent to a multicast address`, { flow: arrow(context, f.src, f.dst) });
             const active = s.memberActive(f.src, f.time);
-            if (f.subtype === CTRL.switchOverRequest && active === true) context.report(f, 'SwitchOver Request from the active home agent (only a standby asks to take over)', { flow });
-            else if (f.subtype === CTRL.switchBackRequest && active === false) context.report(f, 'SwitchBack Request from a standby home agent (only the active one hands over)', { flow });
-            else if ((f.subtype === CTRL.switchOverReply || f.subtype === CTRL.switchBackReply) && !x.ev.answers) context.report(f, `${name} without a matching request from ${context.name(f.dst)}`, { flow });
-            if ((f.subtype === CTRL.switchOverRequest || f.subtype === CTRL.switchBackRequest) && f.status > 0) context.report(f, `${name} with Status ${f.status} (status belongs in replies)`, { flow });
+            if (f.subtype === CTRL.switchOverRequest && active === true) context.report(f, 'SwitchOver Request from the active home agent (only a standby asks to take over)', { flow: arrow(context, f.src, f.dst) });
+            else if (f.subtype === CTRL.switchBackRequest && active === false) context.report(f, 'SwitchBack Request from a standby home agent (only the active one hands over)', { flow: arrow(context, f.src, f.dst) });
+            else if ((f.subtype === CTRL.switchOverReply || f.subtype === CTRL.switchBackReply) && !x.ev.answers) context.report(f, `${name} without a matching request from ${context.name(f.dst)}`, { flow: arrow(context, f.src, f.dst) });
+            if ((f.subtype === CTRL.switchOverRequest || f.subtype === CTRL.switchBackRequest) && f.status > 0) context.report(f, `${name} with Status ${f.status} (status belongs in replies)`, { flow: arrow(context, f.src, f.dst) });
           },
         }),
       },

@@ -29,7 +29,11 @@ interface SwitchFlow {
   selectionJudged: boolean;
   timerArmed: boolean;
   last: number;
-  flow: string;
+}
+
+/** "sender -> home address" of a switch, for a finding (made only then). */
+function switchFlowText(context: RuleContext, fl: SwitchFlow): string {
+  return arrow(context, fl.sender, fl.home);
 }
 
 interface SwitchEvent {
@@ -90,7 +94,7 @@ class SwitchTracker {
       fl = {
         sender: f.src, home: f.home, first: seen(f), lastSent: f.time, retransmissions: 0, acked: false, ackedAt: 0, unsupported: false,
         refreshAdvice: f.refreshAdvice, rekey: f.rekey, listed: f.listed.slice(), haAtSwitch: 0, senderWasCurrent: false,
-        selectionJudged: false, timerArmed: false, last: f.time, flow: arrow(this.context, f.src, f.home),
+        selectionJudged: false, timerArmed: false, last: f.time,
       };
       this.flows.set(k, fl);
     }
@@ -197,7 +201,7 @@ export const hasBackoff: Rule = {
         const fl = ev.flow;
         const initial = fl.refreshAdvice > 0 ? Math.min(fl.refreshAdvice / 2, c.INITIAL_HA_SWITCH_TIMEOUT) : c.INITIAL_HA_SWITCH_TIMEOUT;
         const want = backoffShortfall(context, ev.interval, ev.retransmission, initial, c.MAX_HA_SWITCH_TIMEOUT);
-        if (want > 0) context.report(f, `Home Agent Switch retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: fl.flow });
+        if (want > 0) context.report(f, `Home Agent Switch retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: switchFlowText(context, fl) });
       },
     });
   },
@@ -219,7 +223,7 @@ export const hasRetransmitAfterAck: Rule = {
       homeAgentSwitch(f) {
         const ev = t.ev;
         if (ev.afterAck && ev.flow && f.time - ev.flow.ackedAt > slack) {
-          context.report(f, `Home Agent Switch sent ${secs(f.time - ev.flow.ackedAt)} after the mobile node acknowledged it`, { flow: ev.flow.flow });
+          context.report(f, `Home Agent Switch sent ${secs(f.time - ev.flow.ackedAt)} after the mobile node acknowledged it`, { flow: switchFlowText(context, ev.flow) });
         }
       },
     });
@@ -281,8 +285,8 @@ export const hasUnanswered: Rule = {
         if (atEnd && !fl.unsupported && context.early(now - fl.first.time, c.INITIAL_HA_SWITCH_TIMEOUT)) return;
         fl.acked = true;
         fl.ackedAt = now;
-        if (fl.unsupported) context.report(fl.first, 'the mobile node answered the Home Agent Switch with Binding Error status 2 (not supported)', { flow: fl.flow, severity: 'info' });
-        else context.report(fl.first, `Home Agent Switch${fl.retransmissions ? ` (and ${fl.retransmissions} retransmissions)` : ''} never acknowledged by a Binding Update`, { flow: fl.flow });
+        if (fl.unsupported) context.report(fl.first, 'the mobile node answered the Home Agent Switch with Binding Error status 2 (not supported)', { flow: switchFlowText(context, fl), severity: 'info' });
+        else context.report(fl.first, `Home Agent Switch${fl.retransmissions ? ` (and ${fl.retransmissions} retransmissions)` : ''} never acknowledged by a Binding Update`, { flow: switchFlowText(context, fl) });
       };
       context.setTimer(fl.lastSent + wait(0), check);
     };
@@ -307,7 +311,7 @@ export const hasLifetimeExtended: Rule = {
         const fl = t.flows.get(key2(f.src, f.home));
         if (!fl || fl.rekey || !fl.senderWasCurrent || fl.first.time > f.time) return;
         if (fl.listed.every((a) => a === f.src)) return; // the sender asked the MN to stay with it
-        context.report(f, `binding lifetime extended to ${f.lifetime} s after the Home Agent Switch at ${secs(f.time - fl.first.time)} earlier; expected status 129`, { flow: fl.flow });
+        context.report(f, `binding lifetime extended to ${f.lifetime} s after the Home Agent Switch at ${secs(f.time - fl.first.time)} earlier; expected status 129`, { flow: switchFlowText(context, fl) });
       },
     });
   },
@@ -360,16 +364,16 @@ export const hasMnSelection: Rule = {
           // Refreshes with the same HA are expected; only a change of HA is judged.
           if (fl.haAtSwitch !== 0 && f.dst !== fl.haAtSwitch) {
             fl.selectionJudged = true;
-            context.report(f, `registered with ${context.name(f.dst)} after a Home Agent Switch with the I flag; the active HA (${context.name(fl.haAtSwitch)}) must not change`, { flow: fl.flow });
+            context.report(f, `registered with ${context.name(f.dst)} after a Home Agent Switch with the I flag; the active HA (${context.name(fl.haAtSwitch)}) must not change`, { flow: switchFlowText(context, fl) });
           }
           return;
         }
         if (f.dst === fl.sender && fl.senderWasCurrent) return; // a refresh with the old HA during the advised period
         fl.selectionJudged = true;
         if (fl.listed.length === 0) {
-          if (t.lastDiscovery < fl.first.time) context.report(f, 'registered after a Home Agent Switch with no addresses without home agent discovery first', { flow: fl.flow });
+          if (t.lastDiscovery < fl.first.time) context.report(f, 'registered after a Home Agent Switch with no addresses without home agent discovery first', { flow: switchFlowText(context, fl) });
         } else if (fl.listed.indexOf(f.dst) < 0) {
-          context.report(f, `registered with ${context.name(f.dst)}, which the Home Agent Switch did not offer`, { flow: fl.flow, severity: 'warning' });
+          context.report(f, `registered with ${context.name(f.dst)}, which the Home Agent Switch did not offer`, { flow: switchFlowText(context, fl), severity: 'warning' });
         }
       },
     });
