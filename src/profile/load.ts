@@ -15,10 +15,11 @@ import {
 import { ProfileError, type ProfileOverrides } from './profile.js';
 
 /** The YAML parser, loaded the first time a YAML profile is read (loading it costs every start a tenth of a second). */
-let yamlParse: ((text: string) => unknown) | null = null;
+let yamlParse: ((text: string, options: { logLevel: 'error' }) => unknown) | null = null;
 function parseYaml(text: string): unknown {
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (t: string) => unknown }).parse;
-  return yamlParse(text);
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (t: string, o: { logLevel: 'error' }) => unknown }).parse;
+  // Errors are thrown and reported with the file's name; the parser's warnings would go to the process's stderr as Node warnings.
+  return yamlParse(text, { logLevel: 'error' });
 }
 
 /** The top-level keys a profile file may have, and what each holds. */
@@ -87,7 +88,8 @@ export function profileFromDocument(doc: unknown, where: string): ProfileOverrid
   if (doc === undefined || doc === null) return { source: where };
   if (!isRecord(doc)) throw new ProfileError(`${where}: the profile must be a mapping with the keys ${Object.keys(FILE_KEYS).join(', ')}`);
   for (const key of Object.keys(doc)) {
-    if (!(key in FILE_KEYS)) {
+    // Own keys only: `in` would take "constructor" or "toString" for profile keys.
+    if (!Object.hasOwn(FILE_KEYS, key)) {
       throw new ProfileError(`${where}: unknown key "${key}"`, `a profile file has the keys ${Object.keys(FILE_KEYS).join(', ')}`);
     }
   }

@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeProfile, profileAsJson } from '../../src/profile/describe.js';
-import { loadProfileFile, parseAssignment } from '../../src/profile/load.js';
+import { loadProfileFile, parseAssignment, profileFromDocument } from '../../src/profile/load.js';
 import { buildProfile, ProfileError } from '../../src/profile/profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mip6scope-profile-'));
@@ -151,5 +152,49 @@ describe('describeProfile / profileAsJson', () => {
     expect(text).toMatch(/^MAX_HA_SWITCH_TRANSMIT_RATE\s+2\s+1\s+command-line flags$/m);
     expect(text).toMatch(/VHAR .*: off \(command-line flags\)/);
     expect(text).toMatch(/Sources, in order: built-in defaults.*; lab\.yaml; command-line flags/);
+  });
+});
+
+describe('fuzz: a profile is taken or refused with a ProfileError, never anything else', () => {
+  // Keys a profile has, names its tables know, and names every object inherits.
+  const keys = fc.constantFrom('mh-types', 'mh-options', 'constants', 'vhar', 'vhar-any-scope', 'homeAgentHello', 'stateSynchronization',
+    'bindingUpdate', 'MAX_HA_SWITCH_TRANSMIT_RATE', 'constructor', 'toString', '__proto__', 'hasOwnProperty', '');
+  const leaf = fc.oneof(fc.integer({ min: -2, max: 300 }), fc.double(), fc.boolean(), fc.string(), fc.constant(null));
+  const doc = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.oneof(keys, fc.string()), tie('node'), { maxKeys: 4 })),
+  })).node;
+
+  function takenOrRefused(f: () => unknown): void {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof ProfileError)) throw e;
+      expect(e.message.length).toBeGreaterThan(0);
+    }
+  }
+
+  it('profileFromDocument and buildProfile on any document', () => {
+    fc.assert(fc.property(fc.oneof(doc, fc.dictionary(keys, doc, { maxKeys: 5 })), (d) => {
+      takenOrRefused(() => buildProfile(profileFromDocument(d, 'fuzz.yaml')));
+    }), { numRuns: 2000 });
+  });
+
+  it('loadProfileFile on any text, YAML or JSON', () => {
+    const text = fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), doc.map((v) => JSON.stringify(v) ?? ''));
+    fc.assert(fc.property(text, fc.boolean(), (t, json) => {
+      takenOrRefused(() => buildProfile(loadProfileFile(file(json ? 'fuzz.json' : 'fuzz.yaml', t))));
+    }), { numRuns: 300 });
+  });
+
+  it('parseAssignment on any text, for each flag', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.tuple(keys, fc.string()).map(([k, v]) => `${k}=${v}`)), fc.constantFrom('--mh-type', '--mh-option', '--const'), (t, flag) => {
+      takenOrRefused(() => parseAssignment(t, flag));
+    }), { numRuns: 2000 });
+  });
+
+  it('inherited names are not profile keys', () => {
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      expect(errorOf(() => profileFromDocument(JSON.parse(`{"${key}": 1}`), 'lab.json')).message).toBe(`lab.json: unknown key "${key}"`);
+    }
   });
 });
