@@ -59,7 +59,9 @@ export function tokenize(text: string): Token[] {
       let j = i;
       while (j < text.length && isWordChar(text[j]!)) j++;
       const w = text.slice(i, j);
-      const kw = KEYWORDS[w.toLowerCase()];
+      const lower = w.toLowerCase();
+      // Own keys only: "constructor" is a field name to look up, not Object's.
+      const kw = Object.hasOwn(KEYWORDS, lower) ? KEYWORDS[lower] : undefined;
       out.push(kw ? { kind: 'op', text: kw, pos: i, len: j - i } : { kind: 'word', text: w, pos: i, len: j - i });
       i = j;
       continue;

@@ -115,6 +115,14 @@ describe('bad filters', () => {
     expect(e.hint.split('\n  ')).toEqual(['esp && mip6.mhtyp == 5', '       ^~~~~~~~~~', 'did you mean: mip6.mhtype?']);
   });
 
+  it('takes the names every object inherits for field names, not operators', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf']) {
+      const e = errorOf(`${name} == 1`);
+      expect(e.position).toBe(0);
+      expect(e.message).toContain(`"${name}" is not a field name`);
+    }
+  });
+
   it('suggests completions of a name typed only in part', () => {
     const e = errorOf('mip6.bu.seq == 1');
     expect(e.suggestions).toContain('mip6.bu.seqnr');
