@@ -164,6 +164,11 @@ function finish(
 
 // ---------------------------------------------------------------- Wireshark esp_sa
 
+/** table[key] for the table's own keys only: an algorithm named "constructor" is unsupported, not Object. */
+function own<T>(table: Readonly<Record<string | number, T>>, key: string | number): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Wireshark's encryption names as its UAT stores them. */
 const WIRESHARK_ENC: Readonly<Record<string, EncAlgorithm | string>> = {
   'NULL': 'null',
@@ -261,9 +266,9 @@ function parseWiresharkEspSa(lines: readonly string[], file: string): SaLoadResu
     if (src.value && dst.value && src.value.family !== dst.value.family) return err('source and destination are different IP versions');
     const spi = parseSpi(spiText);
     if (!spi.ok) return err(spi.message);
-    const enc = WIRESHARK_ENC[encName];
+    const enc = own(WIRESHARK_ENC, encName);
     if (enc === undefined) return err(`unsupported encryption algorithm "${encName}"`);
-    const auth = WIRESHARK_AUTH[authName];
+    const auth = own(WIRESHARK_AUTH, authName);
     if (auth === undefined) return err(`unsupported authentication algorithm "${authName}"`);
     const encKey = parseKey(encKeyText);
     if (!encKey.ok) return err(`encryption key: ${encKey.message}`);
@@ -413,7 +418,7 @@ function parseIpXfrm(lines: readonly string[], file: string): SaLoadResult {
       if (!k.ok) { err(k.message, b.aead.line); continue; }
       encKey = k.value;
     } else if (b.enc) {
-      const e = XFRM_ENC[b.enc.name];
+      const e = own(XFRM_ENC, b.enc.name);
       if (!e) { err(`unsupported encryption algorithm "${b.enc.name}"`, b.enc.line); continue; }
       enc = e;
       const k = parseKey(b.enc.key);
@@ -425,10 +430,10 @@ function parseIpXfrm(lines: readonly string[], file: string): SaLoadResult {
       encKey = Buffer.alloc(0);
     }
     if (b.auth && b.auth.name !== 'digest_null') {
-      const byTrunc = XFRM_AUTH[b.auth.name];
+      const byTrunc = own(XFRM_AUTH, b.auth.name);
       if (!byTrunc) { err(`unsupported authentication algorithm "${b.auth.name}"`, b.auth.line); continue; }
       const bits = b.auth.truncBits === null ? XFRM_DEFAULT_TRUNC[b.auth.name]! : Number(b.auth.truncBits);
-      const a = byTrunc[bits];
+      const a = own(byTrunc, bits);
       if (!a) { err(`${b.auth.name} truncated to ${b.auth.truncBits} bits is not a supported ESP transform`, b.auth.line); continue; }
       auth = a;
       const k = parseKey(b.auth.key);
@@ -501,11 +506,11 @@ function parseTcpdumpSecrets(lines: readonly string[], file: string): SaLoadResu
     // for it, so it is skipped, not verified.
     const hmac96 = algo.endsWith('-hmac96');
     if (hmac96) algo = algo.slice(0, -'-hmac96'.length);
-    const enc = TCPDUMP_ENC[algo];
+    const enc = own(TCPDUMP_ENC, algo);
     if (!enc) return err(`unsupported algorithm "${w[1]!.slice(0, colon)}"`);
     const key = parseKey(w[1]!.slice(colon + 1));
     if (!key.ok) return err(key.message);
-    const aesBytes = TCPDUMP_AES_BYTES[algo];
+    const aesBytes = own(TCPDUMP_AES_BYTES, algo);
     if (aesBytes !== undefined && key.value.length !== aesBytes) return err(`${algo} needs a ${aesBytes}-byte key, got ${key.value.length}`);
     if (enc === 'null' && !hmac96) return err('"none" without -hmac96 protects nothing (RFC 4303 3.2)');
     finish(file, lineNo, {

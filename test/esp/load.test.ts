@@ -231,3 +231,20 @@ describe('parseAddressMatch', () => {
     expect(parseAddressMatch('fe80::1%eth0').ok).toBe(false);
   });
 });
+
+describe('algorithm names every object inherits', () => {
+  it('are unsupported algorithms in each format, not a crash', () => {
+    const cases: [string, RegExp][] = [
+      ['"IPv6","*","*","0x00002001","constructor","","NULL",""', /unsupported encryption algorithm "constructor"/],
+      ['"IPv6","*","*","0x00002001","NULL","","toString",""', /unsupported authentication algorithm "toString"/],
+      ['src 2001:db8::1 dst 2001:db8::2\n\tproto esp spi 0x00000301 reqid 1 mode transport\n\tenc constructor 0x00', /unsupported encryption algorithm "constructor"/],
+      ['src 2001:db8::1 dst 2001:db8::2\n\tproto esp spi 0x00000301 reqid 1 mode transport\n\tauth-trunc __proto__ 0x00 96', /unsupported authentication algorithm "__proto__"/],
+      ['0x100@2001:db8::1 valueOf:0x00', /unsupported algorithm "valueOf"/],
+    ];
+    for (const [text, re] of cases) {
+      const r = parseSaText(text, 'keys');
+      expect(r.sas, text).toEqual([]);
+      expect(r.errors.map((e) => e.message).join('\n'), text).toMatch(re);
+    }
+  });
+});
