@@ -66,6 +66,7 @@ function checkEntry(where: string, table: Table, name: string, value: unknown): 
   }
   if (table === 'constants') {
     if (!isConstant(value)) throw new ProfileError(`${where}: constants.${name}: ${JSON.stringify(value)} is not a non-negative number`, 'constants are seconds or counts per second, e.g. 0.15 or 2');
+    if (value === 0 && name.endsWith('_RATE')) throw new ProfileError(`${where}: constants.${name}: a rate of 0 would allow no message at all`, 'give messages per second, e.g. 1, or 0.5 for one every 2 s');
     return value;
   }
   if (!isByte(value)) {

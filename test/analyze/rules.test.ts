@@ -601,3 +601,23 @@ describe('HAR-SWITCH-COVERAGE names the mobile node left without a switch', () =
     expect(byRule(lint(CASES['HAR-SWITCH-COVERAGE']!.fire()), 'HAR-FAILOVER')[0]!.message).toContain('1/2 mobile nodes sent a Home Agent Switch; 1/2 re-registered');
   });
 });
+
+describe('rate constants below one a second', () => {
+  const switches = (gaps: number[]) => { const l = new Lab(); let t = 0; return [0, ...gaps].map((g, i) => ({ t: (t += g), data: l.haToMn(1, i, hasTo([2])) })); };
+  const bus = (times: number[]) => { const l = new Lab(); return times.map((t, k) => ({ t, data: l.mnToHa(1, 1, bindingUpdate({ sequence: 10 + k, flags: { H: true }, lifetimeUnits: 150 })) })); };
+
+  it('HAS-RATE at 0.5 a second allows one new MN every 2 s (not one a second)', () => {
+    const half = { constants: { MAX_HA_SWITCH_TRANSMIT_RATE: 0.5 } };
+    const fired = byRule(lint(switches([1.5]), half), 'HAS-RATE');
+    expect(fired.map((f) => [f.frame, f.message])).toEqual([[2, '2001:db8:1::a1 switched more than 1 mobile nodes within 2 s (MAX_HA_SWITCH_TRANSMIT_RATE 0.5/s)']]);
+    expect(byRule(lint(switches([2.2, 2.2, 2.2]), half), 'HAS-RATE')).toEqual([]);
+    // At the default rate the same 1.5 s is within the limit.
+    expect(byRule(lint(switches([1.5])), 'HAS-RATE')).toEqual([]);
+  });
+
+  it('MH-RATE at 0.25 a second allows one BU in 4 s', () => {
+    const slow = { constants: { MAX_UPDATE_RATE: 0.25 } };
+    expect(byRule(lint(bus([0, 3]), slow), 'MH-RATE').map((f) => [f.frame, f.message.replace(/ type \d+/, '')])).toEqual([[2, 'more than 1 messages of MH within 4 s to one destination (MAX_UPDATE_RATE)']]);
+    expect(byRule(lint(bus([0, 4.5, 9]), slow), 'MH-RATE')).toEqual([]);
+  });
+});

@@ -192,6 +192,13 @@ describe('fuzz: a profile is taken or refused with a ProfileError, never anythin
     }), { numRuns: 2000 });
   });
 
+  it('a rate of 0 is refused (it would allow no message at all)', () => {
+    expect(errorOf(() => parseAssignment('MAX_UPDATE_RATE=0', '--const')).message).toBe('--const MAX_UPDATE_RATE=0: constants.MAX_UPDATE_RATE: a rate of 0 would allow no message at all');
+    expect(errorOf(() => profileFromDocument({ constants: { MAX_HA_SWITCH_TRANSMIT_RATE: 0 } }, 'lab.yaml')).message).toMatch(/a rate of 0/);
+    expect(parseAssignment('MAX_HA_SWITCH_TRANSMIT_RATE=0.5', '--const')).toEqual(['MAX_HA_SWITCH_TRANSMIT_RATE', 0.5]);
+    expect(parseAssignment('INITIAL_HA_SWITCH_TIMEOUT=0', '--const')).toEqual(['INITIAL_HA_SWITCH_TIMEOUT', 0]);
+  });
+
   it('inherited names are not profile keys', () => {
     for (const key of ['constructor', 'toString', '__proto__']) {
       expect(errorOf(() => profileFromDocument(JSON.parse(`{"${key}": 1}`), 'lab.json')).message).toBe(`lab.json: unknown key "${key}"`);

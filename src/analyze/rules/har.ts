@@ -6,7 +6,7 @@
 import { key2, key3 } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
-import { arrow, backoffShortfall, newRequest, RecentRates, remember, secs, seen, type RequestFlow, type Seen } from './util.js';
+import { arrow, backoffShortfall, newRequest, rateLimit, RecentRates, remember, secs, seen, type RequestFlow, type Seen } from './util.js';
 
 /** One home agent as its Hellos describe it. */
 interface Member {
@@ -748,14 +748,14 @@ export const harRate: Rule = {
     example: 'Six Hellos from HA1 to HA2 within one second.',
   },
   create(context) {
-    const limit = context.constants.MAX_UPDATE_RATE;
-    // Per pair of home agents (few), a pair quiet for a second is forgotten.
-    const peers = new RecentRates(limit, 1, 64, 4096);
+    const { limit, window: W, within } = rateLimit(context.constants.MAX_UPDATE_RATE);
+    // Per pair of home agents (few), a pair quiet for the window is forgotten.
+    const peers = new RecentRates(limit, W, 64, 4096);
     return {
       mh(f) {
         if (!INTER_HA.has(f.kind) || f.dstMulticast || f.src === 0) return;
-        if (peers.add(key2(f.src, f.dst), f.time, 1 - context.tolerance(1), 1)) {
-          context.report(f, `more than ${limit} messages within a second to one peer home agent (MAX_UPDATE_RATE)`, { flow: arrow(context, f.src, f.dst) });
+        if (peers.add(key2(f.src, f.dst), f.time, W - context.tolerance(W), W)) {
+          context.report(f, `more than ${limit} messages within ${within} to one peer home agent (MAX_UPDATE_RATE)`, { flow: arrow(context, f.src, f.dst) });
         }
       },
     };

@@ -6,7 +6,7 @@
 import { key2 } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
-import { arrow, backoffShortfall, RecentRates, remember, secs, seen, type Seen } from './util.js';
+import { arrow, backoffShortfall, rateLimit, RecentRates, remember, secs, seen, type Seen } from './util.js';
 
 interface SwitchFlow {
   sender: number;
@@ -234,7 +234,7 @@ export const hasRetransmitAfterAck: Rule = {
 export const hasRate: Rule = {
   meta: {
     id: 'HAS-RATE', severity: 'warning', spec: 'RFC 5142 7, 8',
-    summary: 'one sender telling MNs to switch faster than MAX_HA_SWITCH_TRANSMIT_RATE (more than rate x W new MNs in any window W, default W 1 s)',
+    summary: 'one sender telling MNs to switch faster than MAX_HA_SWITCH_TRANSMIT_RATE (more than rate x W new MNs in any window W: 1 s, or 1/rate below one a second)',
     description: 'Without a feedback loop, a home agent informs mobile nodes of a switch at no more than MAX_HA_SWITCH_TRANSMIT_RATE (1 per second), '
       + 'so the new home agent is not flooded with registrations (RFC 5142 7, 8). Retransmissions are not counted. Reported once per burst.',
     example: 'Ten MNs switched by one HA within one second.',
@@ -242,15 +242,14 @@ export const hasRate: Rule = {
   create(context) {
     const t = tracker(context);
     const rate = context.constants.MAX_HA_SWITCH_TRANSMIT_RATE;
-    const W = 1;
-    const limit = Math.max(1, Math.floor(rate * W));
+    const { limit, window: W, within } = rateLimit(rate);
     // Per sender (few: the home agents), a flow quiet for W is forgotten.
     const senders = new RecentRates(limit, W, 16, 1024);
     return observing(t, {
       homeAgentSwitch(f) {
         if (!t.ev.started) return;
         if (f.src !== 0 && senders.add(f.src, f.time, W - context.tolerance(W), W)) {
-          context.report(f, `${context.name(f.src)} switched more than ${limit} mobile nodes within ${W} s (MAX_HA_SWITCH_TRANSMIT_RATE ${rate}/s)`, { flow: context.name(f.src) });
+          context.report(f, `${context.name(f.src)} switched more than ${limit} mobile nodes within ${within} (MAX_HA_SWITCH_TRANSMIT_RATE ${rate}/s)`, { flow: context.name(f.src) });
         }
       },
     });

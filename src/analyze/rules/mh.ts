@@ -7,7 +7,7 @@ import { key2, key3 } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext, RuleMeta, Severity } from '../types.js';
 import { tracker } from './binding.js';
-import { arrow, RecentRates, seen, type Seen } from './util.js';
+import { arrow, rateLimit, RecentRates, seen, type Seen } from './util.js';
 
 /** A rule that reports every dissector note of the given groups. */
 function noteRule(meta: RuleMeta, groups: readonly string[]): Rule {
@@ -161,16 +161,16 @@ export const mhRate: Rule = {
     example: 'Five Binding Updates from one home address to its HA within 400 ms.',
   },
   create(context) {
-    const limit = context.constants.MAX_UPDATE_RATE;
-    const window = 1 - context.tolerance(1);
-    // Most flows send one message in a long while: kept only for the second that matters.
-    const rates = new RecentRates(limit, 1);
+    const { limit, window: W, within } = rateLimit(context.constants.MAX_UPDATE_RATE);
+    const window = W - context.tolerance(W);
+    // Most flows send one message in a long while: kept only for the window that matters.
+    const rates = new RecentRates(limit, W);
     return {
       mh(f) {
         if (f.src === 0 || f.dst === 0) return;
         const from = f.home !== 0 && f.kind === 'bindingUpdate' ? f.home : f.src;
-        if (rates.add(key3(from, f.dst, f.mhType), f.time, window, 1)) {
-          context.report(f, `more than ${limit} messages of MH type ${f.mhType} within a second to one destination (MAX_UPDATE_RATE)`, { flow: arrow(context, from, f.dst) });
+        if (rates.add(key3(from, f.dst, f.mhType), f.time, window, W)) {
+          context.report(f, `more than ${limit} messages of MH type ${f.mhType} within ${within} to one destination (MAX_UPDATE_RATE)`, { flow: arrow(context, from, f.dst) });
         }
       },
     };

@@ -175,6 +175,17 @@ export function backoffShortfall(ctx: RuleContext, interval: number, retransmiss
   return ctx.early(interval, want) ? want : 0;
 }
 
+/**
+ * A rate constant (events a second) as a whole number of events allowed within a window: the
+ * window is one second, or as long as one event takes at a rate below one a second (0.5 a
+ * second: one event in 2 s), so a fractional rate is neither rounded up to 1 a second nor down to
+ * 0. `within` is the window for a finding's text ("a second", "2 s"). The profile refuses rate 0.
+ */
+export function rateLimit(rate: number): { limit: number; window: number; within: string } {
+  const window = rate > 0 && rate < 1 ? 1 / rate : 1;
+  return { limit: Math.max(1, Math.floor(rate * window + 1e-9)), window, within: window === 1 ? 'a second' : secs(window) };
+}
+
 export function secs(x: number): string {
   return `${Math.round(x * 1000) / 1000} s`;
 }
