@@ -4,6 +4,7 @@
  * Exit code 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * unusable input or options.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
@@ -56,6 +57,18 @@ export interface LintIo {
 const stdio: LintIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(`${s}\n`) };
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+
+/** Whether two paths name one existing file (a link or another spelling of the path included). */
+function sameFile(a: string, b: string): boolean {
+  if (a === '-') return false;
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 /** "10%", "0.1", "10%,0.05" (fraction, then the absolute floor in seconds). */
 export function parseTolerance(text: string): Partial<Tolerance> {
@@ -200,6 +213,10 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
       tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
     }).rules.map((r) => r.meta);
     if (opts.each && opts.annotate) throw new UsageError('--annotate writes one annotated capture of a merged analysis; drop --each, or annotate each file in its own run');
+    if (opts.annotate) {
+      const input = files.find((f) => sameFile(f, opts.annotate!));
+      if (input !== undefined) throw new UsageError(`--annotate ${opts.annotate} is the input file ${input}: writing it would destroy the capture being read`, 'write the annotated copy to another file');
+    }
     if (opts.jobs !== undefined && !(Number.isInteger(Number(opts.jobs)) && Number(opts.jobs) >= 1)) throw new UsageError(`--jobs ${opts.jobs}: give a whole number of threads, 1 or more`);
     contextFor(buildRunConfig(opts, () => {}));
     filterText = compileDisplayFilter(opts.displayFilter)?.text;

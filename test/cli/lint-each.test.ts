@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintMain, type LintOptions } from '../../src/cli/lint.js';
@@ -38,6 +39,27 @@ describe('lint --each', () => {
     const bad = await run(files, { each: true, jobs: '0' });
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--jobs 0/);
+  });
+});
+
+describe('lint --annotate onto an input', () => {
+  it('is refused before reading, by any name of the file, and the capture is left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mip6scope-annotate-'));
+    try {
+      const input = join(dir, 'in.pcapng');
+      copyFileSync(files[0]!, input);
+      symlinkSync(input, join(dir, 'link.pcapng'));
+      for (const out of [input, join(dir, 'link.pcapng'), `${dir}/./in.pcapng`]) {
+        const r = await run([files[1]!, input], { annotate: out });
+        expect(r.code, out).toBe(2);
+        expect(r.err).toContain(`is the input file ${input}`);
+        expect(r.out).toBe('');
+      }
+      expect(readFileSync(input).equals(readFileSync(files[0]!))).toBe(true);
+      expect((await run([input], { annotate: join(dir, 'out.pcapng'), failOn: 'never' })).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
