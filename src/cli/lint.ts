@@ -214,6 +214,8 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
     }).rules.map((r) => r.meta);
     if (opts.each && opts.annotate) throw new UsageError('--annotate writes one annotated capture of a merged analysis; drop --each, or annotate each file in its own run');
     if (opts.annotate) {
+      // The annotated copy is written from a second reading of each input.
+      if (files.includes('-')) throw new UsageError('--annotate reads the capture twice, and standard input can be read only once', 'save the capture to a file and give its path');
       const input = files.find((f) => sameFile(f, opts.annotate!));
       if (input !== undefined) throw new UsageError(`--annotate ${opts.annotate} is the input file ${input}: writing it would destroy the capture being read`, 'write the annotated copy to another file');
     }

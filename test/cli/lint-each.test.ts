@@ -56,6 +56,10 @@ describe('lint --annotate onto an input', () => {
         expect(r.out).toBe('');
       }
       expect(readFileSync(input).equals(readFileSync(files[0]!))).toBe(true);
+      // Standard input cannot be read a second time for the copy.
+      const stdin = await run(['-'], { annotate: join(dir, 'out.pcapng') });
+      expect(stdin.code).toBe(2);
+      expect(stdin.err).toMatch(/standard input can be read only once/);
       expect((await run([input], { annotate: join(dir, 'out.pcapng'), failOn: 'never' })).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
