@@ -6,7 +6,7 @@
  *
  * Repeated fields (ipv6.addr holds both ends; a Home Agent Switch lists several
  * addresses) follow Wireshark 4:
- *   ==, <, >, <=, >=, contains, in  true when ANY occurrence matches;
+ *   ==, <, >, <=, >=, contains, in  true when ANY occurrence matches (contains also on a protocol's bytes);
  *   !=  (all_ne, !==)               true when NO occurrence equals, i.e. exactly
  *                                   "not (a == b)", so an absent field satisfies it;
  *   ~=  (any_ne)                    true when some occurrence differs;
@@ -100,6 +100,7 @@ function compileTest(text: string, n: Extract<Node, { kind: 'test' }>): Pred {
   }
   const op = n.op;
   const value = n.value!;
+  if (op !== 'ne' && op !== 'any_ne' && op !== 'all_eq' && op !== 'eq') return anyItem(def, itemTest(text, def, op, value, n.opToken!));
   const eq = itemTest(text, def, 'eq', value, n.opToken!);
   switch (op) {
     case 'ne': { const any = anyItem(def, eq); return (t) => !any(t); }
@@ -109,8 +110,7 @@ function compileTest(text: string, n: Extract<Node, { kind: 'test' }>): Pred {
       for (let i = t.first(def); i >= 0; i = t.next(def, i)) { if (!eq(t, i)) return false; seen = true; }
       return seen;
     };
-    case 'eq': return anyItem(def, eq);
-    default: return anyItem(def, itemTest(text, def, op, value, n.opToken!));
+    default: return anyItem(def, eq);
   }
 }
 
@@ -149,7 +149,9 @@ function typeName(def: FieldDef): string {
 function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token): ItemTest {
   if (NUMERIC.has(def.type)) {
     if (def.type === FT.Protocol && !def.vals) {
-      throw new FilterError(text, opTok.pos, `${def.abbrev} is a protocol: test its presence with the name alone ("${def.abbrev}")`, [], opTok.len);
+      // As in Wireshark, a protocol's bytes (its header and what it carries) can be searched: frame contains 20:01:0d:b8.
+      if (op === 'contains') return bytesTest(op, byteString(text, def, v), 0);
+      throw new FilterError(text, opTok.pos, `${def.abbrev} is a protocol: test its presence with the name alone ("${def.abbrev}"), or its bytes with contains`, [], opTok.len);
     }
     if (op === 'contains') {
       throw new FilterError(text, opTok.pos, `"contains" works on bytes and text; ${def.abbrev} is ${typeName(def)}`, [], opTok.len);

@@ -37,6 +37,10 @@ describe('display filters on registration-and-switch', () => {
     ['ipv6.addr === 2001:db8:1::a1', []],
     ['ipv6.src == 2001:db8:1::a1 && mip6.mhtype == 6', [2, 4, 8]],
     ['mip6.has.address == 2001:db8:1::a2', [5, 6]],
+    // A protocol's bytes, as Wireshark searches them: HA2's address is in the switches' list, HA1's header fields are not.
+    ['mip6 contains 20:01:0d:b8:00:01:00:00:00:00:00:00:00:00:00:a2', [5, 6]],
+    ['frame contains 20:01:0d:b8:00:01:00:00:00:00:00:00:00:00:00:a2', [5, 6, 9, 10]],
+    ['mip6 contains 20:01:0d:b8:00:77', []],
     ['ipv6.home_address in {2001:db8:1::1000 2001:db8:1::2000}', ALL],
     ['esp.icv contains ba:4c:8b', [1]],
     ['esp.icv contains "zz"', []],
@@ -120,6 +124,12 @@ describe('bad filters', () => {
       const e = errorOf(`${name} == 1`);
       expect(e.position).toBe(0);
       expect(e.message).toContain(`"${name}" is not a field name`);
+    }
+  });
+
+  it('tests a protocol by its presence or its bytes, not by a value', () => {
+    for (const f of ['frame == 1', 'mip6 > 2', 'esp in {1 2}']) {
+      expect(errorOf(f).message, f).toMatch(/is a protocol: test its presence with the name alone \("\w+"\), or its bytes with contains/);
     }
   });
 
