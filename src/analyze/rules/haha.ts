@@ -16,7 +16,7 @@ export const hahaAck: Rule = {
     example: 'HA1 pushes a binding to HA2 and HA2 never acknowledges it.',
   },
   create(context) {
-    interface Update { at: Seen; identifier: number; acked: boolean; last: number; flow: string }
+    interface Update { at: Seen; identifier: number; acked: boolean; last: number; from: number; to: number }
     const updates = context.flows<Update>();
     const wait = 2 * context.constants.INITIAL_BINDACK_TIMEOUT;
     return {
@@ -26,12 +26,12 @@ export const hahaAck: Rule = {
           const k = key3(f.src, f.dst, f.identifier);
           if (updates.get(k)) return;
           // Facts are reused for the next packet: whatever the timer reports is copied out of f now.
-          const u: Update = { at: seen(f), identifier: f.identifier, acked: false, last: f.time, flow: arrow(context, f.src, f.dst) };
+          const u: Update = { at: seen(f), identifier: f.identifier, acked: false, last: f.time, from: f.src, to: f.dst };
           updates.set(k, u);
           context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
             if (updates.get(k) === u) updates.delete(k);
             if (u.acked || (atEnd && context.early(now - u.at.time, wait / 2))) return;
-            context.report(u.at, `Binding Information Update ${u.identifier} was not acknowledged`, { flow: u.flow });
+            context.report(u.at, `Binding Information Update ${u.identifier} was not acknowledged`, { flow: arrow(context, u.from, u.to) });
           });
         },
         bindingInformationAck(f) {
