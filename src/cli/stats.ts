@@ -56,5 +56,6 @@ export function statsMain(
   const report = stats.report();
   out.line(json ? statsJson(report) : statsText(report, { colors: colorsFor(opts, false, term), displayFilter: filter?.text }));
   out.flush();
-  return 0;
+  // The tables cover the files that opened; one that did not is unusable input (as lint).
+  return res.unopened.length > 0 ? 2 : 0;
 }

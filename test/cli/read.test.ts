@@ -69,6 +69,15 @@ describe('read -Y', () => {
     expect(renumbered.lines).toEqual([]);
   });
 
+  it('prints every packet of the files it can read, and exits 2 for one it cannot', () => {
+    const alone = run([sample('refresh.pcapng')]);
+    const both = run([sample('refresh.pcapng'), join(SAMPLES, 'no-such-file.pcapng')]);
+    expect(alone.code).toBe(0);
+    expect(both.code).toBe(2);
+    expect(both.lines).toEqual(alone.lines);
+    expect(both.err).toMatch(/no-such-file\.pcapng: no such file/);
+  });
+
   it('refuses a bad filter before reading anything: exit 2, the position and close field names', () => {
     const r = run([join(SAMPLES, 'no-such-file.pcapng')], { displayFilter: 'mip6.has.adress == 1' });
     expect(r.code).toBe(2);

@@ -5,11 +5,11 @@ import type { Sink } from '../../src/output/sink.js';
 import type { StatsReport } from '../../src/output/stats.js';
 import { SAMPLES } from '../filter/helpers.js';
 
-function run(sample: string, format: 'text' | 'json'): { code: number; out: string; err: string[] } {
+function run(sample: string | string[], format: 'text' | 'json'): { code: number; out: string; err: string[] } {
   const lines: string[] = [];
   const err: string[] = [];
   const sink = { line: (s: string) => { lines.push(s); }, flush: () => undefined, closed: false } as unknown as Sink;
-  const code = statsMain([resolve(SAMPLES, sample)], { format }, sink, (s) => err.push(s));
+  const code = statsMain((Array.isArray(sample) ? sample : [sample]).map((f) => resolve(SAMPLES, f)), { format }, sink, (s) => err.push(s));
   return { code, out: lines.join('\n'), err };
 }
 
@@ -115,5 +115,12 @@ describe('mip6scope stats', () => {
     const { code, err } = run('no-such-file.pcapng', 'text');
     expect(code).toBe(2);
     expect(err.join('\n')).toContain('no-such-file');
+  });
+
+  it('with a file it cannot read among others: the tables of the rest, and exit 2', () => {
+    const both = run(['refresh.pcapng', 'no-such-file.pcapng'], 'json');
+    expect(both.code).toBe(2);
+    expect(both.err.join('\n')).toContain('no-such-file');
+    expect(JSON.parse(both.out)).toEqual(report('refresh.pcapng'));
   });
 });
