@@ -16,6 +16,9 @@ import { RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder, packetKinds } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
+import { displayName } from '../capture/reader.js';
+import { linkTypeName } from '../capture/linktypes.js';
+import { DISSECTED_LINKTYPES } from '../dissect/link.js';
 import { writeAnnotated } from '../output/annotate.js';
 import { formatFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
@@ -113,7 +116,7 @@ export interface GroupResult {
   packets: number;
   /** Messages for stderr (capture problems). */
   messages: string[];
-  /** No file of the group could be used at all. */
+  /** No file of the group could be used at all (none opened, or no packet of a link type that is dissected). */
   fatal: boolean;
   /** Files that could not be opened. */
   unopened: string[];
@@ -152,8 +155,20 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   // Several groups (--each) share the caller's progress line; one group has its own.
   const progress = counter ?? startProgress(files, format !== 'text', term);
   let start = NaN;
+  // Packets of a link type nothing is dissected in: a capture of only those would otherwise lint "clean".
+  let lastLink = -1;
+  let lastDissected = true;
+  let undissected = 0;
+  const undissectedLinks = new Set<number>();
+  const undissectedFiles = new Set<string>();
   const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
+    if (frame.linktype !== lastLink) {
+      lastLink = frame.linktype;
+      lastDissected = DISSECTED_LINKTYPES.has(lastLink);
+      if (!lastDissected) undissectedLinks.add(lastLink);
+    }
+    if (!lastDissected) { undissected++; undissectedFiles.add(file); }
     if (Number.isNaN(start)) start = frame.tsSec + frame.tsNsec / 1e9;
     if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
     timeline?.add(c.tree, frame, file, fileIndex);
@@ -171,12 +186,19 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     for (const i of indices.get(file) ?? []) if (matched.has(i, frame)) return true;
     return false;
   };
+  const messages = describeProblems(res);
+  if (undissected > 0) {
+    const links = [...undissectedLinks].map((n) => `${linkTypeName(n)} (${n})`).join(', ');
+    messages.push(`mip6scope: ${[...undissectedFiles].map(displayName).join(', ')}: ${undissected} of ${res.packets} packets have a link type that is not dissected (${links}): `
+      + `nothing in them was checked\n  mip6scope reads Ethernet, Linux cooked (SLL/SLL2, as on -i any), raw IP and NULL/LOOP captures; capture again on such an interface`);
+  }
   return {
     files,
     findings: matched ? all.filter((f) => shown(f.file, f.frame)) : all,
     packets: res.packets,
-    messages: describeProblems(res),
-    fatal: res.fatal,
+    messages,
+    // Nothing could be analyzed: unusable input, not a clean capture.
+    fatal: res.fatal || (res.packets > 0 && undissected === res.packets),
     unopened: res.unopened.map((u) => u.file),
     start,
     events: timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame)),

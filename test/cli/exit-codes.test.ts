@@ -5,10 +5,13 @@
  * 0 clean, 1 a finding at or above --fail-on, 2 usage error or unusable input.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/open.js';
+import { writePcap, type PcapRecord } from '../../src/capture/pcapng-writer.js';
 import { defaultSamplesDir } from '../../src/samples/generate.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,5 +53,34 @@ describe('mip6scope exit codes', () => {
     expect(mip6scope('lint', '--rules', 'NO-SUCH-RULE', sample('refresh.pcapng')).code).toBe(2);
     expect(mip6scope('rules', 'NO-SUCH-RULE').code).toBe(2);
     expect(mip6scope('rules', 'HAHA-ACK').code).toBe(0);
+  });
+});
+
+describe('a capture of a link type that is not dissected', () => {
+  it('is unusable for lint (exit 2, not "No findings."), and reported beside a capture that is', () => {
+    // refresh.pcapng's frames relabelled IEEE 802.11 (105): the same bytes, which nothing here dissects.
+    const dir = mkdtempSync(join(tmpdir(), 'mip6scope-link-'));
+    try {
+      const frames: PcapRecord[] = [];
+      const r = openCapture(sample('refresh.pcapng'));
+      for (let f = r.next(); f; f = r.next()) frames.push({ tsSec: f.tsSec, tsNsec: f.tsNsec, data: f.data.slice() });
+      r.close();
+      const wifi = join(dir, 'wifi.pcap');
+      writePcap(wifi, 105, frames);
+      const alone = mip6scope('lint', wifi);
+      expect(alone.code).toBe(2);
+      expect(alone.out).toBe('');
+      expect(alone.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (IEEE802_11 (105)): nothing in them was checked`);
+      const mixed = mip6scope('lint', wifi, sample('refresh.pcapng'));
+      expect(mixed.code).toBe(0);
+      expect(mixed.out).toContain('No findings.');
+      expect(mixed.err).toContain(`${wifi}: 8 of 16 packets have a link type that is not dissected`);
+      expect(mixed.err).not.toContain('refresh.pcapng');
+      expect(mip6scope('lint', '--each', wifi, sample('refresh.pcapng')).code).toBe(2);
+      // read still lists them, as Wireshark lists frames it cannot dissect.
+      expect(mip6scope('read', wifi).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { concat, ethernet, icmpv6, ipv6, u16, u32 } from '../../src/craft/index.js';
+import { DISSECTED_LINKTYPES } from '../../src/dissect/link.js';
 import { dissect, icmpEcho, ipv4Packet, noteGroups, text, texts, value } from './helpers.js';
 
 const echo = ipv6({ src: '2001:db8::1', dst: '2001:db8::2', payload: icmpv6({ type: 128, body: concat(u16(0x1234), u16(7), Uint8Array.of(1, 2, 3, 4)) }) });
@@ -109,3 +110,13 @@ describe('link layers', () => {
 function values(t: ReturnType<typeof dissect>, abbrev: string): number[] {
   return texts(t, abbrev).map(Number);
 }
+
+describe('DISSECTED_LINKTYPES', () => {
+  it('lists exactly the link types that get no link.unknown note', () => {
+    const packet = ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', 0x86dd, ipv6({ src: '2001:db8::1', dst: '2001:db8::2', nextHeader: 59, payload: new Uint8Array(0) }));
+    for (let linktype = 0; linktype < 300; linktype++) {
+      const unknown = noteGroups(dissect(packet, linktype)).includes('link.unknown');
+      expect(unknown, `linktype ${linktype}`).toBe(!DISSECTED_LINKTYPES.has(linktype));
+    }
+  });
+});
