@@ -10,6 +10,7 @@ import {
 } from '../capture/live.js';
 import type { Frame } from '../capture/frame.js';
 import { linkTypeName } from '../capture/linktypes.js';
+import { DISSECTED_LINKTYPES } from '../dissect/link.js';
 import { createEngine, RuleSelectionError, type Engine } from '../analyze/engine.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { dissectFrame } from '../dissect/index.js';
@@ -286,6 +287,10 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   }
 
   err(`mip6scope: capturing on ${src.iface} (${linkTypeName(src.linktype)}), filter "${src.filter}"${engine ? `, ${engine.rules.length} rules` : ''}`);
+  if (!DISSECTED_LINKTYPES.has(src.linktype)) {
+    err(`mip6scope: ${src.iface} delivers ${linkTypeName(src.linktype)} (${src.linktype}) frames, which are not dissected: packets are listed${engine ? ' but nothing is checked' : ''}\n`
+      + '  capture on an Ethernet interface, or on any (Linux cooked)');
+  }
   if (format === 'json') out.line('[');
   out.flush();
 

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveCaptureError } from '../../src/capture/live.js';
 import { liveMain } from '../../src/cli/live.js';
@@ -114,6 +115,19 @@ describe.skipIf(skipReason !== null)('live capture on a veth pair', () => {
     expect((err as LiveCaptureError).kind).toBe('no-such-interface');
     expect((err as LiveCaptureError).message).toBe(`${missing}: no such interface`);
     expect((err as LiveCaptureError).hint).toContain(lab.captureIf);
+  });
+
+  it('says when the interface delivers frames of a link type that is not dissected (nflog), and not on Ethernet', async () => {
+    const ifaces = (createRequire(import.meta.url)('cap') as { Cap: { deviceList(): { name: string }[] } }).Cap.deviceList().map((d) => d.name);
+    // The kernel's netfilter log pseudo-interface: libpcap lists it on Linux with netfilter.
+    expect(ifaces).toContain('nflog');
+    const errors: string[] = [];
+    const code = await liveMain({ interface: 'nflog', captureFilter: '', lint: true, duration: 0.2 }, { out: fileSink(tmp.dir, 'nflog.out').sink, err: (e) => errors.push(e) });
+    expect(code).toBe(0);
+    expect(errors.join('\n')).toContain('nflog delivers NFLOG (239) frames, which are not dissected: packets are listed but nothing is checked');
+    const ethernet = capture({ duration: 0.2 }, 'ethernet');
+    await ethernet.done;
+    expect(ethernet.errors.join('\n')).not.toContain('not dissected');
   });
 
   // The command as installed: real signals, the summary on stderr, the file complete.
