@@ -57,6 +57,10 @@ function network(ctx: DissectContext, ethertype: number, buf: number, off: numbe
   }
 }
 
+/** The data source name of a packet comment's text (hexDump leaves these out: they are not packet bytes). */
+export const COMMENT_SOURCE = 'Packet comment';
+const commentEncoder = new TextEncoder();
+
 /** The Protocol column's link-layer name for the last link type seen (a Map lookup saved per frame). */
 let lastLinktype = -1;
 let lastLinkName = '';
@@ -74,6 +78,14 @@ export function dissectFrame(ctx: DissectContext, frame: Frame): void {
   tree.addGenerated(root, frameFields.len, frame.len);
   tree.addGenerated(root, frameFields.cap_len, frame.caplen);
   tree.addGenerated(root, frameFields.linktype, frame.linktype);
+  // pcapng packet comments (opt_comment), as Wireshark's frame.comment: each its own data source, not shown in hex dumps.
+  const comments = frame.comments;
+  if (comments !== null) {
+    for (let k = 0; k < comments.length; k++) {
+      const text = commentEncoder.encode(comments[k]!);
+      tree.add(root, frameFields.comment, tree.addBuffer(text, COMMENT_SOURCE), 0, text.length);
+    }
+  }
   const linktype = frame.linktype;
   if (linktype !== lastLinktype) {
     lastLinkName = linkTypeName(linktype);

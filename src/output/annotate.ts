@@ -13,6 +13,11 @@ export function commentFor(f: Finding): string {
   return `mip6scope ${f.severity} ${f.rule} (${f.spec}): ${f.message}`;
 }
 
+/** Whether a packet comment is a finding commentFor() wrote ("mip6scope <severity> <RULE-ID> (..."). */
+export function isFindingComment(c: string): boolean {
+  return /^mip6scope (?:error|warning|info) [A-Z0-9]+(?:-[A-Z0-9]+)+ \(/.test(c);
+}
+
 /** Write `out` with the frames of `files` and the findings as comments; returns the number of frames written. */
 export function writeAnnotated(files: readonly string[], findings: readonly Finding[], out: string): number {
   const byFrame = new Map<string, string[]>();
@@ -43,7 +48,8 @@ export function writeAnnotated(files: readonly string[], findings: readonly Find
         id = writer.addInterface({ linktype: fr.linktype, tsresolNs: true, name: files[best] });
         ifIds.set(ifKey, id);
       }
-      const comments = [...(fr.comments ?? []), ...(byFrame.get(`${files[best]}\u0000${fr.number}`) ?? [])];
+      // A capture annotated before keeps its other comments; its earlier findings give way to this run's.
+      const comments = [...(fr.comments ?? []).filter((c) => !isFindingComment(c)), ...(byFrame.get(`${files[best]}\u0000${fr.number}`) ?? [])];
       writer.writePacket(id, fr.tsSec, fr.tsNsec, fr.data, fr.len, comments.length > 0 ? comments : undefined);
       written++;
       heads[best] = readers[best]!.next();

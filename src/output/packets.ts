@@ -7,6 +7,7 @@ import type { Frame } from '../capture/frame.js';
 import { toHex } from '../dissect/format.js';
 import { FT } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
+import { COMMENT_SOURCE } from '../dissect/link.js';
 import { colorize, type Colors } from './color.js';
 import { itemLabel, jsonValue } from './values.js';
 
@@ -100,6 +101,7 @@ export function hexDump(tree: Tree): string {
   const out: string[] = [];
   for (let s = 0; s < tree.buffers.length; s++) {
     const b = tree.buffers[s]!;
+    if (tree.bufferNames[s] === COMMENT_SOURCE) continue;
     if (s > 0) out.push(`${tree.bufferNames[s]} (${b.length} bytes):`);
     for (let o = 0; o < b.length; o += 16) {
       const n = Math.min(16, b.length - o);

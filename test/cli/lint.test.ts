@@ -120,6 +120,34 @@ describe('--annotate', () => {
     const lines = t.stdout.trim().split('\n').filter((l) => l.includes('mip6scope'));
     expect(lines.map((l) => Number(l.split('\t')[0]))).toEqual([1, 2, 3]);
     expect(lines[2]).toMatch(/Home Agent Switch sent outside ESP/);
+    // Our frame.comment is tshark's, frame by frame (tshark joins several with commas).
+    const bin = join(__dirname, '..', '..', 'bin', 'mip6scope.js');
+    const ours = JSON.parse(spawnSync(process.execPath, [bin, 'read', '-T', 'json', out], { encoding: 'utf8' }).stdout) as { frame: number; fields: Record<string, unknown> }[];
+    const theirs = t.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+    expect(ours.map((f) => { const c = f.fields['frame.comment']; return [String(f.frame), c === undefined ? '' : ([] as unknown[]).concat(c).join(',')]; })).toEqual(theirs);
+  });
+  it('annotating an annotated capture replaces its findings and keeps its other comments', async () => {
+    const again = join(tmp, 'annotated-again.pcapng');
+    expect((await run([out], { annotate: again })).code).toBe(1);
+    const all = (path: string): string[][] => {
+      const rd = openCapture(path);
+      const c: string[][] = [];
+      for (let f = rd.next(); f; f = rd.next()) c.push([...(f.comments ?? [])]);
+      rd.close();
+      return c;
+    };
+    expect(all(again)).toEqual(all(out));
+    // The sample's own comments (what each packet shows) are still there.
+    expect(all(again).flat().filter((c) => !c.startsWith('mip6scope ')).length).toBeGreaterThan(0);
+  });
+  it('read shows the comments as frame.comment, and -Y finds frames by them', () => {
+    const bin = join(__dirname, '..', '..', 'bin', 'mip6scope.js');
+    const r = spawnSync(process.execPath, [bin, 'read', '-T', 'json', '-Y', 'frame.comment contains "MH-UNPROTECTED"', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const frames = JSON.parse(r.stdout) as { frame: number; fields: Record<string, unknown> }[];
+    expect(frames.map((f) => f.frame)).toEqual([1, 2, 3]);
+    const comments = frames[0]!.fields['frame.comment'];
+    expect(Array.isArray(comments) ? comments : [comments]).toContainEqual(expect.stringMatching(/^mip6scope error MH-UNPROTECTED/));
   });
 });
 

@@ -50,6 +50,7 @@ export function itemText(tree: Tree, i: number): string {
     case FT.IPv4: return ipv4ToString(b, s);
     case FT.Ether: return macToString(b, s);
     case FT.Bytes: return toHex(b, s, tree.length[i]!);
+    case FT.String: return new TextDecoder().decode(b.subarray(s, s + tree.length[i]!));
     case FT.Choice: return d.vals?.[tree.value[i]!] ?? String(tree.value[i]);
     default: return String(tree.value[i]);
   }

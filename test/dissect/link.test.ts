@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { concat, ethernet, icmpv6, ipv6, u16, u32 } from '../../src/craft/index.js';
 import { DISSECTED_LINKTYPES } from '../../src/dissect/link.js';
-import { dissect, icmpEcho, ipv4Packet, noteGroups, text, texts, value } from './helpers.js';
+import { dissectFrame } from '../../src/dissect/index.js';
+import { hexDump } from '../../src/output/packets.js';
+import { dissect, icmpEcho, ipv4Packet, makeFrame, newCtx, noteGroups, text, texts, value } from './helpers.js';
 
 const echo = ipv6({ src: '2001:db8::1', dst: '2001:db8::2', payload: icmpv6({ type: 128, body: concat(u16(0x1234), u16(7), Uint8Array.of(1, 2, 3, 4)) }) });
 const v4pkt = ipv4Packet([192, 0, 2, 1], [192, 0, 1, 1], 1, icmpEcho(8, 1, 2));
@@ -118,5 +120,17 @@ describe('DISSECTED_LINKTYPES', () => {
       const unknown = noteGroups(dissect(packet, linktype)).includes('link.unknown');
       expect(unknown, `linktype ${linktype}`).toBe(!DISSECTED_LINKTYPES.has(linktype));
     }
+  });
+});
+
+describe('packet comments (pcapng opt_comment)', () => {
+  it('are frame.comment items, in order, UTF-8 kept, and not part of the hex dump', () => {
+    const packet = ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', 0x86dd, ipv6({ src: '2001:db8::1', dst: '2001:db8::2', nextHeader: 59, payload: new Uint8Array(0) }));
+    const ctx = newCtx();
+    dissectFrame(ctx, { ...makeFrame(packet), comments: ['first', 'zweite Anmerkung: Größe'] });
+    expect(texts(ctx.tree, 'frame.comment')).toEqual(['first', 'zweite Anmerkung: Größe']);
+    expect(hexDump(ctx.tree)).toBe(hexDump(dissect(packet, 1)));
+    // Without comments, no item.
+    expect(texts(dissect(packet, 1), 'frame.comment')).toEqual([]);
   });
 });
