@@ -147,6 +147,7 @@ function typeName(def: FieldDef): string {
 }
 
 function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token): ItemTest {
+  if (op === 'matches') return matchesTest(text, def, v, opTok);
   if (NUMERIC.has(def.type)) {
     if (def.type === FT.Protocol && !def.vals) {
       // As in Wireshark, a protocol's bytes (its header and what it carries) can be searched: frame contains 20:01:0d:b8.
@@ -184,6 +185,35 @@ function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token
   const want = def.type === FT.Ether && v.kind === 'word' ? macValue(text, v) : byteString(text, def, v);
   return bytesTest(op, want, def.type === FT.Ether ? 6 : -1);
 }
+
+/**
+ * `matches`: a regular expression (in double quotes) searched in text fields and in the bytes of byte
+ * fields and protocols, case-insensitively as in Wireshark. The expression is JavaScript's dialect,
+ * which agrees with Wireshark's PCRE2 on the common forms (classes, groups, alternation, anchors).
+ */
+function matchesTest(text: string, def: FieldDef, v: Token, opTok: Token): ItemTest {
+  const isProtocol = def.type === FT.Protocol && !def.vals;
+  if (def.type !== FT.String && def.type !== FT.Bytes && !isProtocol) {
+    throw new FilterError(text, opTok.pos, `"matches" works on text and bytes; ${def.abbrev} is ${typeName(def)}`, [], opTok.len);
+  }
+  if (v.kind !== 'string') throw new FilterError(text, v.pos, 'matches takes a regular expression in double quotes, e.g. "HAS-(RATE|BACKOFF)"', [], v.len);
+  let re: RegExp;
+  try {
+    re = new RegExp(v.text, 'i');
+  } catch (e) {
+    throw new FilterError(text, v.pos, `not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, [], v.len);
+  }
+  // Text as UTF-8; bytes one character each (latin1), so a pattern can match any byte.
+  const decode = def.type === FT.String ? utf8Decoder : latin1Decoder;
+  return (t, i) => {
+    const b = t.bufferOf(i);
+    const s = t.start[i]!;
+    return re.test(decode.decode(b.subarray(s, Math.min(s + t.length[i]!, b.length))));
+  };
+}
+
+const utf8Decoder = new TextDecoder('utf-8');
+const latin1Decoder = new TextDecoder('latin1');
 
 function numericTest(op: RelOp, x: number): ItemTest {
   switch (op) {

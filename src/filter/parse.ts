@@ -7,7 +7,7 @@
  *   orExpr  := andExpr (("or" | "||" | "xor" | "^^") andExpr)*
  *   andExpr := unary (("and" | "&&") unary)*
  *   unary   := ("not" | "!") unary | "(" expr ")" | test
- *   test    := FIELD [ relop VALUE | "contains" VALUE | ["not"] "in" "{" element* "}" ]
+ *   test    := FIELD [ relop VALUE | "contains" VALUE | ("matches" | "~") "REGEX" | ["not"] "in" "{" element* "}" ]
  *   element := VALUE | VALUE ".." VALUE
  */
 import { FilterError } from './errors.js';
@@ -24,21 +24,21 @@ export interface Token {
 }
 
 /** Comparison operators, by canonical name. */
-export type RelOp = 'eq' | 'ne' | 'any_ne' | 'all_eq' | 'lt' | 'gt' | 'le' | 'ge' | 'contains';
+export type RelOp = 'eq' | 'ne' | 'any_ne' | 'all_eq' | 'lt' | 'gt' | 'le' | 'ge' | 'contains' | 'matches';
 
 const SYMBOLS: readonly [string, string][] = [
   // Longest first so "===" is not read as "==" then "=".
   ['===', 'all_eq'], ['!==', 'ne'], ['==', 'eq'], ['!=', 'ne'], ['~=', 'any_ne'], ['<=', 'le'], ['>=', 'ge'],
-  ['&&', 'and'], ['||', 'or'], ['^^', 'xor'], ['<', 'lt'], ['>', 'gt'], ['!', 'not'],
+  ['&&', 'and'], ['||', 'or'], ['^^', 'xor'], ['<', 'lt'], ['>', 'gt'], ['!', 'not'], ['~', 'matches'],
 ];
 
 const KEYWORDS: Readonly<Record<string, string>> = {
-  and: 'and', or: 'or', xor: 'xor', not: 'not', in: 'in', contains: 'contains',
+  and: 'and', or: 'or', xor: 'xor', not: 'not', in: 'in', contains: 'contains', matches: 'matches',
   eq: 'eq', ne: 'ne', lt: 'lt', gt: 'gt', le: 'le', ge: 'ge',
   any_eq: 'eq', all_ne: 'ne', any_ne: 'any_ne', all_eq: 'all_eq',
 };
 
-const RELOPS = new Set(['eq', 'ne', 'any_ne', 'all_eq', 'lt', 'gt', 'le', 'ge', 'contains']);
+const RELOPS = new Set(['eq', 'ne', 'any_ne', 'all_eq', 'lt', 'gt', 'le', 'ge', 'contains', 'matches']);
 
 // Field names, numbers, addresses (with ':' and '/'), byte strings and ranges ("1..5") are all one word.
 const isWordChar = (c: string): boolean => /[A-Za-z0-9_.:/\-]/.test(c);
@@ -53,6 +53,7 @@ export function tokenize(text: string): Token[] {
     const k = single[c];
     if (k) { out.push({ kind: k, text: c, pos: i, len: 1 }); i++; continue; }
     if (c === '"') { i = readString(text, i, out); continue; }
+    if ((c === 'r' || c === 'R') && text[i + 1] === '"') { i = readRawString(text, i, out); continue; }
     const sym = SYMBOLS.find(([s]) => text.startsWith(s, i));
     if (sym) { out.push({ kind: 'op', text: sym[1], pos: i, len: sym[0].length }); i += sym[0].length; continue; }
     if (isWordChar(c)) {
@@ -73,6 +74,19 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/** The escapes a double-quoted string takes (besides \xhh), as Wireshark's. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '0': '\0',
+};
+
+/** r"..." (raw: a backslash is itself, for regular expressions); returns the index after the closing quote. */
+function readRawString(text: string, start: number, out: Token[]): number {
+  const close = text.indexOf('"', start + 2);
+  if (close < 0) throw new FilterError(text, start, 'the string is not closed: add a closing "');
+  out.push({ kind: 'string', text: text.slice(start + 2, close), pos: start, len: close + 1 - start });
+  return close + 1;
+}
+
 function readString(text: string, start: number, out: Token[]): number {
   let i = start + 1;
   let s = '';
@@ -85,7 +99,12 @@ function readString(text: string, start: number, out: Token[]): number {
         i += 4;
         continue;
       }
-      s += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '0' ? '\0' : e;
+      const c = ESCAPES[e];
+      // As in Wireshark, an unknown escape is an error, not the letter: "\d" meant for a regular expression would silently be "d".
+      if (c === undefined || !Object.hasOwn(ESCAPES, e)) {
+        throw new FilterError(text, i, `unknown escape "\\${e}" in a string: write "\\\\${e}" for a backslash and ${e}, or use a raw string r"..." (as for regular expressions)`);
+      }
+      s += c;
       i += 2;
       continue;
     }
@@ -181,7 +200,7 @@ export function parse(text: string): Node {
       const member: Node = { kind: 'test', field, op: 'eq', opToken: inToken, set };
       return negated ? { kind: 'not', a: member } : member;
     }
-    if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, in, not in, and, or) after ${field.text}`);
+    if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, matches, in, not in, and, or) after ${field.text}`);
     return { kind: 'test', field };
   }
 

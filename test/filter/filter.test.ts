@@ -184,3 +184,32 @@ describe('bad filters', () => {
     expect(e.message).toMatch(message);
   });
 });
+
+// bad-no-backoff.pcapng's own packet comments: 1 "MN 2001:db8:1::1003 home registration BU seq 10 to HA1",
+// 2 "HA1 BA accepts seq 10", 3 "Home Agent Switch", 4-8 "BROKEN: retransmitted after 1 s, no backoff", 9-10 none, 11-12 HA2's.
+describe('packet comments and matches', () => {
+  const NB = 'bad-no-backoff.pcapng';
+  it.each([
+    ['frame.comment', [1, 2, 3, 4, 5, 6, 7, 8, 11, 12]],
+    ['frame.comment contains "BROKEN"', [4, 5, 6, 7, 8]],
+    ['frame.comment matches "^ha[12] ba accepts"', [2, 12]],
+    ['frame.comment ~ "seq 1[02]"', [1, 2, 11, 12]],
+    ['frame.comment matches r"seq \\d+ to HA2$"', [11]],
+    ['frame.comment matches "seq \\\\d+ to HA2$"', [11]],
+    // Case-insensitive, as in Wireshark: "Home Agent Switch" (3) matches "home" too.
+    ['!(frame.comment matches "home")', [2, 4, 5, 6, 7, 8, 9, 10, 12]],
+    // A protocol's bytes, one character a byte: MH type 12 is the Home Agent Switch.
+    ['mip6 matches "^..\\x0c"', [3, 4, 5, 6, 7, 8]],
+  ])('%s', (filter, frames) => {
+    expect(matching(NB, filter)).toEqual(frames);
+  });
+
+  it('refuses what matches cannot take, with the reason', () => {
+    expect(errorOf('mip6.mhtype matches "x"').message).toContain('"matches" works on text and bytes; mip6.mhtype is a number');
+    expect(errorOf('frame.comment matches HAS').message).toContain('matches takes a regular expression in double quotes');
+    expect(errorOf('frame.comment matches "("').message).toContain('not a regular expression');
+    const escape = errorOf('frame.comment matches "\\d"');
+    expect(escape.message).toContain('unknown escape "\\d" in a string');
+    expect(escape.position).toBe(23);
+  });
+});
