@@ -18,7 +18,7 @@ import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { displayName } from '../capture/reader.js';
 import { linkTypeName } from '../capture/linktypes.js';
-import { DISSECTED_LINKTYPES } from '../dissect/link.js';
+import { DISSECTED_LINKTYPES, DISSECTED_LINKTYPES_TEXT } from '../dissect/link.js';
 import { writeAnnotated } from '../output/annotate.js';
 import { formatFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
@@ -190,7 +190,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   if (undissected > 0) {
     const links = [...undissectedLinks].map((n) => `${linkTypeName(n)} (${n})`).join(', ');
     messages.push(`mip6scope: ${[...undissectedFiles].map(displayName).join(', ')}: ${undissected} of ${res.packets} packets have a link type that is not dissected (${links}): `
-      + `nothing in them was checked\n  mip6scope reads Ethernet, Linux cooked (SLL/SLL2, as on -i any), raw IP and NULL/LOOP captures; capture again on such an interface`);
+      + `nothing in them was checked\n  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures; capture again on such an interface (-i any gives Linux cooked)`);
   }
   return {
     files,

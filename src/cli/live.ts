@@ -10,7 +10,7 @@ import {
 } from '../capture/live.js';
 import type { Frame } from '../capture/frame.js';
 import { linkTypeName } from '../capture/linktypes.js';
-import { DISSECTED_LINKTYPES } from '../dissect/link.js';
+import { DISSECTED_LINKTYPES, DISSECTED_LINKTYPES_TEXT } from '../dissect/link.js';
 import { createEngine, RuleSelectionError, type Engine } from '../analyze/engine.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { dissectFrame } from '../dissect/index.js';
@@ -289,7 +289,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   err(`mip6scope: capturing on ${src.iface} (${linkTypeName(src.linktype)}), filter "${src.filter}"${engine ? `, ${engine.rules.length} rules` : ''}`);
   if (!DISSECTED_LINKTYPES.has(src.linktype)) {
     err(`mip6scope: ${src.iface} delivers ${linkTypeName(src.linktype)} (${src.linktype}) frames, which are not dissected: packets are listed${engine ? ' but nothing is checked' : ''}\n`
-      + '  capture on an Ethernet interface, or on any (Linux cooked)');
+      + `  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} frames; capture on such an interface (any gives Linux cooked)`);
   }
   if (format === 'json') out.line('[');
   out.flush();

@@ -88,7 +88,6 @@ export function readMain(
       err(`  SPI 0x${u.spi.toString(16).padStart(8, '0')} ${u.src} → ${u.dst}: ${u.packets} packet${u.packets === 1 ? '' : 's'}`);
     }
   }
-  // A file that could not be opened is unusable input, whatever the others gave (as lint).
-  if (res.fatal || res.unopened.length > 0) return 2;
-  return 0;
+  // A file that could not be opened is unusable input, whatever the others gave (as lint); none opened is `fatal`.
+  return res.unopened.length > 0 ? 2 : 0;
 }

@@ -97,6 +97,8 @@ export function dissectFrame(ctx: DissectContext, frame: Frame): void {
 
 /** The LINKTYPEs linkLayer() dissects (every other gets the link.unknown note); a test keeps the two in step. */
 export const DISSECTED_LINKTYPES: ReadonlySet<number> = new Set([1, 113, 276, 0, 108, 101, 12, 14, 228, 229]);
+/** Those link types in words, for every message about a capture of another. */
+export const DISSECTED_LINKTYPES_TEXT = 'Ethernet, Linux cooked (SLL/SLL2), raw IP and NULL/LOOP';
 
 /** Dissect a link-layer header of the given LINKTYPE at buffers[buf][off..end). */
 export function linkLayer(ctx: DissectContext, linktype: number, buf: number, off: number, end: number): void {
@@ -172,7 +174,7 @@ export function linkLayer(ctx: DissectContext, linktype: number, buf: number, of
       return;
     }
     default:
-      tree.note(-1, 'warning', 'link.unknown', `link type ${linkTypeName(linktype)} (${linktype}) is not dissected; mip6scope reads Ethernet, Linux cooked (SLL/SLL2), raw IP and NULL/LOOP captures`);
+      tree.note(-1, 'warning', 'link.unknown', `link type ${linkTypeName(linktype)} (${linktype}) is not dissected; mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures`);
   }
 }
 

@@ -132,6 +132,11 @@ function anyItem(def: FieldDef, test: ItemTest): Pred {
 
 const NUMERIC: ReadonlySet<number> = new Set([FT.UInt, FT.Int, FT.Bool, FT.Choice, FT.Protocol]);
 
+/** A protocol without value names (frame, ipv6, mip6...): present or absent, its bytes searchable, no value to compare. */
+function isBareProtocol(def: FieldDef): boolean {
+  return def.type === FT.Protocol && !def.vals;
+}
+
 function typeName(def: FieldDef): string {
   switch (def.type) {
     case FT.Protocol: return 'a protocol';
@@ -149,7 +154,7 @@ function typeName(def: FieldDef): string {
 function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token): ItemTest {
   if (op === 'matches') return matchesTest(text, def, v, opTok);
   if (NUMERIC.has(def.type)) {
-    if (def.type === FT.Protocol && !def.vals) {
+    if (isBareProtocol(def)) {
       // As in Wireshark, a protocol's bytes (its header and what it carries) can be searched: frame contains 20:01:0d:b8.
       if (op === 'contains') return bytesTest(op, byteString(text, def, v), 0);
       throw new FilterError(text, opTok.pos, `${def.abbrev} is a protocol: test its presence with the name alone ("${def.abbrev}"), or its bytes with contains`, [], opTok.len);
@@ -192,8 +197,7 @@ function itemTest(text: string, def: FieldDef, op: RelOp, v: Token, opTok: Token
  * which agrees with Wireshark's PCRE2 on the common forms (classes, groups, alternation, anchors).
  */
 function matchesTest(text: string, def: FieldDef, v: Token, opTok: Token): ItemTest {
-  const isProtocol = def.type === FT.Protocol && !def.vals;
-  if (def.type !== FT.String && def.type !== FT.Bytes && !isProtocol) {
+  if (def.type !== FT.String && def.type !== FT.Bytes && !isBareProtocol(def)) {
     throw new FilterError(text, opTok.pos, `"matches" works on text and bytes; ${def.abbrev} is ${typeName(def)}`, [], opTok.len);
   }
   if (v.kind !== 'string') throw new FilterError(text, v.pos, 'matches takes a regular expression in double quotes, e.g. "HAS-(RATE|BACKOFF)"', [], v.len);
@@ -228,7 +232,7 @@ function numericTest(op: RelOp, x: number): ItemTest {
 function elementTest(text: string, def: FieldDef, e: SetElement): ItemTest {
   const opTok = e.lo;
   if (!e.hi) return itemTest(text, def, 'eq', e.lo, opTok);
-  if (NUMERIC.has(def.type) && !(def.type === FT.Protocol && !def.vals)) {
+  if (NUMERIC.has(def.type) && !isBareProtocol(def)) {
     const lo = numberValue(text, def, e.lo);
     const hi = numberValue(text, def, e.hi);
     if (hi < lo) throw new FilterError(text, e.lo.pos, `the range ${e.lo.text}..${e.hi.text} is empty: put the smaller end first`, [], e.hi.pos + e.hi.len - e.lo.pos);

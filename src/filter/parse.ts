@@ -99,12 +99,11 @@ function readString(text: string, start: number, out: Token[]): number {
         i += 4;
         continue;
       }
-      const c = ESCAPES[e];
       // As in Wireshark, an unknown escape is an error, not the letter: "\d" meant for a regular expression would silently be "d".
-      if (c === undefined || !Object.hasOwn(ESCAPES, e)) {
+      if (!Object.hasOwn(ESCAPES, e)) {
         throw new FilterError(text, i, `unknown escape "\\${e}" in a string: write "\\\\${e}" for a backslash and ${e}, or use a raw string r"..." (as for regular expressions)`);
       }
-      s += c;
+      s += ESCAPES[e];
       i += 2;
       continue;
     }
