@@ -14,7 +14,7 @@ export function commentFor(f: Finding): string {
 }
 
 /** Whether a packet comment is a finding commentFor() wrote ("mip6scope <severity> <RULE-ID> (..."). */
-export function isFindingComment(c: string): boolean {
+function isFindingComment(c: string): boolean {
   return /^mip6scope (?:error|warning|info) [A-Z0-9]+(?:-[A-Z0-9]+)+ \(/.test(c);
 }
 
