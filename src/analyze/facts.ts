@@ -19,6 +19,36 @@ export const ESP_REPLAY_WINDOW = 64;
 /** What a packet is, for dispatch: an MH message by profile key, or one of these. */
 export type PacketKind = MhTypeKey | 'mhUnknown' | 'icmpv6' | 'other';
 
+/**
+ * Packet kinds by number (Facts.kindNo), the same on every thread of a run: the
+ * three fixed kinds, then the profile's message keys in their order.
+ */
+export function packetKinds(mhTypes: Readonly<Record<string, number>>): PacketKind[] {
+  return ['other', 'mhUnknown', 'icmpv6', ...(Object.keys(mhTypes) as MhTypeKey[])];
+}
+
+const KIND_OTHER = 0;
+const KIND_MH_UNKNOWN = 1;
+const KIND_ICMPV6 = 2;
+
+/** The MH Type numbers' profile keys and kind numbers (packetKinds), for extractFacts. */
+export interface MhKinds {
+  keys: readonly (MhTypeKey | undefined)[];
+  /** 256 entries; KIND_MH_UNKNOWN where the profile names no message. */
+  numbers: Uint8Array | Uint16Array;
+}
+
+export function mhKinds(mhTypes: Readonly<Record<string, number>>): MhKinds {
+  const keys: (MhTypeKey | undefined)[] = new Array(256);
+  const numbers = new Uint16Array(256).fill(KIND_MH_UNKNOWN);
+  // A number given to two keys is the last one's, as in a lookup by number.
+  Object.entries(mhTypes).forEach(([key, n], i) => {
+    keys[n] = key as MhTypeKey;
+    numbers[n] = 3 + i;
+  });
+  return { keys, numbers };
+}
+
 const NO_NOTES: readonly Note[] = [];
 
 export class Facts {
@@ -40,6 +70,8 @@ export class Facts {
   srcGlobal = false;
 
   kind: PacketKind = 'other';
+  /** kind's number in packetKinds() (what crosses between threads). */
+  kindNo = KIND_OTHER;
   /** Mobility Header item (-1: none; rules only ask whether it is >= 0) and its MH Type number. */
   mhItem = -1;
   mhType = -1;
@@ -150,11 +182,11 @@ function idOf(tree: Tree, item: number, addresses: AddressTable): number {
 }
 
 /**
- * Fill `f` from the dissected packet in ctx.tree. `mhKeys` maps MH Type
- * numbers to profile keys; addresses are interned in `addresses`.
+ * Fill `f` from the dissected packet in ctx.tree. `kinds` maps MH Type
+ * numbers to profile keys and kind numbers; addresses are interned in `addresses`.
  */
 export function extractFacts(
-  f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, mhKeys: readonly (MhTypeKey | undefined)[], addresses: AddressTable,
+  f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, kinds: MhKinds, addresses: AddressTable,
 ): void {
   const tree = ctx.tree;
   f.notes = tree.notes;
@@ -163,6 +195,7 @@ export function extractFacts(
   f.file = file;
   f.fileIndex = fileIndex;
   f.kind = 'other';
+  f.kindNo = KIND_OTHER;
   f.mhItem = f.mhType = f.espItem = f.spi = f.espSeq = -1;
   f.seq = f.lifetime = f.status = f.identifier = f.subtype = f.group = f.preference = f.interval = f.refreshAdvice = f.numAddrs = -1;
   f.cookie = 0;
@@ -226,7 +259,8 @@ export function extractFacts(
     f.inEsp = f.espItem >= 0 && mh > f.espItem;
     const t = num(tree, F.mhType, mh);
     f.mhType = t;
-    f.kind = t >= 0 ? (mhKeys[t] ?? 'mhUnknown') : 'mhUnknown';
+    f.kind = t >= 0 ? (kinds.keys[t] ?? 'mhUnknown') : 'mhUnknown';
+    f.kindNo = t >= 0 ? kinds.numbers[t]! : KIND_MH_UNKNOWN;
     if (F.optType) for (let i = firstAfter(tree, F.optType, mh); i >= 0; i = tree.next(F.optType, i)) f.optionTypes.push(tree.value[i]! | 0);
     if (F.ipAddressCode) for (let i = firstAfter(tree, F.ipAddressCode, mh); i >= 0; i = tree.next(F.ipAddressCode, i)) f.ipAddressCodes.push(tree.value[i]! | 0);
     const bra = num(tree, F.braInterval, mh);
@@ -300,6 +334,7 @@ export function extractFacts(
   const ty = F.icmpType ? last(tree, F.icmpType, outside) : -1;
   if (ty >= 0) {
     f.kind = 'icmpv6';
+    f.kindNo = KIND_ICMPV6;
     f.subtype = tree.value[ty]! | 0;
     f.inEsp = f.espItem >= 0 && ty > f.espItem;
     if (f.subtype === 134) {
@@ -325,16 +360,16 @@ export function extractFacts(
 export class FactExtractor {
   readonly facts = new Facts();
   readonly addresses: AddressTable;
-  private readonly mhKeys: (MhTypeKey | undefined)[] = new Array(256);
+  private readonly mhKinds: MhKinds;
 
   constructor(private readonly fields: FieldSet, mhTypes: Readonly<Record<string, number>>, addresses: AddressTable) {
     this.addresses = addresses;
-    for (const [key, n] of Object.entries(mhTypes)) this.mhKeys[n] = key as MhTypeKey;
+    this.mhKinds = mhKinds(mhTypes);
   }
 
   /** Facts of the packet in ctx.tree (the same object every time). */
   extract(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts {
-    extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.mhKeys, this.addresses);
+    extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.mhKinds, this.addresses);
     return this.facts;
   }
 }

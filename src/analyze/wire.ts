@@ -9,7 +9,6 @@
  * whether the Mobility Header and ESP were there).
  */
 import type { Note, NoteSeverity } from '../dissect/tree.js';
-import type { MhTypeKey } from '../profile/defaults.js';
 import type { AddressTable } from './address.js';
 import { Facts, type PacketKind } from './facts.js';
 import type { RingReader, RingWriter } from './ring.js';
@@ -37,10 +36,6 @@ function getDouble(d: Int32Array, i: number): number {
   return f64[0]!;
 }
 
-/** Packet kinds by number, the same on both sides (from the profile's message keys). */
-export function packetKinds(mhTypes: Readonly<Record<string, number>>): PacketKind[] {
-  return ['other', 'mhUnknown', 'icmpv6', ...(Object.keys(mhTypes) as MhTypeKey[])];
-}
 
 function textWords(s: string): number {
   return 1 + s.length;
@@ -61,13 +56,11 @@ function getText(d: Int32Array, i: number): [string, number] {
 }
 
 export class FactsEncoder {
-  private readonly kindIndex = new Map<string, number>();
   /** Address ids below this were sent already. */
   private announced = 1;
 
-  constructor(private readonly ring: RingWriter, kinds: readonly PacketKind[], readonly addresses: AddressTable) {
-    kinds.forEach((k, i) => this.kindIndex.set(k, i));
-  }
+  /** Facts' kind numbers are packetKinds() of the run's profile, as the decoder's. */
+  constructor(private readonly ring: RingWriter, readonly addresses: AddressTable) {}
 
   /** Send the addresses interned since the last call, then the packet's facts. */
   send(f: Facts): void {
@@ -91,7 +84,7 @@ export class FactsEncoder {
       | (f.inEsp ? 16 : 0) | (f.espOpened ? 32 : 0) | (f.ack ? 64 : 0) | (f.active ? 128 : 0) | (f.homeFlag ? 256 : 0)
       | (f.replyRequested ? 512 : 0) | (f.rekey ? 1024 : 0) | (f.backup ? 2048 : 0) | (f.vhar ? 4096 : 0)
       | (f.mhItem >= 0 ? 8192 : 0) | (f.espItem >= 0 ? 16384 : 0);
-    d[i + 10] = this.kindIndex.get(f.kind) ?? 0;
+    d[i + 10] = f.kindNo;
     d[i + 11] = f.mhType;
     putDouble(d, i + 12, f.spi);
     putDouble(d, i + 14, f.espSeq);
@@ -182,7 +175,8 @@ export class FactsDecoder {
       f.vhar = (b & 4096) !== 0;
       f.mhItem = (b & 8192) !== 0 ? 0 : -1;
       f.espItem = (b & 16384) !== 0 ? 0 : -1;
-      f.kind = this.kinds[d[i + 10]!] ?? 'other';
+      f.kindNo = d[i + 10]!;
+      f.kind = this.kinds[f.kindNo] ?? 'other';
       f.mhType = d[i + 11]!;
       f.spi = getDouble(d, i + 12);
       f.espSeq = getDouble(d, i + 14);

@@ -13,7 +13,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type Tolerance } from '../analyze/engine.js';
 import { RingReader } from '../analyze/ring.js';
-import { FactsDecoder, packetKinds } from '../analyze/wire.js';
+import { packetKinds } from '../analyze/facts.js';
+import { FactsDecoder } from '../analyze/wire.js';
 import type { Profile } from '../profile/profile.js';
 
 export interface AnalyzeSettings {

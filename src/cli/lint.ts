@@ -13,7 +13,7 @@ import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/eng
 import { FactExtractor } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
 import { RingFailed, RingWriter } from '../analyze/ring.js';
-import { FactsEncoder, packetKinds } from '../analyze/wire.js';
+import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { displayName } from '../capture/reader.js';
@@ -319,7 +319,7 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
   thread.start({ files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable });
   const { worker, sab, done: analyzed } = thread;
   const ring = new RingWriter(sab);
-  const encoder = new FactsEncoder(ring, packetKinds(cfg.profile.mhTypes), new AddressTable());
+  const encoder = new FactsEncoder(ring, new AddressTable());
   let main: GroupResult;
   try {
     main = lintGroup(files, opts, term, undefined, encoder);

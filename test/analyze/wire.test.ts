@@ -2,9 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressTable } from '../../src/analyze/address.js';
-import { Facts } from '../../src/analyze/facts.js';
+import { FactExtractor, Facts, packetKinds } from '../../src/analyze/facts.js';
+import { resolveFields } from '../../src/analyze/fields.js';
+import { openCapture } from '../../src/capture/open.js';
+import { createDissector, dissectFrame } from '../../src/dissect/index.js';
+import { samplePath } from '../samples/lab-sa.js';
+import { SCENARIOS } from '../../src/samples/scenarios.js';
 import { createRing, RingReader, RingWriter } from '../../src/analyze/ring.js';
-import { FactsDecoder, FactsEncoder, packetKinds } from '../../src/analyze/wire.js';
+import { FactsDecoder, FactsEncoder } from '../../src/analyze/wire.js';
 import { getDefaultProfile } from '../../src/profile/profile.js';
 
 const kinds = packetKinds(getDefaultProfile().mhTypes);
@@ -14,7 +19,7 @@ function view(f: Facts) {
   return {
     time: f.time, frame: f.frame, fileIndex: f.fileIndex, file: f.file, src: f.src, dst: f.dst, home: f.home,
     srcLinkLocal: f.srcLinkLocal, dstLinkLocal: f.dstLinkLocal, dstMulticast: f.dstMulticast, srcGlobal: f.srcGlobal,
-    kind: f.kind, hasMh: f.mhItem >= 0, mhType: f.mhType, inEsp: f.inEsp, hasEsp: f.espItem >= 0, spi: f.spi, espSeq: f.espSeq,
+    kind: f.kind, kindNo: f.kindNo, hasMh: f.mhItem >= 0, mhType: f.mhType, inEsp: f.inEsp, hasEsp: f.espItem >= 0, spi: f.spi, espSeq: f.espSeq,
     icv: f.icv, espOpened: f.espOpened, seq: f.seq, lifetime: f.lifetime, status: f.status, identifier: f.identifier, subtype: f.subtype,
     group: f.group, preference: f.preference, interval: f.interval, refreshAdvice: f.refreshAdvice, numAddrs: f.numAddrs, cookie: f.cookie,
     ack: f.ack, active: f.active, homeFlag: f.homeFlag, replyRequested: f.replyRequested, rekey: f.rekey, backup: f.backup, vhar: f.vhar,
@@ -49,7 +54,7 @@ function build(r: FactsRecord, files: string[]): Facts {
   [f.srcLinkLocal, f.dstLinkLocal, f.dstMulticast, f.srcGlobal, f.inEsp, f.espOpened, f.ack, f.active, f.homeFlag, f.replyRequested, f.rekey, f.backup, f.vhar] = r.flags;
   f.mhItem = r.flags[13] ? 0 : -1;
   f.espItem = r.flags[14] ? 0 : -1;
-  f.kind = r.kind; f.mhType = r.mhType; f.spi = r.spi; f.espSeq = r.espSeq; f.icv = r.icv;
+  f.kind = r.kind; f.kindNo = kinds.indexOf(r.kind); f.mhType = r.mhType; f.spi = r.spi; f.espSeq = r.espSeq; f.icv = r.icv;
   [f.seq, f.lifetime, f.status, f.identifier, f.subtype, f.group, f.preference, f.interval, f.refreshAdvice, f.numAddrs] = r.ints;
   f.cookie = r.cookie; f.vharSpi = r.vharSpi; f.vharSeq = r.vharSeq;
   f.listed.push(...r.listed); f.optionTypes.push(...r.optionTypes); f.ipAddressCodes.push(...r.ipAddressCodes);
@@ -66,7 +71,7 @@ describe('facts on the wire', () => {
       const reader = new RingReader(sab);
       const sent = new AddressTable();
       for (let i = 1; i <= 50; i++) sent.intern(Uint8Array.of(0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, i), 0);
-      const encoder = new FactsEncoder(writer, kinds, sent);
+      const encoder = new FactsEncoder(writer, sent);
       const received = new AddressTable();
       const decoder = new FactsDecoder(reader, kinds, received, files);
       // One record at a time, so the ring (1024 words) wraps without ever filling (the reader is this thread).
@@ -92,5 +97,32 @@ describe('facts on the wire', () => {
     reader.fail();
     expect(() => { for (let i = 0; i < 100; i++) { const at = writer.reserve(10); writer.data[at] = 10; writer.data[at + 1] = 1; writer.commit(10); } })
       .toThrow(/analysis thread stopped$/);
+  });
+
+  it('carry the kind as the number the extractor gave it: its place in packetKinds, for the default profile and a renumbered one', () => {
+    const renumbered = { ...getDefaultProfile().mhTypes, homeAgentSwitch: 200, bindingUpdate: 201 };
+    let seen = 0;
+    for (const mhTypes of [getDefaultProfile().mhTypes, renumbered]) {
+      const order = packetKinds(mhTypes);
+      const extractor = new FactExtractor(resolveFields(), mhTypes, new AddressTable());
+      const kinds = new Set<string>();
+      for (const make of SCENARIOS) {
+        const ctx = createDissector();
+        const r = openCapture(samplePath(`${make().name}.pcapng`));
+        for (let f = r.next(); f; f = r.next()) {
+          dissectFrame(ctx, f);
+          const facts = extractor.extract(ctx, f, 'x', 0);
+          expect(order[facts.kindNo]).toBe(facts.kind);
+          kinds.add(facts.kind);
+          seen++;
+        }
+        r.close();
+      }
+      // Both see MH messages and ICMPv6; with the renumbering, BUs and HA Switches are of unknown MH types.
+      expect(kinds.has('icmpv6') && kinds.has('bindingAck')).toBe(true);
+      expect(kinds.has('mhUnknown')).toBe(mhTypes === renumbered);
+      expect(kinds.has('bindingUpdate')).toBe(mhTypes !== renumbered);
+    }
+    expect(seen).toBeGreaterThan(100);
   });
 });
