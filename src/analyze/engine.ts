@@ -114,8 +114,8 @@ const SWEEP_CHECK = 1;
  * population stays interned, so every id keeps its address for the whole run),
  * and only those unused for twice the idle time and ADDRESS_GRACE seconds more,
  * after any flow that referred to them has been forgotten (a flow is forgotten
- * at most 1.5 idle times after its last packet); addresses of live bindings are
- * kept. Findings decided long after their packet keep the text they need.
+ * at most 1.5 idle times after its last packet); addresses of live bindings and
+ * those rules hold for longer (RuleContext.holdAddresses) are kept. Findings decided long after their packet keep the text they need.
  */
 const MAX_ADDRESSES = 1 << 16;
 const ADDRESS_GRACE = 60;
@@ -138,6 +138,8 @@ export class Engine {
   private readonly timers = new TimerQueue();
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
+  /** What rules' state holds beyond flows and bindings (RuleContext.holdAddresses). */
+  private readonly addressHolders: ((keep: Set<number>) => void)[] = [];
   /** Every address of the run, interned (Facts carry their ids). */
   readonly addresses = new AddressTable();
   private readonly sas: FlowMap<{ window: ReplayWindow64; last: number }>;
@@ -221,6 +223,7 @@ export class Engine {
         return v;
       },
       flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => this.flowTable(onExpire, idle),
+      holdAddresses: (add: (keep: Set<number>) => void): void => { this.addressHolders.push(add); },
     };
   }
 
@@ -310,7 +313,11 @@ export class Engine {
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);
-      if (this.recycleAddresses && this.addresses.size > this.maxAddresses) this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, this.bindings.addressesInUse());
+      if (this.recycleAddresses && this.addresses.size > this.maxAddresses) {
+        const keep = this.bindings.addressesInUse();
+        for (const add of this.addressHolders) add(keep);
+        this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, keep);
+      }
     }
   }
 

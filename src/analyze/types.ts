@@ -100,6 +100,13 @@ export interface RuleContext {
   name(key: number): string;
   /** State shared by the rules of one family, made once per engine. */
   shared<T>(key: string, make: () => T): T;
+  /**
+   * State that refers to addresses for longer than flows and bindings do (a
+   * failover followed for as long as its HA needs to switch every MN) names
+   * them here: `add` is asked for its address ids whenever the address table
+   * recycles unused ones, and those are kept.
+   */
+  holdAddresses(add: (keep: Set<number>) => void): void;
   /** A table of flows that forgets entries idle longer than idleTimeout (or `idle`). */
   flows<V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V>;
 }

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type EngineOptions } from '../../src/analyze/engine.js';
 import type { Finding } from '../../src/analyze/types.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
-import { Lab } from '../../src/samples/lab.js';
+import { Lab, mnHome } from '../../src/samples/lab.js';
 import { frameOf, show, type Packet } from './helpers.js';
-import { hasTo, hellos, registered } from './lab-packets.js';
+import { ack, hasTo, hello, hellos, reg, registered } from './lab-packets.js';
 
 /** An engine fed packet by packet; `heard` holds the findings reported so far, as live output prints them. */
 function stream(opts: EngineOptions = {}) {
@@ -119,6 +119,36 @@ describe('HAR-FAILOVER on the clock', () => {
     expect(rules(s.heard, 'HAR-FAILOVER').filter((f) => f.severity === 'info')).toHaveLength(40);
     expect(most).toBeLessThanOrEqual(3);
     expect(followed(s.engine)).toBe(0);
+  });
+  it('keeps the addresses of a failover it follows for longer than addresses are kept unused: a newcomer given a recycled id is not taken for one of its MNs', () => {
+    // MN 2's binding at HA1 runs out at 20 s and it never re-registers; the failover is followed for
+    // 2 MNs / 0.004 per s = 500 s. From 200 s, 40 new MNs register with HA2 while the address table
+    // (limit 8) recycles what went unused for 2 x 30 + 60 s. None of them is MN 2.
+    const lab = new Lab();
+    const packets: Packet[] = [
+      ...registered(lab, 0.2, 1, 1, 1),
+      { t: 0.3, data: lab.mnToHa(2, 1, reg(1, 5)) }, { t: 0.31, data: lab.haToMn(1, 2, ack(1, 5)) },
+      ...hellos(lab, 1, 2, 0, 3, { active: () => true, pref: 30 }),
+      ...hellos(lab, 2, 1, 0, 300, { active: (t) => t >= 7, pref: 20 }),
+      { t: 7.5, data: lab.haToMn(2, 1, hasTo([2])) }, { t: 8.5, data: lab.haToMn(2, 2, hasTo([2])) },
+      ...registered(lab, 7.6, 1, 2, 2),
+      // One more address (HA3, once), so that freed ids, handed out last freed first, put MN 2's home id on a newcomer's home address.
+      { t: 0.5, data: lab.haToHa(3, 2, hello(1, { pref: 10 })) },
+    ];
+    for (let k = 0; k < 40; k++) packets.push(...registered(lab, 200 + k * 2, 10 + k, 2, 1));
+    const sorted = lab.inTimeOrder(packets);
+    const s = stream({ idleTimeout: 30, maxAddresses: 8, rules: ['HAR-FAILOVER'], constants: { MAX_HA_SWITCH_TRANSMIT_RATE: 0.004 } });
+    s.feedUntil(sorted, 100);
+    const table = s.engine.addresses;
+    const idOf = (name: string): number => { for (let id = 1; id < table.nextId; id++) if (table.name(id) === name) return id; return 0; };
+    const mn2 = idOf(mnHome(2));
+    expect(mn2).toBeGreaterThan(0);
+    s.feedUntil(sorted, Infinity);
+    s.engine.finish();
+    // The table did recycle (the newcomers were handed freed ids), but not MN 2's.
+    expect(table.nextId).toBeLessThan(2 * 40 + 9);
+    expect(table.name(mn2)).toBe(mnHome(2));
+    expect(rules(s.heard, 'HAR-FAILOVER').map((f) => f.message)).toEqual([expect.stringMatching(/2\/2 mobile nodes sent a Home Agent Switch; 1\/2 re-registered$/)]);
   });
 });
 

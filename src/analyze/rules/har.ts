@@ -79,6 +79,15 @@ class HaSet {
 
   constructor(private readonly context: RuleContext) {
     this.members = context.flows<Member>();
+    // A failover is followed until every MN could have been switched, which can outlast the
+    // address table's recycle age: its HAs and MNs keep their ids until it is concluded.
+    context.holdAddresses((keep) => {
+      for (const fo of this.failovers) {
+        keep.add(fo.failed);
+        if (fo.newActive !== 0) keep.add(fo.newActive);
+        for (const home of fo.mns.keys()) keep.add(home);
+      }
+    });
   }
 
   /** The member is alive at `now` by its advertised lifetime, less the tolerance (never a false alarm). */
