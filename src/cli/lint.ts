@@ -28,7 +28,7 @@ import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
 import type { PacketCounter, Progress } from '../output/progress.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, refuseFieldOptions, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
@@ -231,6 +231,7 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
   try {
     // Check every option before reading anything (the groups repeat this cheaply).
     buildRunConfig(opts, io.err);
+    refuseFieldOptions(opts, 'lint');
     catalog = createEngine({
       tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
     }).rules.map((r) => r.meta);

@@ -18,10 +18,11 @@ import { unopenedSas } from '../dissect/esp.js';
 import { RecentFrames } from '../filter/index.js';
 import { commentFor } from '../output/annotate.js';
 import { colorize, type Colors } from '../output/color.js';
+import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, UsageError,
+  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
   type CommonOptionValues, type RunConfig, type Terminal,
 } from './options.js';
 import { parseTolerance } from './lint.js';
@@ -36,7 +37,9 @@ export interface LiveCommandOptions extends CommonOptionValues {
   bufferSize?: number;
   verbose?: boolean;
   hex?: boolean;
-  format?: 'text' | 'json' | 'ndjson';
+  format?: 'text' | 'json' | 'ndjson' | 'fields';
+  /** -e: the fields -T fields prints. */
+  field?: string[];
   lint?: boolean;
   rules?: string[];
   disable?: string[];
@@ -86,7 +89,8 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .addOption(new Option('-B, --buffer-size <MiB>', 'kernel capture buffer in MiB').argParser(positiveNumber('-B', false)))
     .option('-V, --verbose', 'print the full protocol tree of each packet')
     .option('-x, --hex', 'print a hex dump of each packet')
-    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson']).default('text'))
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
+    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--lint', 'run the conformance rules and print findings as soon as they are known')
     .option('--rules <ids>', 'with --lint: only these rule ids (comma separated, ID* for a family)', idList)
     .option('--disable <ids>', 'with --lint: switch these rule ids off', idList)
@@ -170,6 +174,8 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   if (!opts.lint && (opts.rules?.length || opts.disable?.length || opts.tolerance)) throw new UsageError('--rules, --disable and --tolerance need --lint');
   const cfg = buildRunConfig(opts, err);
   const format = opts.format ?? 'text';
+  checkFieldsUsage(opts, 'live');
+  const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts))) : null;
   const ctx = contextFor(cfg);
   // After the context (MH type names come from the profile), before the capture opens.
   const filter = compileDisplayFilter(opts.displayFilter);
@@ -189,6 +195,8 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     findings.total++;
     findings.bySeverity.set(f.severity, (findings.bySeverity.get(f.severity) ?? 0) + 1);
     if (format === 'text') out.line(findingLine(f, colors));
+    // The field columns stay columns: findings go to standard error.
+    else if (fields) err(findingLine(f, colors));
     else emitJson(f);
     recorder?.comment(f.frame, commentFor(f));
   };
@@ -226,6 +234,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       // Timers due before this packet report before it, as they would in a file.
       engine?.advanceTo(t);
       dissectFrame(ctx, frame);
+      fields?.seen(frame);
       const shown = filter === null || filter.match(ctx.tree);
       matched?.record(frame.number, shown);
       if (shown) printPacket(frame);
@@ -240,6 +249,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   };
   const printPacket = (frame: Frame): void => {
     const tree = ctx.tree;
+    if (fields) { out.line(fields.line(tree, frame)); return; }
     if (format !== 'text') { emitJson(packetJson(tree, frame)); return; }
     if (opts.verbose) {
       out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
@@ -292,6 +302,8 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       + `  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} frames; capture on such an interface (any gives Linux cooked)`);
   }
   if (format === 'json') out.line('[');
+  const head = fields?.start() ?? null;
+  if (head !== null) out.line(head);
   out.flush();
 
   // "Never answered" and failover rules fire on the clock, not only when the next packet arrives.

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
 import { compileFilter, FilterError, type Filter } from '../filter/index.js';
+import { checkFieldNames, FieldsError, isFieldOption, parseFieldOptions } from '../output/fields-text.js';
 import { colorEnabled, colorize, type Colors } from '../output/color.js';
 import { Progress, progressWanted, type ProgressStream } from '../output/progress.js';
 import { buildProfile, ProfileError, type Profile, type ProfileOverrides } from '../profile/profile.js';
@@ -86,7 +87,9 @@ export function buildRunConfig(opts: CommonOptionValues, warn: (msg: string) => 
   }
 
   let saTable: SaTable | null = null;
-  const sources = [...(opts.espSa ?? []).map((f) => ({ f, load: () => loadSaFile(f) })), ...(opts.E ?? []).map((a) => ({ f: '-E', load: () => parseTcpdumpEspArg(a) }))];
+  // -E is also tshark's field print option (header=y ...), for -T fields: those are not keys.
+  const espArgs = (opts.E ?? []).filter((a) => !isFieldOption(a));
+  const sources = [...(opts.espSa ?? []).map((f) => ({ f, load: () => loadSaFile(f) })), ...espArgs.map((a) => ({ f: '-E', load: () => parseTcpdumpEspArg(a) }))];
   for (const { f, load } of sources) {
     let res;
     try {
@@ -100,6 +103,34 @@ export function buildRunConfig(opts: CommonOptionValues, warn: (msg: string) => 
     for (const sa of res.sas) saTable.add(sa);
   }
   return { profile, espNull: opts.espNull !== false, saTable, count: opts.count ?? 0 };
+}
+
+/** The -E arguments that are tshark's field print options (-T fields) rather than ESP keys. */
+export function fieldOptionsOf(opts: CommonOptionValues): string[] {
+  return (opts.E ?? []).filter(isFieldOption);
+}
+
+/** -T fields takes -e and -e needs -T fields; the names and -E print options are checked now, before any file is read. */
+export function checkFieldsUsage(opts: CommonOptionValues & { format?: string; field?: string[] }, command = 'read'): void {
+  const fields = opts.field ?? [];
+  if ((opts.format ?? 'text') !== 'fields') {
+    if (fields.length) throw new UsageError(`-e ${fields[0]}: fields are printed with -T fields`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype ...`);
+    return;
+  }
+  if (!fields.length) throw new UsageError('-T fields: name the fields to print with -e', `mip6scope ${command} -T fields -e frame.number -e ipv6.src -e mip6.mhtype ...`);
+  try {
+    checkFieldNames(fields);
+    parseFieldOptions(fieldOptionsOf(opts));
+  } catch (e) {
+    if (e instanceof FieldsError) throw new UsageError(e.message, e.hint);
+    throw e;
+  }
+}
+
+/** Commands without -T fields refuse its -E options (they would be silently ignored). */
+export function refuseFieldOptions(opts: CommonOptionValues, command: string): void {
+  const f = fieldOptionsOf(opts);
+  if (f.length) throw new UsageError(`-E ${f[0]}: a print option of -T fields, which ${command} does not have`, 'read and live print fields: mip6scope read -T fields -e FIELD ... -E header=y');
 }
 
 /**

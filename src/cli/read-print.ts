@@ -7,6 +7,7 @@ import type { Frame } from '../capture/frame.js';
 import type { Tree } from '../dissect/tree.js';
 import type { Colors } from '../output/color.js';
 import { JsonWriter, SummaryWriter } from '../output/fast-packets.js';
+import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
 import type { CommonOptionValues } from './options.js';
@@ -14,28 +15,47 @@ import type { CommonOptionValues } from './options.js';
 export interface ReadOptions extends CommonOptionValues {
   verbose?: boolean;
   hex?: boolean;
-  format?: 'text' | 'json' | 'ndjson';
+  format?: 'text' | 'json' | 'ndjson' | 'fields';
+  /** -e: the fields -T fields prints. */
+  field?: string[];
   jobs?: string | number;
   /** Not on the command line: where a split read divides the file, as a fraction of its size (tests choose it). */
   splitFraction?: number;
 }
 
+export interface PacketPrinter {
+  /** Print one packet: `n` counts the packets printed before (for the commas of -T json). */
+  print(tree: Tree, frame: Frame, file: string, first: number, n: number): void;
+  /** Every frame read, printed or not (-T fields counts frame times from them). */
+  seen(frame: Frame): void;
+  /** What the whole output starts with (-T fields: the header line), or null. */
+  start(): string | null;
+}
+
+const nothing = (): void => {};
+
 /**
- * What `read` prints for one packet (summary line, -V tree, -x hex, JSON), as a
- * function of the dissected tree. `n` counts the packets printed before (for the
- * commas of -T json). Shared by the thread that reads the second part of a split
- * read (read-worker.ts), so both parts print alike.
+ * What `read` prints for one packet (summary line, -V tree, -x hex, JSON, fields),
+ * as a function of the dissected tree. Shared by the thread that reads the second
+ * part of a split read (read-worker.ts), so both parts print alike. The -T fields
+ * names and -E options are checked when the command starts (FieldsError here).
  */
-export function packetPrinter(
-  opts: ReadOptions, out: Sink, colors: Colors, multi: boolean,
-): (tree: Tree, frame: Frame, file: string, first: number, n: number) => void {
+export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, multi: boolean, fieldOptions: readonly string[] = []): PacketPrinter {
   const format = opts.format ?? 'text';
+  if (format === 'fields') {
+    const fp = new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptions));
+    return {
+      print: (tree, frame) => out.line(fp.line(tree, frame)),
+      seen: (frame) => fp.seen(frame),
+      start: () => fp.start(),
+    };
+  }
   // A real Sink takes bytes: summary lines and JSON objects are written straight
   // into its buffer (the same bytes as summaryLine() and JSON.stringify(packetJson())).
   const bytes = out instanceof Sink;
   const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
   const json = bytes && format !== 'text' ? new JsonWriter() : null;
-  return (tree, frame, file, first, n) => {
+  const print = (tree: Tree, frame: Frame, file: string, first: number, n: number): void => {
     if (format === 'text') {
       if (opts.verbose) {
         out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${multi ? ` (${file})` : ''}`);
@@ -56,4 +76,5 @@ export function packetPrinter(
       out.line(format === 'json' ? `${n ? ',' : ''}${str}` : str);
     }
   };
+  return { print, seen: nothing, start: () => (format === 'json' ? '[' : null) };
 }

@@ -12,7 +12,9 @@
  * - per-packet dissection keeps no state from one packet to the next except
  *   IPv6 reassembly: when fragments are pending at the split, the worker's part
  *   is thrown away and this thread reads on alone. ESP keys (--esp-sa, -E), a
- *   packet count (-c), several files and standard input are read on one thread;
+ *   packet count (-c), several files, standard input and -T fields with
+ *   frame.time_delta_displayed (the time since the packet printed before) are
+ *   read on one thread;
  * - each part's problems (damaged or truncated records) are reported with the
  *   frame they concern, this part's first; SAs that could not be opened are merged.
  *
@@ -27,6 +29,7 @@ import { CaptureError, type CaptureProblem } from '../capture/reader.js';
 import { dissectFrame, type DissectContext } from '../dissect/index.js';
 import { MAX_UNOPENED_SAS, unopenedSas, type UnopenedSa } from '../dissect/esp.js';
 import type { Progress } from '../output/progress.js';
+import { needsPreviousDisplayed } from '../output/fields-text.js';
 import { Sink } from '../output/sink.js';
 import { inputBytes, type RunConfig } from './options.js';
 import type { PacketHandler, PipelineResult } from './pipeline.js';
@@ -62,6 +65,8 @@ export interface SplitPlan {
 export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunConfig, out: unknown): SplitPlan | null {
   const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
   if (jobs < 2 || files.length !== 1 || files[0] === '-' || cfg.count > 0 || cfg.saTable !== null || !(out instanceof Sink)) return null;
+  // The second part cannot know which packet the first part printed last.
+  if (opts.format === 'fields' && needsPreviousDisplayed(opts.field ?? [])) return null;
   const size = inputBytes(files);
   if (size === null) return null;
   // --jobs given: split whatever the size (tests use it on small files).

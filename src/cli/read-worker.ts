@@ -13,6 +13,7 @@ import { compileFilter } from '../filter/index.js';
 import { colorize } from '../output/color.js';
 import { Sink } from '../output/sink.js';
 import type { Profile } from '../profile/profile.js';
+import { isFieldOption } from '../output/fields-text.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import type { SplitPart } from './read-split.js';
 
@@ -54,12 +55,13 @@ function run(): SplitPart {
   const ctx = createDissector(d.profile, { espNull: d.espNull });
   const filter = d.opts.displayFilter !== undefined ? compileFilter(d.opts.displayFilter) : null;
   const out = new Sink(d.outFd);
-  const print = packetPrinter(d.opts, out, colorize(d.color), false);
+  const printer = packetPrinter(d.opts, out, colorize(d.color), false, (d.opts.E ?? []).filter(isFieldOption));
   const reader = openCapture(d.file);
   try {
     let f = reader.next();
     let walked = 0;
     while (f && reader.frameOffset < d.splitAt) {
+      printer.seen(f);
       if ((++walked & 4095) === 0) {
         Atomics.add(words, 1, 1);
         if (Atomics.load(words, STOP) !== 0) f = null;
@@ -81,9 +83,10 @@ function run(): SplitPart {
         Atomics.add(words, 1, 1);
         if (Atomics.load(words, STOP) !== 0) break;
       }
+      printer.seen(f);
       if (filter && !filter.match(ctx.tree)) continue;
       // Every object with its comma (-T json): the main thread drops the first when its part printed none.
-      print(ctx.tree, f, d.file, d.first, 1);
+      printer.print(ctx.tree, f, d.file, d.first, 1);
       printed++;
       if (out.closed) break;
     }

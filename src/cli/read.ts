@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, startProgress, UsageError, usageText,
   type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
@@ -16,6 +16,8 @@ import { unopenedSas } from '../dissect/esp.js';
 
 export type { ReadOptions } from './read-print.js';
 
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
 export function registerRead(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('read')
@@ -23,7 +25,8 @@ export function registerRead(program: Command, setExit: (code: number) => void):
     .argument('<files...>', 'pcap or pcapng files; - reads standard input')
     .option('-V, --verbose', 'print the full protocol tree of each packet')
     .option('-x, --hex', 'print a hex dump of each packet')
-    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson']).default('text'))
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
+    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
     .option('--jobs <n>', 'threads to use (default: one per core): a large capture file is read in two parts at once');
   addCommonOptions(cmd);
   cmd.action((files: string[], opts: ReadOptions) => {
@@ -44,6 +47,7 @@ export function readMain(
     // The filter's value names come from the run's profile: compile once the context exists, before any file is opened.
     ctx = contextFor(cfg);
     filter = compileDisplayFilter(opts.displayFilter);
+    checkFieldsUsage(opts);
     if (opts.jobs !== undefined && !(Number.isInteger(Number(opts.jobs)) && Number(opts.jobs) >= 1)) throw new UsageError(`--jobs ${opts.jobs}: give a whole number of threads, 1 or more`);
   } catch (e) {
     if (e instanceof UsageError) { err(usageText(e)); return 2; }
@@ -54,17 +58,19 @@ export function readMain(
   const progress = startProgress(files, format !== 'text', term, !(term.stdoutIsTTY ?? process.stdout.isTTY === true));
   let first = -1;
   let n = 0;
-  if (format === 'json') out.line('[');
   const multi = files.length > 1;
-  const print = packetPrinter(opts, out, colors, multi);
+  const printer = packetPrinter(opts, out, colors, multi, fieldOptionsOf(opts));
+  const head = printer.start();
+  if (head !== null) out.line(head);
   const onFrame: PacketHandler = (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
     const tree = c.tree;
     const t = frame.tsSec + frame.tsNsec / 1e9;
     // Times stay relative to the first packet of the capture, shown or not (as tshark does).
     if (first < 0) first = t;
+    printer.seen(frame);
     if (filter && !filter.match(tree)) return out.closed ? false : undefined;
-    print(tree, frame, file, first, n);
+    printer.print(tree, frame, file, first, n);
     n++;
     if (out.closed) return false;
   };

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { Sink } from '../output/sink.js';
 import { StatsCollector, statsJson, statsText } from '../output/stats.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, refuseFieldOptions, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
@@ -36,6 +36,7 @@ export function statsMain(
   let filter;
   try {
     cfg = buildRunConfig(opts, err);
+    refuseFieldOptions(opts, 'stats');
     ctx = contextFor(cfg);
     filter = compileDisplayFilter(opts.displayFilter);
   } catch (e) {

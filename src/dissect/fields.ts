@@ -46,6 +46,12 @@ export interface FieldSpec {
   unit?: string;
   /** Show the raw number in hex with this many digits. */
   hex?: number;
+  /**
+   * Digits of the hex number in a field dump (-T fields) where Wireshark's differ
+   * from the tree's: tshark pads to the width of the field's integer type
+   * (the Traffic Class, 8 bits of a 32-bit field, prints as 0x00000000).
+   */
+  dumpHex?: number;
   /** Bit mask inside its containing word, for the tree's bit picture. */
   mask?: number;
   /** Width in bits of the word the mask applies to. */
@@ -75,6 +81,7 @@ export function defineField(spec: FieldSpec): FieldDef {
     scale: spec.scale,
     unit: spec.unit,
     hex: spec.hex,
+    dumpHex: spec.dumpHex,
     mask: spec.mask,
     bits: spec.bits,
     blurb: spec.blurb,

@@ -18,8 +18,8 @@ export const IP_PROTOCOLS: Record<number, string> = {
 export const ipv6Fields = defineFields('ipv6', {
   _root: { abbrev: 'ipv6', name: 'Internet Protocol Version 6', type: FT.Protocol },
   version: { name: 'Version', type: FT.UInt },
-  tclass: { name: 'Traffic Class', type: FT.UInt, hex: 2 },
-  flow: { name: 'Flow Label', type: FT.UInt, hex: 5 },
+  tclass: { name: 'Traffic Class', type: FT.UInt, hex: 2, dumpHex: 8 },
+  flow: { name: 'Flow Label', type: FT.UInt, hex: 5, dumpHex: 6 },
   plen: { name: 'Payload Length', type: FT.UInt, unit: 'bytes' },
   nxt: { name: 'Next Header', type: FT.UInt, vals: IP_PROTOCOLS },
   hlim: { name: 'Hop Limit', type: FT.UInt },

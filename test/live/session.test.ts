@@ -67,6 +67,27 @@ describe('live --lint on the clock', () => {
     expect(s.errors.at(-1)).toMatch(/6 packets captured on veth-test .*\(interrupted\); 2 findings .*6 saved to /);
   });
 
+  it('-T fields: one line of columns per packet with the header, findings on standard error', async () => {
+    const frames = readFrames(sample('bad-unanswered.pcapng'));
+    const s = session({ lint: true, format: 'fields', field: ['frame.number', 'frame.time_delta', 'mip6.mhtype'], E: ['header=y', 'separator=,'], failOn: 'never' }, timeOf(frames[0]!));
+    for (const f of frames) expect(s.capture.deliver(f.data, timeOf(f))).toBe(true);
+    s.clock.set(timeOf(frames.at(-1)!) + 120);
+    expect(await until(() => s.errors.some((e) => e.includes('BU-UNANSWERED')), 5000)).toBe(true);
+    s.stop.abort();
+    expect(await s.done).toBe(0);
+    s.out.close();
+    const lines = s.out.text().trim().split('\n');
+    expect(lines[0]).toBe('frame.number,frame.time_delta,mip6.mhtype');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(lines[1]).toBe('1,0.000000000,5');
+    expect(lines.slice(1).every((l) => /^\d+,\d+\.\d{9},\d*$/.test(l))).toBe(true);
+  });
+
+  it('-T fields without -e is refused before the capture opens', async () => {
+    await expect(liveMain({ interface: 'veth-test', format: 'fields' }, { out: fileSink(tmp.dir).sink, err: () => {}, open: () => { throw new Error('opened'); } }))
+      .rejects.toThrow(/-T fields: name the fields to print with -e/);
+  });
+
   it('reports a measured failover while still capturing, as soon as every MN has re-registered', async () => {
     const frames = readFrames(sample('hard-switch-failover.pcapng'));
     const s = session({ lint: true, format: 'ndjson' }, timeOf(frames[0]!));
