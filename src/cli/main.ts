@@ -44,6 +44,7 @@ const COMMANDS: readonly [name: string, path: string, fn: string][] = [
   ['profile', './profile.js', 'registerProfile'],
   ['lint', './lint.js', 'registerLint'],
   ['rules', './rules.js', 'registerRules'],
+  ['fields', './fields.js', 'registerFields'],
   ['live', './live.js', 'registerLive'],
   ['stats', './stats.js', 'registerStats'],
 ];
