@@ -28,7 +28,7 @@ import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
 import type { PacketCounter, Progress } from '../output/progress.js';
 import {
-  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, refuseFieldOptions, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, refuseFieldOptions, sameFile, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline } from './pipeline.js';
@@ -60,18 +60,6 @@ export interface LintIo {
 const stdio: LintIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(`${s}\n`) };
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
-
-/** Whether two paths name one existing file (a link or another spelling of the path included). */
-function sameFile(a: string, b: string): boolean {
-  if (a === '-') return false;
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
-}
 
 /** "10%", "0.1", "10%,0.05" (fraction, then the absolute floor in seconds). */
 export function parseTolerance(text: string): Partial<Tolerance> {

@@ -127,6 +127,18 @@ export function checkFieldsUsage(opts: CommonOptionValues & { format?: string; f
   }
 }
 
+/** Whether two paths name one existing file (a link or another spelling of the path included). */
+export function sameFile(a: string, b: string): boolean {
+  if (a === '-') return false;
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** Commands without -T fields refuse its -E options (they would be silently ignored). */
 export function refuseFieldOptions(opts: CommonOptionValues, command: string): void {
   const f = fieldOptionsOf(opts);

@@ -18,6 +18,9 @@ export interface ReadOptions extends CommonOptionValues {
   format?: 'text' | 'json' | 'ndjson' | 'fields';
   /** -e: the fields -T fields prints. */
   field?: string[];
+  /** -w: copy the packets to this capture file ('-': standard output) instead of printing them; -P prints too. */
+  write?: string;
+  print?: boolean;
   jobs?: string | number;
   /** Not on the command line: where a split read divides the file, as a fraction of its size (tests choose it). */
   splitFraction?: number;

@@ -65,6 +65,8 @@ export interface SplitPlan {
 export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunConfig, out: unknown): SplitPlan | null {
   const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
   if (jobs < 2 || files.length !== 1 || files[0] === '-' || cfg.count > 0 || cfg.saTable !== null || !(out instanceof Sink)) return null;
+  // -w copies the packets in order from this thread.
+  if (opts.write !== undefined) return null;
   // The second part cannot know which packet the first part printed last.
   if (opts.format === 'fields' && needsPreviousDisplayed(opts.field ?? [])) return null;
   const size = inputBytes(files);

@@ -1,13 +1,14 @@
 /**
  * `mip6scope read`: every packet, one line each (tshark's default), the full
- * tree (-V), hex (-x), or JSON (-T json | ndjson); -Y keeps the packets a
- * display filter matches.
+ * tree (-V), hex (-x), JSON (-T json | ndjson) or fields (-T fields); -Y keeps
+ * the packets a display filter matches; -w copies them to a capture file.
  */
 import { Option, type Command } from 'commander';
+import { CaptureCopy } from '../output/capture-copy.js';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
-  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
   type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
@@ -27,11 +28,28 @@ export function registerRead(program: Command, setExit: (code: number) => void):
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
     .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
+    .option('-w, --write <file>', 'write the packets (those -Y keeps, up to -c) to a pcapng file instead of printing them; - is standard output')
+    .option('-P, --print', 'with -w: print the packets as well')
     .option('--jobs <n>', 'threads to use (default: one per core): a large capture file is read in two parts at once');
   addCommonOptions(cmd);
   cmd.action((files: string[], opts: ReadOptions) => {
     setExit(readMain(files, opts));
   });
+}
+
+/** -w: not onto an input (it would be truncated before it is read), and with -P not onto the printed output. */
+function checkWrite(files: readonly string[], opts: ReadOptions): void {
+  const w = opts.write;
+  if (w === undefined) {
+    if (opts.print) throw new UsageError('-P prints the packets while -w writes them: give -w FILE too, or drop -P');
+    return;
+  }
+  if (w === '-') {
+    if (opts.print) throw new UsageError('-w - writes the capture to standard output, where -P would print too', 'write the capture to a file, or drop -P');
+    if (files.includes('-')) return;
+  }
+  const input = files.find((f) => sameFile(f, w));
+  if (input !== undefined) throw new UsageError(`-w ${w} is the input file ${input}: writing it would destroy the capture being read`, 'write to another file');
 }
 
 /** Run `read`; returns the exit code. */
@@ -48,11 +66,23 @@ export function readMain(
     ctx = contextFor(cfg);
     filter = compileDisplayFilter(opts.displayFilter);
     checkFieldsUsage(opts);
+    checkWrite(files, opts);
     if (opts.jobs !== undefined && !(Number.isInteger(Number(opts.jobs)) && Number(opts.jobs) >= 1)) throw new UsageError(`--jobs ${opts.jobs}: give a whole number of threads, 1 or more`);
   } catch (e) {
     if (e instanceof UsageError) { err(usageText(e)); return 2; }
     throw e;
   }
+  let copy: CaptureCopy | null = null;
+  if (opts.write !== undefined) {
+    try {
+      copy = new CaptureCopy(opts.write === '-' ? 1 : opts.write, 'mip6scope read');
+    } catch (e) {
+      err(`mip6scope: cannot write ${opts.write}: ${(e as Error).message}\n  check the directory exists and is writable`);
+      return 2;
+    }
+  }
+  // With -w (and no -P) nothing is printed, as tshark -w.
+  const printing = copy === null || opts.print === true;
   const colors = colorsFor(opts, format !== 'text', term);
   // Packets scrolling on the terminal are progress enough; the line would land among them.
   const progress = startProgress(files, format !== 'text', term, !(term.stdoutIsTTY ?? process.stdout.isTTY === true));
@@ -60,7 +90,7 @@ export function readMain(
   let n = 0;
   const multi = files.length > 1;
   const printer = packetPrinter(opts, out, colors, multi, fieldOptionsOf(opts));
-  const head = printer.start();
+  const head = printing ? printer.start() : null;
   if (head !== null) out.line(head);
   const onFrame: PacketHandler = (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
@@ -70,6 +100,8 @@ export function readMain(
     if (first < 0) first = t;
     printer.seen(frame);
     if (filter && !filter.match(tree)) return out.closed ? false : undefined;
+    if (copy) copy.write(frame, file);
+    if (!printing) return;
     printer.print(tree, frame, file, first, n);
     n++;
     if (out.closed) return false;
@@ -84,8 +116,12 @@ export function readMain(
     res = runPipeline(files, cfg, onFrame, ctx);
   }
   progress.done();
-  if (format === 'json') out.line(']');
+  if (format === 'json' && printing) out.line(']');
   out.flush();
+  if (copy) {
+    copy.close();
+    if (opts.write !== '-') err(`mip6scope: ${copy.written} packet${copy.written === 1 ? '' : 's'} written to ${opts.write}`);
+  }
   for (const m of describeProblems(res)) err(m);
   const ctxUnopened = res.unopenedSas ?? unopenedSas(res.ctx);
   if (ctxUnopened.length) {
