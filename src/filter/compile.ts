@@ -18,7 +18,7 @@ import '../dissect/index.js';
 import { allFields, type FieldDef, fieldByAbbrev, FT } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames, FilterError } from './errors.js';
-import { parse, type Node, type RelOp, type SetElement, type Token } from './parse.js';
+import { parse, type FunctionName, type Node, type RelOp, type SetElement, type Slice, type Token } from './parse.js';
 
 export interface Filter {
   /** The filter as typed. */
@@ -88,20 +88,28 @@ function compileTest(text: string, n: Extract<Node, { kind: 'test' }>): Pred {
     }
     return anyPresent(group);
   }
+  if (n.fn !== undefined) return functionTest(text, n, def, n.fn);
+  if (n.slice !== undefined) return sliceTest(text, n, def, n.slice);
   if (n.op === undefined) return (t) => t.first(def) >= 0;
 
-  if (n.set) {
-    const tests = n.set.map((e) => elementTest(text, def, e));
-    const one: ItemTest = tests.length === 1 ? tests[0]! : (t, i) => {
-      for (let k = 0; k < tests.length; k++) if (tests[k]!(t, i)) return true;
-      return false;
-    };
-    return anyItem(def, one);
-  }
-  const op = n.op;
-  const value = n.value!;
-  if (op !== 'ne' && op !== 'any_ne' && op !== 'all_eq' && op !== 'eq') return anyItem(def, itemTest(text, def, op, value, n.opToken!));
-  const eq = itemTest(text, def, 'eq', value, n.opToken!);
+  if (n.set) return anyItem(def, anyOf(n.set.map((e) => elementTest(text, def, e))));
+  return overOccurrences(def, n.op, (op) => itemTest(text, def, op, n.value!, n.opToken!));
+}
+
+function anyOf(tests: ItemTest[]): ItemTest {
+  return tests.length === 1 ? tests[0]! : (t, i) => {
+    for (let k = 0; k < tests.length; k++) if (tests[k]!(t, i)) return true;
+    return false;
+  };
+}
+
+/**
+ * `op` over a field's occurrences, with Wireshark's meaning for repeated fields
+ * (see the top of this file); `test(op)` tests one occurrence.
+ */
+function overOccurrences(def: FieldDef, op: RelOp, test: (op: RelOp) => ItemTest): Pred {
+  if (op !== 'ne' && op !== 'any_ne' && op !== 'all_eq' && op !== 'eq') return anyItem(def, test(op));
+  const eq = test('eq');
   switch (op) {
     case 'ne': { const any = anyItem(def, eq); return (t) => !any(t); }
     case 'any_ne': return anyItem(def, (t, i) => !eq(t, i));
@@ -126,6 +134,180 @@ function anyItem(def: FieldDef, test: ItemTest): Pred {
     for (let i = t.first(def); i >= 0; i = t.next(def, i)) if (test(t, i)) return true;
     return false;
   };
+}
+
+// ------------------------------------------------------------ slices and functions
+
+/** Fields whose bytes can be sliced: addresses, byte strings, text, 64-bit numbers and protocols. */
+function sliceable(def: FieldDef): boolean {
+  return def.type === FT.IPv6 || def.type === FT.IPv4 || def.type === FT.Ether || def.type === FT.Bytes || def.type === FT.String
+    || def.type === FT.UInt64 || def.type === FT.IPv6Prefix || def.type === FT.Protocol;
+}
+
+/** Where the last located slice lies in its item's buffer (set by a locator, read at once: nothing allocated). */
+let viewStart = 0;
+let viewLength = 0;
+
+/** Locate the slice in an occurrence; false when the occurrence is too short for it (that occurrence does not match). */
+function locator(s: Slice): (t: Tree, i: number) => boolean {
+  const { start, end, length } = s;
+  return (t, i) => {
+    const b = t.bufferOf(i);
+    const at = t.start[i]!;
+    const n = Math.min(t.length[i]!, b.length - at);
+    const a = start < 0 ? n + start : start;
+    const e = length !== undefined ? a + length : end === null ? n : end < 0 ? n + end : end;
+    if (a < 0 || e > n || a >= e) return false;
+    viewStart = at + a;
+    viewLength = e - a;
+    return true;
+  };
+}
+
+/** field[range] op VALUE: the range's bytes compared with a byte string ("20:01", "ff", "text"). */
+function sliceTest(text: string, n: Extract<Node, { kind: 'test' }>, def: FieldDef, s: Slice): Pred {
+  if (!sliceable(def)) {
+    throw new FilterError(text, s.token.pos, `${def.abbrev} is ${typeName(def)}: only fields with bytes (addresses, byte strings, text, protocols) can be sliced`, [], s.token.len);
+  }
+  const locate = locator(s);
+  if (n.op === undefined) return anyItem(def, locate);
+  const bytesDef = { ...def, type: FT.Bytes } as FieldDef;
+  const one = (op: RelOp, v: Token): ItemTest => {
+    if (op === 'matches') {
+      const re = regex(text, v);
+      return (t, i) => locate(t, i) && re.test(latin1Decoder.decode(t.bufferOf(i).subarray(viewStart, viewStart + viewLength)));
+    }
+    const want = byteString(text, bytesDef, v);
+    const cmp = viewTest(op, want);
+    return (t, i) => locate(t, i) && cmp(t.bufferOf(i));
+  };
+  if (n.set) {
+    return anyItem(def, anyOf(n.set.map((e) => {
+      if (!e.hi) return one('eq', e.lo);
+      const ge = one('ge', e.lo);
+      const le = one('le', e.hi);
+      return (t, i) => ge(t, i) && le(t, i);
+    })));
+  }
+  return overOccurrences(def, n.op, (op) => one(op, n.value!));
+}
+
+/** Compare the located view of `b` with `want` (memcmp order, then length), or search it. */
+function viewTest(op: RelOp, want: Uint8Array): (b: Uint8Array) => boolean {
+  const n = want.length;
+  if (op === 'contains') {
+    return (b) => {
+      outer: for (let p = viewStart, last = viewStart + viewLength - n; p <= last; p++) {
+        for (let k = 0; k < n; k++) if (b[p + k] !== want[k]) continue outer;
+        return true;
+      }
+      return false;
+    };
+  }
+  const cmp = (b: Uint8Array): number => {
+    const m = viewLength < n ? viewLength : n;
+    for (let k = 0; k < m; k++) {
+      const d = b[viewStart + k]! - want[k]!;
+      if (d !== 0) return d;
+    }
+    return viewLength - n;
+  };
+  switch (op) {
+    case 'lt': return (b) => cmp(b) < 0;
+    case 'gt': return (b) => cmp(b) > 0;
+    case 'le': return (b) => cmp(b) <= 0;
+    case 'ge': return (b) => cmp(b) >= 0;
+    default: return (b) => cmp(b) === 0;
+  }
+}
+
+/** A plain number for len() and count(): decimal, 0x, 0b or 0o. */
+function plainNumber(text: string, v: Token): number {
+  const s = v.text;
+  if (v.kind === 'word') {
+    if (/^\d+$/.test(s)) return Number(s);
+    if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
+    if (/^0b[01]+$/i.test(s)) return parseInt(s.slice(2), 2);
+    if (/^0o[0-7]+$/i.test(s)) return parseInt(s.slice(2), 8);
+  }
+  throw new FilterError(text, v.pos, `"${s}" is not a whole number`, [], v.len);
+}
+
+function compareNumber(op: RelOp, x: number, opTok: Token, text: string): (v: number) => boolean {
+  switch (op) {
+    case 'eq': case 'all_eq': return (v) => v === x;
+    case 'ne': case 'any_ne': return (v) => v !== x;
+    case 'lt': return (v) => v < x;
+    case 'gt': return (v) => v > x;
+    case 'le': return (v) => v <= x;
+    case 'ge': return (v) => v >= x;
+    default: throw new FilterError(text, opTok.pos, `"${text.slice(opTok.pos, opTok.pos + opTok.len)}" compares text and bytes; a count or length is a number`, [], opTok.len);
+  }
+}
+
+/** A number set {1 3..5} as a test of one number. */
+function numberSet(text: string, set: readonly SetElement[]): (v: number) => boolean {
+  const ranges = set.map((e) => [plainNumber(text, e.lo), e.hi ? plainNumber(text, e.hi) : plainNumber(text, e.lo)] as const);
+  return (v) => {
+    for (let k = 0; k < ranges.length; k++) if (v >= ranges[k]![0] && v <= ranges[k]![1]) return true;
+    return false;
+  };
+}
+
+function functionTest(text: string, n: Extract<Node, { kind: 'test' }>, def: FieldDef, fn: FunctionName): Pred {
+  const opTok = n.opToken!;
+  if (fn === 'count') {
+    const test = n.set ? numberSet(text, n.set) : compareNumber(n.op!, plainNumber(text, n.value!), opTok, text);
+    // As in Wireshark, an absent field has no count: count(f) == 0 is never true (test its absence with !f).
+    return (t) => {
+      let c = 0;
+      for (let i = t.first(def); i >= 0; i = t.next(def, i)) c++;
+      return c > 0 && test(c);
+    };
+  }
+  if (fn === 'len') {
+    // The bytes the field takes in the packet, whatever its type (as Wireshark's len: 1 for an 8-bit number).
+    const length = (t: Tree, i: number): number => Math.min(t.length[i]!, t.bufferOf(i).length - t.start[i]!);
+    if (n.set) { const inSet = numberSet(text, n.set); return anyItem(def, (t, i) => inSet(length(t, i))); }
+    return overOccurrences(def, n.op!, (op) => { const c = compareNumber(op, plainNumber(text, n.value!), opTok, text); return (t, i) => c(length(t, i)); });
+  }
+  // lower() and upper(): the text, case changed, compared as text.
+  if (def.type !== FT.String) throw new FilterError(text, n.fnToken!.pos, `${fn}() changes the case of text; ${def.abbrev} is ${typeName(def)}`, [], n.fnToken!.len);
+  const cased = (t: Tree, i: number): string => {
+    const b = t.bufferOf(i);
+    const s = t.start[i]!;
+    const u = utf8Decoder.decode(b.subarray(s, Math.min(s + t.length[i]!, b.length)));
+    return fn === 'lower' ? u.toLowerCase() : u.toUpperCase();
+  };
+  const one = (op: RelOp, v: Token): ItemTest => {
+    if (op === 'matches') { const re = regex(text, v); return (t, i) => re.test(cased(t, i)); }
+    const w = v.text;
+    switch (op) {
+      case 'contains': return (t, i) => cased(t, i).includes(w);
+      case 'lt': return (t, i) => cased(t, i) < w;
+      case 'gt': return (t, i) => cased(t, i) > w;
+      case 'le': return (t, i) => cased(t, i) <= w;
+      case 'ge': return (t, i) => cased(t, i) >= w;
+      default: return (t, i) => cased(t, i) === w;
+    }
+  };
+  if (n.set) return anyItem(def, anyOf(n.set.map((e) => {
+    if (!e.hi) return one('eq', e.lo);
+    const ge = one('ge', e.lo);
+    const le = one('le', e.hi);
+    return (t, i) => ge(t, i) && le(t, i);
+  })));
+  return overOccurrences(def, n.op!, (op) => one(op, n.value!));
+}
+
+/** A "matches" pattern, case-insensitive as Wireshark's. */
+function regex(text: string, v: Token): RegExp {
+  if (v.kind !== 'string') throw new FilterError(text, v.pos, 'matches takes a regular expression in double quotes, e.g. "HAS-(RATE|BACKOFF)"', [], v.len);
+  try {
+    return new RegExp(v.text, 'i');
+  } catch (e) {
+    throw new FilterError(text, v.pos, `not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, [], v.len);
+  }
 }
 
 // ------------------------------------------------------------ per field type
@@ -200,13 +382,7 @@ function matchesTest(text: string, def: FieldDef, v: Token, opTok: Token): ItemT
   if (def.type !== FT.String && def.type !== FT.Bytes && !isBareProtocol(def)) {
     throw new FilterError(text, opTok.pos, `"matches" works on text and bytes; ${def.abbrev} is ${typeName(def)}`, [], opTok.len);
   }
-  if (v.kind !== 'string') throw new FilterError(text, v.pos, 'matches takes a regular expression in double quotes, e.g. "HAS-(RATE|BACKOFF)"', [], v.len);
-  let re: RegExp;
-  try {
-    re = new RegExp(v.text, 'i');
-  } catch (e) {
-    throw new FilterError(text, v.pos, `not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, [], v.len);
-  }
+  const re = regex(text, v);
   // Text as UTF-8; bytes one character each (latin1), so a pattern can match any byte.
   const decode = def.type === FT.String ? utf8Decoder : latin1Decoder;
   return (t, i) => {

@@ -7,12 +7,14 @@
  *   orExpr  := andExpr (("or" | "||" | "xor" | "^^") andExpr)*
  *   andExpr := unary (("and" | "&&") unary)*
  *   unary   := ("not" | "!") unary | "(" expr ")" | test
- *   test    := FIELD [ relop VALUE | "contains" VALUE | ("matches" | "~") "REGEX" | ["not"] "in" "{" element* "}" ]
+ *   test    := operand [ relop VALUE | "contains" VALUE | ("matches" | "~") "REGEX" | ["not"] "in" "{" element* "}" ]
+ *   operand := FIELD [ "[" range "]" ] | FUNCTION "(" FIELD ")"
+ *   range   := N ":" M | N "-" M | N | ":" M | N ":"      (offset:length, first-last, one byte; N may be negative)
  *   element := VALUE | VALUE ".." VALUE
  */
 import { FilterError } from './errors.js';
 
-export type TokenKind = 'word' | 'string' | 'op' | 'lparen' | 'rparen' | 'lbrace' | 'rbrace' | 'comma' | 'end';
+export type TokenKind = 'word' | 'string' | 'op' | 'lparen' | 'rparen' | 'lbrace' | 'rbrace' | 'lbracket' | 'rbracket' | 'comma' | 'end';
 
 export interface Token {
   kind: TokenKind;
@@ -49,7 +51,7 @@ export function tokenize(text: string): Token[] {
   while (i < text.length) {
     const c = text[i]!;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    const single: Partial<Record<string, TokenKind>> = { '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace', ',': 'comma' };
+    const single: Partial<Record<string, TokenKind>> = { '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace', '[': 'lbracket', ']': 'rbracket', ',': 'comma' };
     const k = single[c];
     if (k) { out.push({ kind: k, text: c, pos: i, len: 1 }); i++; continue; }
     if (c === '"') { i = readString(text, i, out); continue; }
@@ -122,10 +124,26 @@ export interface SetElement {
   hi?: Token;
 }
 
+/**
+ * A byte range of a field ("[0:2]"): from `start` (negative: from the end) up to
+ * `end` exclusive (null: to the end; negative: from the end), or `length` bytes.
+ */
+export interface Slice {
+  start: number;
+  end: number | null;
+  /** Set for offset:length, when the end follows from the start. */
+  length?: number;
+  token: Token;
+}
+
+/** The functions a test can apply to a field, as Wireshark's. */
+export const FUNCTIONS = ['len', 'count', 'lower', 'upper'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
 export type Node =
   | { kind: 'or' | 'and' | 'xor'; a: Node; b: Node }
   | { kind: 'not'; a: Node }
-  | { kind: 'test'; field: Token; op?: RelOp; opToken?: Token; value?: Token; set?: SetElement[] };
+  | { kind: 'test'; field: Token; slice?: Slice; fn?: FunctionName; fnToken?: Token; op?: RelOp; opToken?: Token; value?: Token; set?: SetElement[] };
 
 export function parse(text: string): Node {
   const tokens = tokenize(text);
@@ -166,15 +184,43 @@ export function parse(text: string): Node {
     if (t.kind === 'end') return fail(t, 'the filter ends where a field name was expected');
     return fail(t, `expected a field name, found ${describe(t)}`);
   }
+  /** A field with its slice, or a function of a field. */
+  function operand(): { field: Token; slice?: Slice; fn?: FunctionName; fnToken?: Token } {
+    const first = take();
+    if (peek().kind === 'lparen') {
+      const name = first.text.toLowerCase();
+      if (!(FUNCTIONS as readonly string[]).includes(name)) fail(first, `"${first.text}" is not a function: the functions are ${FUNCTIONS.join(', ')}`);
+      take();
+      const field = peek();
+      if (field.kind !== 'word') fail(field, `expected a field name in ${name}(...), found ${describe(field)}`);
+      take();
+      if (peek().kind === 'lbracket') fail(peek(), `${name}() takes a whole field, not a slice of it`);
+      const close = peek();
+      if (close.kind !== 'rparen') fail(close, `expected ")" to close ${name}(, found ${describe(close)}`);
+      take();
+      return { field, fn: name as FunctionName, fnToken: { ...first, len: close.pos + 1 - first.pos } };
+    }
+    if (peek().kind !== 'lbracket') return { field: first };
+    const open = take();
+    const r = peek();
+    let body = '';
+    if (r.kind === 'word') { body = r.text; take(); } else if (r.kind === 'op' && r.text === 'not') fail(r, 'expected a byte range such as [0:2], [0-1] or [-2:]');
+    const close = peek();
+    if (close.kind !== 'rbracket') fail(close, close.kind === 'end' ? 'the range is not closed: add "]"' : `expected "]" here, found ${describe(close)}`);
+    take();
+    const token: Token = { kind: 'word', text: body, pos: open.pos, len: close.pos + 1 - open.pos };
+    return { field: first, slice: parseSlice(text, body, token) };
+  }
+
   function test(): Node {
-    const field = take();
+    const { field, slice, fn, fnToken } = operand();
     const t = peek();
     if (t.kind === 'op' && RELOPS.has(t.text)) {
       take();
       const v = peek();
       if (v.kind !== 'word' && v.kind !== 'string') fail(v, v.kind === 'end' ? `the filter ends where a value to compare ${field.text} with was expected` : `expected a value after "${text.slice(t.pos, t.pos + t.len)}", found ${describe(v)}`);
       take();
-      return { kind: 'test', field, op: t.text as RelOp, opToken: t, value: v };
+      return { kind: 'test', field, slice, fn, fnToken, op: t.text as RelOp, opToken: t, value: v };
     }
     // Wireshark 4: "f not in {...}" is "not (f in {...})".
     const negated = isOp(t, 'not') && isOp(tokens[p + 1]!, 'in');
@@ -196,17 +242,45 @@ export function parse(text: string): Node {
         set.push(splitRange(e));
       }
       if (set.length === 0) fail(open, 'the set is empty: list at least one value');
-      const member: Node = { kind: 'test', field, op: 'eq', opToken: inToken, set };
+      const member: Node = { kind: 'test', field, slice, fn, fnToken, op: 'eq', opToken: inToken, set };
       return negated ? { kind: 'not', a: member } : member;
     }
     if (t.kind === 'word' || t.kind === 'string') fail(t, `expected an operator (==, !=, <, >, contains, matches, in, not in, and, or) after ${field.text}`);
-    return { kind: 'test', field };
+    if (fn) fail(fnToken!, `compare ${fn}(${field.text}) with a value, e.g. ${fn}(${field.text}) ${fn === 'lower' || fn === 'upper' ? 'contains "text"' : '> 1'}`);
+    return { kind: 'test', field, slice };
   }
 
   const root = orExpr();
   const rest = peek();
   if (rest.kind !== 'end') fail(rest, rest.kind === 'rparen' ? 'this ")" has no matching "("' : `unexpected ${describe(rest)}: join tests with "and" or "or"`);
   return root;
+}
+
+/** The inside of [...]: n:m (offset and length), n-m (first and last), n, :m, n: (n may be negative). */
+function parseSlice(text: string, body: string, token: Token): Slice {
+  const bad = (): never => { throw new FilterError(text, token.pos, `"[${body}]" is not a byte range: write [offset:length], [first-last], [offset], [:length] or [offset:]`, [], token.len); };
+  const int = (s: string): number => { if (!/^-?\d{1,9}$/.test(s)) bad(); return Number(s); };
+  let m = /^(-?\d+)?:(\d+)?$/.exec(body);
+  if (m) {
+    if (m[1] === undefined && m[2] === undefined) bad();
+    const start = m[1] === undefined ? 0 : int(m[1]);
+    if (m[2] === undefined) return { start, end: null, token };
+    const length = int(m[2]);
+    if (length === 0) throw new FilterError(text, token.pos, `"[${body}]" is empty: a range of 0 bytes`, [], token.len);
+    return { start, end: null, length, token };
+  }
+  m = /^(-?\d+)-(-?\d+)$/.exec(body);
+  if (m) {
+    const first = int(m[1]!);
+    const last = int(m[2]!);
+    if ((first >= 0) === (last >= 0) && last < first) throw new FilterError(text, token.pos, `"[${body}]" is empty: put the first byte before the last`, [], token.len);
+    return { start: first, end: last === -1 ? null : last + 1, token };
+  }
+  if (/^-?\d+$/.test(body)) {
+    const at = int(body);
+    return { start: at, end: at === -1 ? null : at + 1, token };
+  }
+  return bad();
 }
 
 /** "1..5" is one word to the tokenizer; a set element splits it into its ends. */

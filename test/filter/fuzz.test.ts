@@ -11,6 +11,7 @@ const PIECES = [
   '==', '!=', '~=', '===', '<', '>', '<=', '>=', 'eq', 'contains', 'in', 'not in', '{', '}', '..', '(', ')', '!', 'not',
   'and', 'or', '&&', '||', 'xor', '"', '"good"', '"a\\', '"Administratively prohibited"', 'true', '0x0c', '12', '-1', '1..5',
   '2001:db8:1::a1', '2001:db8:1::/48', '::/0', 'ba:4c', 'zz', ',', '=', '#', ' ', ' ', ' ',
+  '[0:2]', '[-1]', '[3-1]', '[:4]', '[15:]', '[', ']', 'len(', 'count(', 'lower(', 'upper(', 'frame.comment',
 ];
 
 const filterText = fc.oneof(
@@ -26,8 +27,14 @@ const FIELDS = ['mip6', 'mip6.mhtype', 'mip6.bu.seqnr', 'mip6.ba.status', 'mip6.
 const VALUES = ['0', '1', '5', '12', '0xff', '129', 'true', 'false', '"good"', 'unchecked', '"Administratively prohibited"',
   '2001:db8:1::a1', '2001:db8:1::/48', '2001:db8:77::/48', '::/0', 'ba:4c:8b', '00:00', '"x"', '02:00:00:00:00:a1', '4294967295'];
 const OPS = ['==', '!=', '~=', '===', '<', '>', '<=', '>=', 'contains'];
+const SLICES = ['[0:2]', '[-1]', '[0-1]', '[:4]', '[8:]', '[15:2]', '[-2:]', '[0]'];
+const FUNCTIONS = ['len', 'count', 'lower', 'upper'];
 const test: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...FIELDS),
+  fc.tuple(fc.constantFrom(...FIELDS, 'frame', 'frame.comment'), fc.constantFrom(...SLICES), fc.constantFrom(...OPS, 'matches'), fc.constantFrom(...VALUES, '"^a"'))
+    .map(([f, s, o, v]) => `${f}${s} ${o} ${v}`),
+  fc.tuple(fc.constantFrom(...FUNCTIONS), fc.constantFrom(...FIELDS, 'frame.comment'), fc.constantFrom(...OPS, 'matches'), fc.constantFrom(...VALUES, '"ha"'))
+    .map(([fn, f, o, v]) => `${fn}(${f}) ${o} ${v}`),
   fc.tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...OPS), fc.constantFrom(...VALUES)).map((t) => t.join(' ')),
   fc.tuple(fc.constantFrom(...FIELDS), fc.array(fc.constantFrom(...VALUES, '1..5', '100..200'), { minLength: 1, maxLength: 3 }))
     .map(([f, vs]) => `${f} in {${vs.join(' ')}}`),
