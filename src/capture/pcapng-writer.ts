@@ -6,7 +6,8 @@
  * fills, so writing a capture of any size needs bounded memory. Everything is written
  * little-endian; readers detect the byte order from the section header.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFully } from '../output/write-fully.js';
 
 const BLOCK_SHB = 0x0a0d0d0a;
 const BLOCK_IDB = 0x00000001;
@@ -85,7 +86,13 @@ export class PcapngWriter {
   private readonly ifSnaplen: number[] = [];
   private readonly hiLo = { hi: 0, lo: 0 };
 
+  /** Set when the descriptor is a pipe whose reader has gone: nothing more is written. */
+  readerGone = false;
+  /** What a write error message names. */
+  private readonly what: string;
+
   constructor(target: string | number, opts: PcapngWriterOptions = {}) {
+    this.what = typeof target === 'number' ? (target === 1 ? 'the capture to standard output' : 'the capture') : target;
     if (typeof target === 'number') {
       this.fd = target;
       this.ownsFd = false;
@@ -191,10 +198,13 @@ export class PcapngWriter {
     if (this.ownsFd) closeSync(this.fd);
   }
 
-  /** Writes everything buffered so far (a reader of the same file then sees whole blocks). */
+  /**
+   * Writes everything buffered so far (a reader of the same file then sees whole blocks).
+   * A failed write throws OutputError; a reader gone from a pipe sets `readerGone`, and
+   * later blocks are dropped.
+   */
   flush(): void {
-    let off = 0;
-    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
+    if (!this.readerGone && this.used > 0 && !writeFully(this.fd, this.buf, 0, this.used, this.what)) this.readerGone = true;
     this.used = 0;
   }
 

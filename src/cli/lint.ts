@@ -19,6 +19,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js'
 import { displayName } from '../capture/reader.js';
 import { linkTypeName } from '../capture/linktypes.js';
 import { DISSECTED_LINKTYPES, DISSECTED_LINKTYPES_TEXT } from '../dissect/link.js';
+import { OutputError } from '../output/write-fully.js';
 import { writeAnnotated } from '../output/annotate.js';
 import { formatFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
@@ -281,7 +282,9 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
     try {
       writeAnnotated(files.filter((f) => !unopened.has(f)), findings, opts.annotate);
     } catch (e) {
-      io.err(`mip6scope: cannot write ${opts.annotate}: ${(e as Error).message}\n  check that the directory exists and is writable`);
+      // Opening it (no such directory, no permission) or writing it (a full disk).
+      if (e instanceof OutputError) io.err(`mip6scope: ${e.message}\n  free some space or write elsewhere`);
+      else io.err(`mip6scope: cannot write ${opts.annotate}: ${(e as Error).message}\n  check that the directory exists and is writable`);
       return 2;
     }
   }

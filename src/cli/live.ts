@@ -219,7 +219,18 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const queueFlush = (): void => {
     if (flushQueued) return;
     flushQueued = true;
-    setImmediate(() => { flushQueued = false; out.flush(); if (out.closed) stop('output closed'); });
+    setImmediate(() => {
+      flushQueued = false;
+      try {
+        out.flush();
+      } catch (e) {
+        // A full disk: the capture stops and the error is reported as the command ends.
+        failure = e;
+        stop('failed');
+        return;
+      }
+      if (out.closed) stop('output closed');
+    });
   };
   const limit = cfg.count > 0 ? cfg.count : Infinity;
 
@@ -329,7 +340,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     try { engine.advanceTo(nowSec()); engine.finish(); } catch (e) { failure = e; }
   }
   if (format === 'json') out.line(']');
-  out.flush();
+  try { out.flush(); } catch (e) { failure ??= e; }
   const unsaved = recorder ? recorder.close() : [];
   const elapsed = nowSec() - started;
   const packets = src.frames;

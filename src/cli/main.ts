@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CaptureError } from '../capture/reader.js';
+import { OutputError, outputError } from '../output/write-fully.js';
 import { UsageError } from './options.js';
 
 export const VERSION = '0.1.0';
@@ -11,6 +12,13 @@ export const VERSION = '0.1.0';
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const setExit = (c: number): void => { code = Math.max(code, c); };
+  // Output written through process.stdout (rules, lint's reports) fails later, as an event: a reader
+  // gone from the pipe ends it quietly; a full disk is reported as the synchronous writers report it.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    process.stderr.write(`mip6scope: ${outputError('the output', e).message}\n  free some space or write elsewhere\n`);
+    process.exitCode = 2;
+  });
   const program = new Command();
   program
     .name('mip6scope')
@@ -29,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UsageError || e instanceof CaptureError) {
       process.stderr.write(`mip6scope: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+      return 2;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`mip6scope: ${e.message}\n  free some space or write elsewhere\n`);
       return 2;
     }
     throw e;

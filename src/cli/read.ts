@@ -100,7 +100,11 @@ export function readMain(
     if (first < 0) first = t;
     printer.seen(frame);
     if (filter && !filter.match(tree)) return out.closed ? false : undefined;
-    if (copy) copy.write(frame, file);
+    if (copy) {
+      copy.write(frame, file);
+      // -w - into a pipe whose reader has gone: nothing more to do.
+      if (copy.readerGone) return false;
+    }
     if (!printing) return;
     printer.print(tree, frame, file, first, n);
     n++;

@@ -38,6 +38,11 @@ export class CaptureCopy {
     this.written++;
   }
 
+  /** The capture goes to a pipe whose reader has gone (-w - | head). */
+  get readerGone(): boolean {
+    return this.writer.readerGone;
+  }
+
   close(): void {
     this.writer.close();
   }

@@ -6,8 +6,8 @@
  * there, and the per-packet writers (fast-packets.ts) write their bytes there
  * themselves, between room() and done().
  */
-import { writeSync } from 'node:fs';
 import { writeUtf8 } from './bytes.js';
+import { writeFully } from './write-fully.js';
 
 export class Sink {
   /** The bytes not yet written: buf[0..pos). */
@@ -70,17 +70,8 @@ export class Sink {
     this.writeAll(this.buf, n);
   }
 
+  /** A full disk or another write failure throws OutputError; a closed pipe closes the sink. */
   private writeAll(data: Uint8Array, len = data.length): void {
-    let off = 0;
-    while (off < len) {
-      try {
-        off += writeSync(this.fd, data, off, len - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
-        if (code === 'EPIPE') { this.closed = true; return; }
-        throw e;
-      }
-    }
+    if (!writeFully(this.fd, data, 0, len, this.fd === 1 ? 'the output' : 'the output file')) this.closed = true;
   }
 }
