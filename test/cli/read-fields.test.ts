@@ -9,26 +9,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintMain } from '../../src/cli/lint.js';
-import { readMain, type ReadOptions } from '../../src/cli/read.js';
-import type { Terminal } from '../../src/cli/options.js';
+import type { ReadOptions } from '../../src/cli/read.js';
 import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
 import { bindingUpdate, ethernet, ETHERTYPE_IPV6, homeAddressOption, ipv6, mobility } from '../../src/craft/index.js';
-import type { Sink } from '../../src/output/sink.js';
 import { hasTshark, NO_TSHARK } from '../craft/external-tools.js';
 import { SAMPLES } from '../filter/helpers.js';
+import { runRead, type ReadRun } from './read-helpers.js';
 
 const sample = (n: string): string => resolve(SAMPLES, n);
-const term: Terminal = { stdoutIsTTY: false, env: {} };
 const tmp = mkdtempSync(join(tmpdir(), 'mip6scope-fields-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(files: string[], opts: Partial<ReadOptions>): { code: number; lines: string[]; err: string } {
-  const lines: string[] = [];
-  const err: string[] = [];
-  const sink = { line: (s: string) => { lines.push(s); }, flush: () => undefined, closed: false } as unknown as Sink;
-  const code = readMain(files, { format: 'fields', ...opts } as ReadOptions, sink, (s) => err.push(s), term);
-  return { code, lines, err: err.join('\n') };
-}
+const run = (files: string[], opts: Partial<ReadOptions>): ReadRun => runRead(files, { format: 'fields', ...opts });
 
 /** Three BUs with nanosecond times (the second with a packet comment holding a tab and a newline). */
 function nanosecondCapture(): string {
@@ -114,7 +106,7 @@ describe('read -T fields', () => {
 
   it('-E print options are refused by commands without -T fields; other -E arguments are still ESP keys', async () => {
     const err: string[] = [];
-    const code = await lintMain([sample('refresh.pcapng')], { E: ['header=y'] } as never, { out: { line: () => undefined, flush: () => undefined, closed: false } as unknown as Sink, err: (s: string) => err.push(s) });
+    const code = await lintMain([sample('refresh.pcapng')], { E: ['header=y'] } as never, { out: () => undefined, err: (s: string) => err.push(s) });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/-E header=y: a print option of -T fields, which lint does not have/);
     // An ESP key beside the print options: read -T fields opens the SA with it (the BU inside is seen).

@@ -8,30 +8,21 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMain, type ReadOptions } from '../../src/cli/read.js';
-import type { Terminal } from '../../src/cli/options.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { openCapture } from '../../src/capture/open.js';
 import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
-import type { Sink } from '../../src/output/sink.js';
 import { hasTshark, NO_TSHARK } from '../craft/external-tools.js';
 import { SAMPLES } from '../filter/helpers.js';
+import { runRead } from './read-helpers.js';
 import { readFrames, type SavedFrame } from '../live/helpers.js';
 
 const sample = (n: string): string => resolve(SAMPLES, n);
-const term: Terminal = { stdoutIsTTY: false, env: {} };
 const tmp = mkdtempSync(join(tmpdir(), 'mip6scope-write-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const CLI = resolve(__dirname, '../../bin/mip6scope.js');
 
-function run(files: string[], opts: Partial<ReadOptions>): { code: number; lines: string[]; err: string } {
-  const lines: string[] = [];
-  const err: string[] = [];
-  const sink = { line: (s: string) => { lines.push(s); }, flush: () => undefined, closed: false } as unknown as Sink;
-  const code = readMain(files, { format: 'text', ...opts } as ReadOptions, sink, (s) => err.push(s), term);
-  return { code, lines, err: err.join('\n') };
-}
+const run = runRead;
 
 /** The frames of a capture that a display filter matches, as our dissector sees them. */
 function matching(path: string, filter: string): SavedFrame[] {
