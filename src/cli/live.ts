@@ -19,6 +19,7 @@ import { RecentFrames } from '../filter/index.js';
 import { commentFor } from '../output/annotate.js';
 import { colorize, type Colors } from '../output/color.js';
 import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
+import { TIME_FORMATS, TimeColumn, type TimeFormat } from '../output/time-column.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
 import {
@@ -40,6 +41,8 @@ export interface LiveCommandOptions extends CommonOptionValues {
   format?: 'text' | 'json' | 'ndjson' | 'fields';
   /** -e: the fields -T fields prints. */
   field?: string[];
+  /** -t: the Time column's format. */
+  timeFormat?: TimeFormat;
   lint?: boolean;
   rules?: string[];
   disable?: string[];
@@ -90,6 +93,7 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .option('-V, --verbose', 'print the full protocol tree of each packet')
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
+    .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]))
     .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--lint', 'run the conformance rules and print findings as soon as they are known')
     .option('--rules <ids>', 'with --lint: only these rule ids (comma separated, ID* for a family)', idList)
@@ -176,6 +180,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const format = opts.format ?? 'text';
   checkFieldsUsage(opts, 'live');
   const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts))) : null;
+  const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const ctx = contextFor(cfg);
   // After the context (MH type names come from the profile), before the capture opens.
   const filter = compileDisplayFilter(opts.displayFilter);
@@ -246,6 +251,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       engine?.advanceTo(t);
       dissectFrame(ctx, frame);
       fields?.seen(frame);
+      times?.seen(frame);
       const shown = filter === null || filter.match(ctx.tree);
       matched?.record(frame.number, shown);
       if (shown) printPacket(frame);
@@ -268,7 +274,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       if (opts.hex) out.line(hexDump(tree));
       out.line('');
     } else {
-      out.line(summaryLine(tree, frame, first, colors));
+      out.line(summaryLine(tree, frame, first, colors, times?.text(frame)));
       if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
     }
   };

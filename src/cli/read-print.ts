@@ -10,6 +10,7 @@ import { JsonWriter, SummaryWriter } from '../output/fast-packets.js';
 import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
+import { TimeColumn, type TimeFormat } from '../output/time-column.js';
 import type { CommonOptionValues } from './options.js';
 
 export interface ReadOptions extends CommonOptionValues {
@@ -18,6 +19,8 @@ export interface ReadOptions extends CommonOptionValues {
   format?: 'text' | 'json' | 'ndjson' | 'fields';
   /** -e: the fields -T fields prints. */
   field?: string[];
+  /** -t: the Time column's format (tshark's; r, relative to the first packet, by default). */
+  timeFormat?: TimeFormat;
   /** -w: copy the packets to this capture file ('-': standard output) instead of printing them; -P prints too. */
   write?: string;
   print?: boolean;
@@ -58,6 +61,7 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
   const bytes = out instanceof Sink;
   const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
   const json = bytes && format !== 'text' ? new JsonWriter() : null;
+  const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const print = (tree: Tree, frame: Frame, file: string, first: number, n: number): void => {
     if (format === 'text') {
       if (opts.verbose) {
@@ -66,8 +70,9 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
         if (opts.hex) out.line(hexDump(tree));
         out.line('');
       } else {
-        if (summary) summary.write(out, tree, frame, first);
-        else out.line(summaryLine(tree, frame, first, colors));
+        const timeText = times?.text(frame);
+        if (summary) summary.write(out, tree, frame, first, timeText);
+        else out.line(summaryLine(tree, frame, first, colors, timeText));
         if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
       }
     } else if (json) {
@@ -79,5 +84,5 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
       out.line(format === 'json' ? `${n ? ',' : ''}${str}` : str);
     }
   };
-  return { print, seen: nothing, start: () => (format === 'json' ? '[' : null) };
+  return { print, seen: times ? (f) => times.seen(f) : nothing, start: () => (format === 'json' ? '[' : null) };
 }

@@ -12,9 +12,9 @@
  * - per-packet dissection keeps no state from one packet to the next except
  *   IPv6 reassembly: when fragments are pending at the split, the worker's part
  *   is thrown away and this thread reads on alone. ESP keys (--esp-sa, -E), a
- *   packet count (-c), several files, standard input and -T fields with
- *   frame.time_delta_displayed (the time since the packet printed before) are
- *   read on one thread;
+ *   packet count (-c), several files, standard input, -T fields with
+ *   frame.time_delta_displayed and -t dd (the time since the packet printed
+ *   before) are read on one thread;
  * - each part's problems (damaged or truncated records) are reported with the
  *   frame they concern, this part's first; SAs that could not be opened are merged.
  *
@@ -30,6 +30,7 @@ import { dissectFrame, type DissectContext } from '../dissect/index.js';
 import { MAX_UNOPENED_SAS, unopenedSas, type UnopenedSa } from '../dissect/esp.js';
 import type { Progress } from '../output/progress.js';
 import { needsPreviousDisplayed } from '../output/fields-text.js';
+import { needsPreviousShown } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import { inputBytes, type RunConfig } from './options.js';
 import type { PacketHandler, PipelineResult } from './pipeline.js';
@@ -69,6 +70,7 @@ export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunC
   if (opts.write !== undefined) return null;
   // The second part cannot know which packet the first part printed last.
   if (opts.format === 'fields' && needsPreviousDisplayed(opts.field ?? [])) return null;
+  if ((opts.format ?? 'text') === 'text' && needsPreviousShown(opts.timeFormat)) return null;
   const size = inputBytes(files);
   if (size === null) return null;
   // --jobs given: split whatever the size (tests use it on small files).

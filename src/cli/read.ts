@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { CaptureCopy } from '../output/capture-copy.js';
+import { TIME_FORMATS } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
@@ -28,6 +29,7 @@ export function registerRead(program: Command, setExit: (code: number) => void):
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
     .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
+    .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]))
     .option('-w, --write <file>', 'write the packets (those -Y keeps, up to -c) to a pcapng file instead of printing them; - is standard output')
     .option('-P, --print', 'with -w: print the packets as well')
     .option('--jobs <n>', 'threads to use (default: one per core): a large capture file is read in two parts at once');

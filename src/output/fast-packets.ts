@@ -52,8 +52,8 @@ export class SummaryWriter {
     this.marks = Buffer.from(` ${colors.severity('error', '[!]')}`, 'utf8');
   }
 
-  /** Append summaryLine(tree, frame, firstTime, colors) and a newline to `out`. */
-  write(out: Sink, tree: Tree, frame: Frame, firstTime: number): void {
+  /** Append summaryLine(tree, frame, firstTime, colors, timeText) and a newline to `out`. */
+  write(out: Sink, tree: Tree, frame: Frame, firstTime: number, timeText?: string): void {
     const t = frame.tsSec + frame.tsNsec / 1e9;
     const srcItem = tree.srcItem;
     const dstItem = tree.dstItem;
@@ -66,13 +66,18 @@ export class SummaryWriter {
     const marks = tree.notes.length !== 0 && hasError(tree);
     const need = 2 * NUMBER_BOUND + 40 + 2 * IPV6_BOUND + utf8Bound(protocol) + this.marks.length
       + (infoWriter === null ? utf8Bound(info) : INFO_BOUND)
-      + (srcText === null ? 0 : utf8Bound(srcText)) + (dstText === null ? 0 : utf8Bound(dstText));
+      + (srcText === null ? 0 : utf8Bound(srcText)) + (dstText === null ? 0 : utf8Bound(dstText))
+      + (timeText === undefined ? 0 : utf8Bound(timeText));
     if (!out.room(need)) return;
     const buf = out.buf;
     const view = out.view;
     let p = this.number.write(buf, out.pos, frame.number, 5);
     buf[p++] = 32;
-    p = writeFixed6(buf, p, t - firstTime, 11);
+    if (timeText === undefined) p = writeFixed6(buf, p, t - firstTime, 11);
+    else {
+      for (let i = timeText.length; i < 11; i++) buf[p++] = 32;
+      p = writeUtf8(buf, p, timeText);
+    }
     buf[p++] = 32;
     p = srcText === null ? writeIpv6(buf, view, p, tree.bufferOf(srcItem), tree.start[srcItem]!) : writeUtf8(buf, p, srcText);
     buf[p++] = 32; buf[p++] = 0xe2; buf[p++] = 0x86; buf[p++] = 0x92; buf[p++] = 32; // " → "

@@ -44,10 +44,13 @@ export function infoText(tree: Tree): string {
   return info;
 }
 
-/** One line: "    3   0.004120 2001:db8:1::a1 → 2001:db8:1::1000 MIPv6 126 Home Agent Switch: ...". */
-export function summaryLine(tree: Tree, frame: Frame, firstTime: number, colors: Colors = plain): string {
+/**
+ * One line: "    3   0.004120 2001:db8:1::a1 → 2001:db8:1::1000 MIPv6 126 Home Agent Switch: ...".
+ * The time is relative to `firstTime` unless `timeText` gives the column (-t, time-column.ts).
+ */
+export function summaryLine(tree: Tree, frame: Frame, firstTime: number, colors: Colors = plain, timeText?: string): string {
   const t = frame.tsSec + frame.tsNsec / 1e9;
-  const rel = (t - firstTime).toFixed(6);
+  const rel = timeText ?? (t - firstTime).toFixed(6);
   const src = addressText(tree, tree.srcItem);
   const dst = addressText(tree, tree.dstItem);
   const marks = tree.notes.some((n) => n.severity === 'error') ? ` ${colors.severity('error', '[!]')}` : '';

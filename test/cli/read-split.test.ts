@@ -67,7 +67,7 @@ describe('read on two threads = read on one', () => {
     const f = resolve(SAMPLES, 'maintenance-switch.pcapng');
     // -T fields: the second part's times since the first packet and since the one before are the same as on one thread.
     const fields = { format: 'fields', field: ['frame.number', 'frame.time_relative', 'frame.time_delta', 'ipv6.addr', 'mip6.mhtype'], E: ['header=y'] };
-    for (const opts of [{ format: 'json' }, { format: 'ndjson' }, { verbose: true }, { hex: true }, fields] as Partial<ReadOptions>[]) {
+    for (const opts of [{ format: 'json' }, { format: 'ndjson' }, { verbose: true }, { hex: true }, fields, { timeFormat: 'd' }, { timeFormat: 'ad' }] as Partial<ReadOptions>[]) {
       expect(expectSame(f, opts, 0.5)).toBe('split');
     }
     // The time since the packet printed before cannot be known by the second part: one thread reads.
@@ -75,6 +75,8 @@ describe('read on two threads = read on one', () => {
     expect(split.splitPlan([f], displayed, { profile: null as never, espNull: true, saTable: null, count: 0 }, new Sink(1))).toBeNull();
     expect(split.splitPlan([f], { ...displayed, field: ['frame.time_delta'] }, { profile: null as never, espNull: true, saTable: null, count: 0 }, new Sink(1))).not.toBeNull();
     expectSame(f, { ...displayed, displayFilter: 'mip6.mhtype == 12' }, 0.5);
+    expect(split.splitPlan([f], { timeFormat: 'dd', jobs: 2 } as ReadOptions, { profile: null as never, espNull: true, saTable: null, count: 0 }, new Sink(1))).toBeNull();
+    expectSame(f, { timeFormat: 'dd', displayFilter: 'mip6.mhtype == 12' }, 0.5);
     // Frames only at the start, only at the end, or none at all.
     for (const filter of ['frame.number <= 3', 'frame.number >= 40', 'frame.number > 100000']) {
       for (const format of ['json', 'text'] as const) expectSame(f, { format, displayFilter: filter }, 0.5);

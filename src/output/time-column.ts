@@ -1,0 +1,75 @@
+/**
+ * The summary line's Time column in tshark's -t formats: r (seconds since the
+ * first packet, the default), a and ad (local time of day, with the date), u and
+ * ud (the same in UTC), e (seconds since the epoch), d (since the previous
+ * packet) and dd (since the previous packet shown). Microseconds, as the default
+ * column. The default is written by the summary writer itself; this makes the others.
+ */
+import type { Frame } from '../capture/frame.js';
+
+export const TIME_FORMATS = ['r', 'a', 'ad', 'u', 'ud', 'e', 'd', 'dd'] as const;
+export type TimeFormat = (typeof TIME_FORMATS)[number];
+
+/** Whether this format needs the packet shown before (so a read cannot be split in two). */
+export function needsPreviousShown(format: TimeFormat | undefined): boolean {
+  return format === 'dd';
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** Seconds between two times given as seconds and nanoseconds, rounded to microseconds, as "s.uuuuuu". */
+function between(aSec: number, aNsec: number, bSec: number, bNsec: number): string {
+  const us = (aSec - bSec) * 1e6 + Math.round((aNsec - bNsec) / 1000);
+  const neg = us < 0;
+  const a = Math.abs(us);
+  return `${neg ? '-' : ''}${Math.floor(a / 1e6)}.${pad(a % 1e6, 6)}`;
+}
+
+export class TimeColumn {
+  private prevSec = -1;
+  private prevNsec = 0;
+  private curSec = -1;
+  private curNsec = 0;
+  private shownSec = -1;
+  private shownNsec = 0;
+
+  constructor(readonly format: TimeFormat) {}
+
+  /** Every frame read, shown or not (d counts from the one before). */
+  seen(frame: Frame): void {
+    this.prevSec = this.curSec;
+    this.prevNsec = this.curNsec;
+    this.curSec = frame.tsSec;
+    this.curNsec = frame.tsNsec;
+  }
+
+  /** The column's text for a packet shown (call once per packet shown, after seen()). */
+  text(frame: Frame): string {
+    const s = frame.tsSec;
+    const ns = frame.tsNsec;
+    let out: string;
+    switch (this.format) {
+      case 'e': out = between(s, ns, 0, 0); break;
+      case 'd': out = this.prevSec < 0 ? '0.000000' : between(s, ns, this.prevSec, this.prevNsec); break;
+      case 'dd': out = this.shownSec < 0 ? '0.000000' : between(s, ns, this.shownSec, this.shownNsec); break;
+      default: out = clock(this.format, s, ns);
+    }
+    this.shownSec = s;
+    this.shownNsec = ns;
+    return out;
+  }
+}
+
+/** a, ad, u, ud: time of day (with the date), local or UTC, to the microsecond. */
+function clock(format: TimeFormat, sec: number, nsec: number): string {
+  let us = Math.round(nsec / 1000);
+  let whole = sec;
+  if (us === 1e6) { us = 0; whole++; }
+  const d = new Date(whole * 1000);
+  const utc = format === 'u' || format === 'ud';
+  const [Y, M, D, h, m, s] = utc
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+  const time = `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}.${pad(us, 6)}`;
+  return format === 'ad' || format === 'ud' ? `${Y}-${pad(M, 2)}-${pad(D, 2)} ${time}` : time;
+}
