@@ -62,13 +62,18 @@ export const espOpaque: Rule = {
     id: 'ESP-OPAQUE', severity: 'info', spec: 'RFC 4303 2; RFC 2410',
     summary: 'ESP that could not be opened, so the signalling inside went unchecked (info, with the SPIs)',
     description: 'ESP packets that were neither NULL-encrypted nor opened with a key from --esp-sa: whatever they carried was not analyzed. '
-      + 'One finding per SA, on its first packet, with the packet count; give the keys (--esp-sa) to check them.',
+      + 'One finding per SA, on its first packet, with the packet count, when the SA has been quiet for the idle timeout or the capture ends '
+      + '(so a live capture hears of it without stopping; an SA that resumes after that is reported again); give the keys (--esp-sa) to check them.',
     example: 'Home registration under AES-CBC without the SA table.',
   },
   create(context) {
-    // The flow's text is taken on its first packet: the SA is reported only at the end, when its address ids may have been recycled.
+    // The flow's text is taken on its first packet: the SA is reported later, when its address ids may have been recycled.
     interface Closed { first: Seen; spi: number; flow: string; packets: number; last: number }
-    const closed = new Map<number, Closed>();
+    const report = (c: Closed): void => {
+      context.report(c.first, `${c.packets} ESP packet${c.packets === 1 ? '' : 's'} on SPI ${spiText(c.spi)} could not be opened; the signalling inside was not checked (give the keys with --esp-sa)`, { flow: c.flow });
+    };
+    // An SA quiet for the idle timeout is reported then and forgotten: bounded however long a live capture runs.
+    const closed = context.flows<Closed>((_, c) => report(c));
     return {
       esp(f) {
         // A packet whose ICV failed under a keyed SA was not opened because it must be dropped (ESP-ICV reports it), not for lack of keys.
@@ -76,12 +81,10 @@ export const espOpaque: Rule = {
         const k = key2(key2(f.spi + 1, f.dst), f.src);
         const c = closed.get(k);
         if (c) { c.packets++; c.last = f.time; return; }
-        if (closed.size < 4096) closed.set(k, { first: seen(f), spi: f.spi, flow: arrow(context, f.src, f.dst), packets: 1, last: f.time });
+        closed.set(k, { first: seen(f), spi: f.spi, flow: arrow(context, f.src, f.dst), packets: 1, last: f.time });
       },
       finish() {
-        for (const c of closed.values()) {
-          context.report(c.first, `${c.packets} ESP packet${c.packets === 1 ? '' : 's'} on SPI ${spiText(c.spi)} could not be opened; the signalling inside was not checked (give the keys with --esp-sa)`, { flow: c.flow });
-        }
+        for (const c of closed.values()) report(c);
       },
     };
   },
