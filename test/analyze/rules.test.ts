@@ -621,3 +621,12 @@ describe('rate constants below one a second', () => {
     expect(byRule(lint(bus([0, 4.5, 9]), slow), 'MH-RATE')).toEqual([]);
   });
 });
+
+describe('HAHA-BINDING-CONFLICT in a large deployment', () => {
+  it('knows every HAHA peer (past 4,096 of them, peers were no longer noted and their conflicts went unseen)', () => {
+    const l = new Lab();
+    const many: Packet[] = Array.from({ length: 4200 }, (_, i) => ({ t: i * 0.001, data: l.haToHa(1, 2, hahaHi(1), { src: `2001:db8:2::${(i + 1).toString(16)}` }) }));
+    const all = lint([...many, { t: 5, data: l.haToHa(1, 2, hahaHi(2)) }, { t: 5.1, data: l.haToHa(2, 1, hahaHi(1, 2)) }, ...registered(l, 6, 0, 1, 1), ...registered(l, 7, 0, 2, 2)], { rules: ['HAHA-BINDING-CONFLICT'] });
+    expect(byRule(all, 'HAHA-BINDING-CONFLICT').map((f) => f.frame), show(all)).toEqual([4200 + 2 + 4]);
+  });
+});

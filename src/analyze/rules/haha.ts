@@ -148,14 +148,21 @@ export const hahaBindingConflict: Rule = {
     example: 'HA1 and HA2 both accept home registrations for 2001:db8:1::1000 within its lifetime.',
   },
   create(context) {
-    const peers = new Set<number>();
+    // HAHA peers by their HELLOs, forgotten after the idle timeout without one (before their address ids can be
+    // recycled for other addresses, which would otherwise pass for peers).
+    const peers = context.flows<{ last: number }>();
+    const isPeer = (ha: number): boolean => peers.get(ha) !== undefined;
     return {
       message: {
-        hahaHello(f) { if (peers.size < 4096) peers.add(f.src); },
+        hahaHello(f) {
+          const p = peers.get(f.src);
+          if (p) p.last = f.time;
+          else peers.set(f.src, { last: f.time });
+        },
         bindingAck(f) {
-          if (peers.size === 0 || f.home === 0 || f.status < 0 || f.status >= 128 || f.lifetime <= 0 || !peers.has(f.src)) return;
+          if (peers.size === 0 || f.home === 0 || f.status < 0 || f.status >= 128 || f.lifetime <= 0 || !isPeer(f.src)) return;
           const b = context.bindings.get(f.home);
-          if (b && b.ha !== f.src && b.expires > f.time && peers.has(b.ha)) {
+          if (b && b.ha !== f.src && b.expires > f.time && isPeer(b.ha)) {
             context.report(f, `${context.name(f.src)} accepted ${context.name(f.home)} while ${context.name(b.ha)} holds its binding for ${secs(b.expires - f.time)} more`, { flow: arrow(context, f.src, f.home) });
           }
         },
