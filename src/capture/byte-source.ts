@@ -4,6 +4,7 @@
  * holds at most one buffer's worth of the file, so a capture of any size needs bounded memory.
  */
 import { closeSync, readSync } from 'node:fs';
+import type { GunzipInput } from './gunzip.js';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
@@ -14,6 +15,14 @@ let sleepCell: Int32Array | null = null;
 function sleepMs(ms: number): void {
   sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/** How a reader reports the error that ended its input: its own words when it brings them (damaged compressed data). */
+export function readErrorText(err: Error, name: string): { message: string; hint: string } {
+  const hint = (err as { hint?: unknown }).hint;
+  return typeof hint === 'string'
+    ? { message: err.message, hint }
+    : { message: `read error: ${err.message}`, hint: `check that ${name} is readable and the device is healthy` };
 }
 
 export class ByteSource {
@@ -42,6 +51,8 @@ export class ByteSource {
     private readonly fd: number,
     private readonly ownsFd: boolean,
     chunkSize: number = DEFAULT_CHUNK_SIZE,
+    /** Inflates a gzip-compressed file: the bytes read are its content (offsets too). */
+    private readonly gunzip: GunzipInput | null = null,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkSize)));
     this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -120,6 +131,14 @@ export class ByteSource {
   }
 
   private readSome(): number {
+    if (this.gunzip !== null) {
+      try {
+        return this.gunzip.read(this.buf, this.end, this.buf.length - this.end);
+      } catch (e) {
+        this.readError = e as Error;
+        return 0;
+      }
+    }
     for (;;) {
       try {
         return readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);

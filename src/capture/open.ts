@@ -3,6 +3,7 @@
  */
 import { openSync } from 'node:fs';
 import { ByteSource, DEFAULT_CHUNK_SIZE } from './byte-source.js';
+import { GunzipInput, isGzipMagic, type CompressedDataError } from './gunzip.js';
 import { isPcapMagic, PcapReader } from './pcap.js';
 import { isPcapngMagic, PcapngReader } from './pcapng.js';
 import { CaptureError, type CaptureReader, type OpenOptions } from './reader.js';
@@ -11,7 +12,6 @@ const STDIN_FD = 0;
 
 /** Formats people hand us by mistake, recognised by their first bytes, with what to do instead. */
 const KNOWN_OTHER_FORMATS: readonly { prefix: readonly number[]; what: string; hint: string }[] = [
-  { prefix: [0x1f, 0x8b], what: 'a gzip-compressed file', hint: 'decompress it first (gunzip -k FILE) and open the result' },
   { prefix: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd-compressed file', hint: 'decompress it first (zstd -d FILE) and open the result' },
   { prefix: [0xfd, 0x37, 0x7a, 0x58], what: 'an xz-compressed file', hint: 'decompress it first (xz -dk FILE) and open the result' },
   { prefix: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive', hint: 'extract the capture from the archive (unzip FILE) and open it' },
@@ -50,7 +50,7 @@ export function openCapture(path: string, opts: OpenOptions = {}): CaptureReader
  * `label` names it in messages; the descriptor is closed by close() only when `ownsFd`.
  */
 export function openCaptureFd(fd: number, label: string, opts: OpenOptions = {}, ownsFd = false): CaptureReader {
-  const src = new ByteSource(fd, ownsFd, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  let src = new ByteSource(fd, ownsFd, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const fail = (message: string, hint: string): never => {
     src.close();
     throw new CaptureError(label, message, hint);
@@ -67,7 +67,16 @@ export function openCaptureFd(fd: number, label: string, opts: OpenOptions = {},
       'the file was cut short or is not a capture; check the path',
     );
   }
-  const head = src.buf.subarray(src.pos, src.pos + 4);
+  let head = src.buf.subarray(src.pos, src.pos + 4);
+  if (isGzipMagic(head)) {
+    // capture.pcapng.gz: read through the inflater, from the bytes already read on.
+    src = new ByteSource(fd, ownsFd, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, new GunzipInput(fd, src.buf.subarray(src.pos, src.end)));
+    if (!src.ensure(4)) {
+      if (src.readError !== null) fail(src.readError.message, (src.readError as CompressedDataError).hint ?? 'check that the file is readable');
+      fail(src.available === 0 ? 'empty file (compressed)' : `too short to be a capture (${src.available} bytes, compressed)`, 'nothing was captured; check the capture command or the path');
+    }
+    head = src.buf.subarray(src.pos, src.pos + 4);
+  }
   if (isPcapngMagic(head)) return new PcapngReader(label, src);
   if (isPcapMagic(head)) return new PcapReader(label, src);
   src.ensure(8);

@@ -3,7 +3,7 @@
  * the captured bytes. Either byte order, microsecond (a1b2c3d4) or nanosecond (a1b23c4d)
  * timestamps, and the "modified" variant (a1b2cd34) whose record headers carry 8 more bytes.
  */
-import type { ByteSource } from './byte-source.js';
+import { readErrorText, type ByteSource } from './byte-source.js';
 import type { Frame } from './frame.js';
 import { CaptureError, displayName, type CaptureInterface, type CaptureProblem, type CaptureReader } from './reader.js';
 
@@ -182,13 +182,8 @@ export class PcapReader implements CaptureReader {
     this.done = true;
     const err = this.src.readError;
     if (err !== null) {
-      this.problems.push({
-        file: this.path,
-        frame: this.delivered + 1,
-        message: `read error: ${err.message}`,
-        hint: `check that ${displayName(this.path)} is readable and the device is healthy`,
-        fatal: true,
-      });
+      const { message, hint } = readErrorText(err, displayName(this.path));
+      this.problems.push({ file: this.path, frame: this.delivered + 1, message, hint, fatal: true });
     }
   }
 

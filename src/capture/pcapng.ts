@@ -4,7 +4,7 @@
  * resets the interface list. Packets come from Enhanced, Simple and (obsolete) Packet Blocks;
  * every other block type is skipped.
  */
-import type { ByteSource } from './byte-source.js';
+import { readErrorText, type ByteSource } from './byte-source.js';
 import type { Frame } from './frame.js';
 import { CaptureError, displayName, type CaptureInterface, type CaptureProblem, type CaptureReader } from './reader.js';
 
@@ -460,7 +460,8 @@ export class PcapngReader implements CaptureReader {
     this.done = true;
     const err = this.src.readError;
     if (err !== null) {
-      this.stopOrThrow(`read error: ${err.message}`, `check that ${displayName(this.path)} is readable and the device is healthy`, true);
+      const { message, hint } = readErrorText(err, displayName(this.path));
+      this.stopOrThrow(message, hint, true);
     }
   }
 

@@ -4,7 +4,8 @@
  * the display filter and colour. Everything here is checked before the first
  * packet is read.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isGzipMagic } from '../capture/gunzip.js';
 import { Option, type Command } from 'commander';
 import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
 import { compileFilter, FilterError, type Filter } from '../filter/index.js';
@@ -191,12 +192,27 @@ export function inputBytes(files: readonly string[]): number | null {
     try {
       const st = statSync(f);
       if (!st.isFile()) return null;
+      // A compressed capture's size says nothing of how much it holds (nor where a part of it starts).
+      if (isGzipFile(f)) return null;
       total += st.size;
     } catch {
       // Missing or unreadable: the pipeline reports it; it adds nothing to read.
     }
   }
   return total;
+}
+
+function isGzipFile(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, head, 0, 2, 0) === 2 && isGzipMagic(head);
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
 }
 
 /**

@@ -1,0 +1,96 @@
+/**
+ * Reading a gzip-compressed capture (capture.pcapng.gz) as tshark does: the
+ * compressed bytes are read from the descriptor and inflated as the reader asks
+ * for more, so a capture of any size still needs bounded memory. Damaged
+ * compressed data ends the input there, with the error, like a truncated file.
+ */
+import { readSync } from 'node:fs';
+import { Gunzip } from 'fflate';
+
+/** The gzip member header's first two bytes. */
+export function isGzipMagic(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+const IN_CHUNK = 1 << 16;
+
+/** The compressed data is damaged or ends early: what the reader reports where the capture stops. */
+export class CompressedDataError extends Error {
+  readonly hint = 'the compressed file is damaged or cut short; the frames before this point are intact (gzip -t FILE checks it)';
+  constructor(detail: string) {
+    super(`damaged gzip data: ${detail}`);
+    this.name = 'CompressedDataError';
+  }
+}
+
+export class GunzipInput {
+  /** Inflated chunks not yet handed out; the first from `headAt`. */
+  private readonly queue: Uint8Array[] = [];
+  private headAt = 0;
+  private readonly gz: Gunzip;
+  private readonly chunk = Buffer.allocUnsafe(IN_CHUNK);
+  private srcEnded = false;
+  private ended = false;
+
+  /** `already`: the compressed bytes read from `fd` before it was known to be gzip. */
+  constructor(private readonly fd: number, already: Uint8Array) {
+    this.gz = new Gunzip((data, final) => {
+      if (data.length > 0) this.queue.push(data);
+      if (final) this.ended = true;
+    });
+    if (already.length > 0) this.push(Uint8Array.from(already), false);
+  }
+
+  /** Damage found while inflating is reported where the reader has got to, after what came out before it. */
+  private failure: CompressedDataError | null = null;
+
+  private push(data: Uint8Array, final: boolean): void {
+    try {
+      this.gz.push(data, final);
+    } catch (e) {
+      this.failure = new CompressedDataError((e as Error).message);
+    }
+  }
+
+  /** Inflate into `into[at..at+max)`; the count, 0 at the end. Throws the read or inflate error. */
+  read(into: Uint8Array, at: number, max: number): number {
+    while (this.queue.length === 0) {
+      if (this.ended) return 0;
+      if (this.failure !== null) throw this.failure;
+      if (this.srcEnded) throw new CompressedDataError('it ends before the end of the compressed stream');
+      const got = readSome(this.fd, this.chunk);
+      if (got === 0) {
+        this.srcEnded = true;
+        // Let the inflater see the end: a stream cut short is an error, a complete one ends.
+        this.push(new Uint8Array(0), true);
+      } else {
+        this.push(this.chunk.subarray(0, got), false);
+      }
+    }
+    const head = this.queue[0]!;
+    const n = Math.min(max, head.length - this.headAt);
+    into.set(head.subarray(this.headAt, this.headAt + n), at);
+    this.headAt += n;
+    if (this.headAt === head.length) { this.queue.shift(); this.headAt = 0; }
+    return n;
+  }
+}
+
+let sleepCell: Int32Array | null = null;
+
+function readSome(fd: number, into: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, into, 0, into.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
+        Atomics.wait(sleepCell, 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') return 0;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Gzip-compressed captures (capture.pcapng.gz), read as tshark reads them: the
+ * same frames as the plain file, from a path or standard input; damaged or cut
+ * short, the frames before the damage and a message that says so; any mutation
+ * of the compressed bytes is read or refused, never a crash.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/open.js';
+import { CaptureError } from '../../src/capture/reader.js';
+import { inputBytes } from '../../src/cli/options.js';
+import { SAMPLES } from '../filter/helpers.js';
+import { readAll, tempDir, writeTemp } from './helpers.js';
+
+const dir = tempDir();
+const CLI = resolve(__dirname, '../../bin/mip6scope.js');
+const samples = readdirSync(SAMPLES).filter((n) => /\.pcap(ng)?$/.test(n)).sort();
+let n = 0;
+const temp = (bytes: Uint8Array): string => writeTemp(dir, `g-${n++}.gz`, bytes);
+
+/** Frames and problems of a capture file. */
+function read(path: string, chunkSize?: number) {
+  const r = openCapture(path, chunkSize === undefined ? {} : { chunkSize });
+  const frames = readAll(r);
+  const problems = r.problems.map((p) => `${p.frame}: ${p.message}`);
+  r.close();
+  return { frames, problems };
+}
+
+describe('gzip-compressed captures', () => {
+  it('every sample reads as its plain file, frame for frame (small windows too)', () => {
+    expect(samples.length).toBeGreaterThan(10);
+    for (const name of samples) {
+      const plain = read(resolve(SAMPLES, name));
+      const gz = temp(gzipSync(readFileSync(resolve(SAMPLES, name))));
+      expect(read(gz), name).toEqual(plain);
+      expect(read(gz, 1000), name).toEqual(plain);
+    }
+  });
+
+  it('read, lint and standard input give the plain file\'s output; the size is not taken for the progress or a split', () => {
+    const plain = resolve(SAMPLES, 'hard-switch-failover.pcapng');
+    const gz = temp(gzipSync(readFileSync(plain)));
+    for (const args of [['read'], ['lint'], ['read', '--jobs', '2']]) {
+      const a = spawnSync(process.execPath, [CLI, ...args, plain], { encoding: 'utf8' });
+      const b = spawnSync(process.execPath, [CLI, ...args, gz], { encoding: 'utf8' });
+      expect([b.status, b.stdout, b.stderr], args.join(' ')).toEqual([a.status, a.stdout, a.stderr]);
+    }
+    const stdin = spawnSync(process.execPath, [CLI, 'read', '-'], { input: readFileSync(gz), encoding: 'utf8' });
+    expect(stdin.stdout).toBe(spawnSync(process.execPath, [CLI, 'read', plain], { encoding: 'utf8' }).stdout);
+    expect(inputBytes([gz])).toBeNull();
+    expect(inputBytes([plain])).toBeGreaterThan(0);
+  });
+
+  it('cut short: the frames before the cut, and a message naming damaged compressed data', () => {
+    const plain = read(resolve(SAMPLES, 'hard-switch-failover.pcapng'));
+    const z = gzipSync(readFileSync(resolve(SAMPLES, 'hard-switch-failover.pcapng')));
+    const cut = read(temp(z.subarray(0, Math.floor(z.length / 2))));
+    expect(cut.frames.length).toBeGreaterThan(10);
+    expect(cut.frames).toEqual(plain.frames.slice(0, cut.frames.length));
+    expect(cut.problems).toEqual([`${cut.frames.length + 1}: damaged gzip data: unexpected EOF`]);
+  });
+
+  it('nothing inside, or not a capture inside: refused with the reason', () => {
+    expect(() => openCapture(temp(gzipSync(new Uint8Array(0))))).toThrow(/empty file \(compressed\)/);
+    expect(() => openCapture(temp(gzipSync(Buffer.from('hello, world\n'))))).toThrow(/not a pcap or pcapng file \(starts with 68 65 6c 6c\)/);
+  });
+
+  it('any damage to the compressed bytes: frames read or a CaptureError, never another exception', () => {
+    const z = gzipSync(readFileSync(resolve(SAMPLES, 'refresh.pcapng')));
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }), (flips, cut) => {
+      const d = Uint8Array.from(z);
+      for (const [at, x] of flips) d[at % d.length] ^= x;
+      const bytes = cut === undefined ? d : d.subarray(0, cut % (d.length + 1));
+      try {
+        read(temp(bytes));
+      } catch (e) {
+        expect(e).toBeInstanceOf(CaptureError);
+      }
+    }), { numRuns: 500 });
+  });
+});
