@@ -5,7 +5,15 @@
  * compressed data ends the input there, with the error, like a truncated file.
  */
 import { readSync } from 'node:fs';
-import { Gunzip } from 'fflate';
+import { createRequire } from 'node:module';
+import type { Gunzip } from 'fflate';
+
+/** fflate, loaded on the first compressed capture (most runs never need it, and every run pays for what it loads). */
+let fflate: typeof import('fflate') | null = null;
+function inflater(): typeof import('fflate') {
+  fflate ??= createRequire(import.meta.url)('fflate') as typeof import('fflate');
+  return fflate;
+}
 
 /** The gzip member header's first two bytes. */
 export function isGzipMagic(b: Uint8Array): boolean {
@@ -34,7 +42,7 @@ export class GunzipInput {
 
   /** `already`: the compressed bytes read from `fd` before it was known to be gzip. */
   constructor(private readonly fd: number, already: Uint8Array) {
-    this.gz = new Gunzip((data, final) => {
+    this.gz = new (inflater().Gunzip)((data, final) => {
       if (data.length > 0) this.queue.push(data);
       if (final) this.ended = true;
     });

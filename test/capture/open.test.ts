@@ -47,7 +47,7 @@ describe('openCapture refuses unusable input with a message naming the file and 
 
   it.each([
     ['zip', [0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0], /zip archive/, /unzip/],
-    ['gzip', [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0], /gzip-compressed/, /gunzip/],
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0], /zstd-compressed/, /zstd -d/],
   ])('recognises a %s file and says how to get at the capture', (name, bytes, what, hint) => {
     const e = captureError(() => openCapture(writeTemp(dir, `x.${name}`, Uint8Array.from(bytes))));
     expect(e.message).toMatch(what);
