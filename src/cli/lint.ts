@@ -4,7 +4,6 @@
  * Exit code 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * unusable input or options.
  */
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
@@ -16,9 +15,6 @@ import { RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
-import { displayName } from '../capture/reader.js';
-import { linkTypeName } from '../capture/linktypes.js';
-import { DISSECTED_LINKTYPES, DISSECTED_LINKTYPES_TEXT } from '../dissect/link.js';
 import { OutputError } from '../output/write-fully.js';
 import { writeAnnotated } from '../output/annotate.js';
 import { formatFindingsJson } from '../output/findings-json.js';
@@ -32,7 +28,7 @@ import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, refuseFieldOptions, sameFile, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
-import { contextFor, describeProblems, runPipeline } from './pipeline.js';
+import { contextFor, describeProblems, LinkCensus, runPipeline } from './pipeline.js';
 import { dropEarlyAnalyzer, PIPELINE_MIN_BYTES, spawnAnalyzer, takeEarlyAnalyzer, workerUrl } from './analyzer-thread.js';
 
 const VERSION = '0.1.0';
@@ -145,19 +141,10 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   const progress = counter ?? startProgress(files, format !== 'text', term);
   let start = NaN;
   // Packets of a link type nothing is dissected in: a capture of only those would otherwise lint "clean".
-  let lastLink = -1;
-  let lastDissected = true;
-  let undissected = 0;
-  const undissectedLinks = new Set<number>();
-  const undissectedFiles = new Set<string>();
+  const census = new LinkCensus();
   const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
-    if (frame.linktype !== lastLink) {
-      lastLink = frame.linktype;
-      lastDissected = DISSECTED_LINKTYPES.has(lastLink);
-      if (!lastDissected) undissectedLinks.add(lastLink);
-    }
-    if (!lastDissected) { undissected++; undissectedFiles.add(file); }
+    census.add(frame, file);
     if (Number.isNaN(start)) start = frame.tsSec + frame.tsNsec / 1e9;
     if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
     timeline?.add(c.tree, frame, file, fileIndex);
@@ -176,18 +163,15 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     return false;
   };
   const messages = describeProblems(res);
-  if (undissected > 0) {
-    const links = [...undissectedLinks].map((n) => `${linkTypeName(n)} (${n})`).join(', ');
-    messages.push(`mip6scope: ${[...undissectedFiles].map(displayName).join(', ')}: ${undissected} of ${res.packets} packets have a link type that is not dissected (${links}): `
-      + `nothing in them was checked\n  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures; capture again on such an interface (-i any gives Linux cooked)`);
-  }
+  const undissected = census.message(res.packets, 'nothing in them was checked');
+  if (undissected !== null) messages.push(undissected);
   return {
     files,
     findings: matched ? all.filter((f) => shown(f.file, f.frame)) : all,
     packets: res.packets,
     messages,
     // Nothing could be analyzed: unusable input, not a clean capture.
-    fatal: res.fatal || (res.packets > 0 && undissected === res.packets),
+    fatal: res.fatal || census.all(res.packets),
     unopened: res.unopened.map((u) => u.file),
     start,
     events: timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame)),

@@ -4,7 +4,9 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { openCapture } from '../capture/open.js';
-import { CaptureError, type CaptureProblem, type CaptureReader } from '../capture/reader.js';
+import { linkTypeName } from '../capture/linktypes.js';
+import { CaptureError, displayName, type CaptureProblem, type CaptureReader } from '../capture/reader.js';
+import { DISSECTED_LINKTYPES, DISSECTED_LINKTYPES_TEXT } from '../dissect/link.js';
 import { createDissector, dissectFrame, type DissectContext } from '../dissect/index.js';
 import { icvCandidates } from '../esp/index.js';
 import type { UnopenedSa } from '../dissect/esp.js';
@@ -94,4 +96,39 @@ export function describeProblems(res: PipelineResult): string[] {
   for (const e of res.unopened) out.push(`mip6scope: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}`);
   for (const p of res.problems) out.push(`mip6scope: ${p.file === '-' ? 'standard input' : p.file}: frame ${p.frame}: ${p.message}${p.hint ? `\n  ${p.hint}` : ''}`);
   return out;
+}
+
+/**
+ * Packets of a link type nothing is dissected in (802.11, NFLOG...): lint and
+ * stats count them, so a capture of only those is not taken for a clean or an
+ * empty one. One comparison per packet while the link type stays the same.
+ */
+export class LinkCensus {
+  private lastLink = -1;
+  private lastDissected = true;
+  count = 0;
+  private readonly links = new Set<number>();
+  private readonly files = new Set<string>();
+
+  add(frame: Frame, file: string): void {
+    if (frame.linktype !== this.lastLink) {
+      this.lastLink = frame.linktype;
+      this.lastDissected = DISSECTED_LINKTYPES.has(this.lastLink);
+      if (!this.lastDissected) this.links.add(this.lastLink);
+    }
+    if (!this.lastDissected) { this.count++; this.files.add(file); }
+  }
+
+  /** The message for the undissected packets (null when there were none); `what` says what went unchecked. */
+  message(packets: number, what: string): string | null {
+    if (this.count === 0) return null;
+    const links = [...this.links].map((n) => `${linkTypeName(n)} (${n})`).join(', ');
+    return `mip6scope: ${[...this.files].map(displayName).join(', ')}: ${this.count} of ${packets} packets have a link type that is not dissected (${links}): `
+      + `${what}\n  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures; capture again on such an interface (-i any gives Linux cooked)`;
+  }
+
+  /** Every packet read was of such a link type: nothing could be used. */
+  all(packets: number): boolean {
+    return packets > 0 && this.count === packets;
+  }
 }

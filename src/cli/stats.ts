@@ -9,7 +9,7 @@ import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, refuseFieldOptions, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
-import { contextFor, describeProblems, runPipeline } from './pipeline.js';
+import { contextFor, describeProblems, LinkCensus, runPipeline } from './pipeline.js';
 
 export interface StatsOptions extends CommonOptionValues {
   format?: 'text' | 'json';
@@ -46,14 +46,19 @@ export function statsMain(
   const json = opts.format === 'json';
   const stats = new StatsCollector(ctx.profile.mhTypes);
   const progress = startProgress(files, json, term);
-  const res = runPipeline(files, cfg, (c, frame) => {
+  // Packets of a link type nothing is dissected in: a capture of only those would otherwise show empty tables as if it held no signalling.
+  const census = new LinkCensus();
+  const res = runPipeline(files, cfg, (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
+    census.add(frame, file);
     if (filter && !filter.match(c.tree)) return;
     stats.add(c.tree, frame.tsSec + frame.tsNsec / 1e9);
   }, ctx);
   progress.done();
   for (const m of describeProblems(res)) err(m);
-  if (res.fatal) return 2;
+  const undissected = census.message(res.packets, 'nothing in them is in the tables');
+  if (undissected !== null) err(undissected);
+  if (res.fatal || census.all(res.packets)) return 2;
   const report = stats.report();
   out.line(json ? statsJson(report) : statsText(report, { colors: colorsFor(opts, false, term), displayFilter: filter?.text }));
   out.flush();

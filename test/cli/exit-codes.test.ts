@@ -79,6 +79,14 @@ describe('a capture of a link type that is not dissected', () => {
       expect(mip6scope('lint', '--each', wifi, sample('refresh.pcapng')).code).toBe(2);
       // read still lists them, as Wireshark lists frames it cannot dissect.
       expect(mip6scope('read', wifi).code).toBe(0);
+      // stats: no tables of nothing, but the same message and exit 2; beside a capture that is dissected, its tables and the message.
+      const stats = mip6scope('stats', wifi);
+      expect([stats.code, stats.out]).toEqual([2, '']);
+      expect(stats.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (IEEE802_11 (105)): nothing in them is in the tables`);
+      const statsMixed = mip6scope('stats', wifi, sample('refresh.pcapng'));
+      expect(statsMixed.code).toBe(0);
+      expect(statsMixed.out).toMatch(/^16 packets, 8 with a Mobility Header/);
+      expect(statsMixed.err).toContain(`${wifi}: 8 of 16 packets have a link type that is not dissected`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
