@@ -267,7 +267,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const printPacket = (frame: Frame): void => {
     const tree = ctx.tree;
     if (fields) { out.line(fields.line(tree, frame)); return; }
-    if (format !== 'text') { emitJson(packetJson(tree, frame)); return; }
+    if (format !== 'text') { emitJson(packetJson(tree, frame, opts.hex === true)); return; }
     if (opts.verbose) {
       out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
       out.line(treeText(tree, colors));

@@ -60,7 +60,8 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
   // into its buffer (the same bytes as summaryLine() and JSON.stringify(packetJson())).
   const bytes = out instanceof Sink;
   const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
-  const json = bytes && format !== 'text' ? new JsonWriter() : null;
+  // -x with JSON (raw bytes beside each field) takes the string route.
+  const json = bytes && format !== 'text' && !opts.hex ? new JsonWriter() : null;
   const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const print = (tree: Tree, frame: Frame, file: string, first: number, n: number): void => {
     if (format === 'text') {
@@ -78,7 +79,7 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
     } else if (json) {
       json.write(out, tree, frame, format === 'json' && n ? ',' : '', multi ? file : undefined);
     } else {
-      const j = packetJson(tree, frame);
+      const j = packetJson(tree, frame, opts.hex === true);
       if (multi) j.file = file;
       const str = JSON.stringify(j);
       out.line(format === 'json' ? `${n ? ',' : ''}${str}` : str);

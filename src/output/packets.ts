@@ -133,21 +133,30 @@ export interface PacketJson {
   file?: string;
 }
 
+/** Add `v` under `k`: a second occurrence makes an array (in packet order). */
+function put(fields: Record<string, unknown>, k: string, v: unknown): void {
+  const prev = fields[k];
+  if (prev === undefined) fields[k] = v;
+  else if (Array.isArray(prev)) prev.push(v);
+  else fields[k] = [prev, v];
+}
+
 /**
  * The packet as one JSON object. `fields` is flat, keyed by field abbreviation;
- * a field occurring more than once becomes an array (in packet order).
+ * a field occurring more than once becomes an array (in packet order). With
+ * `raw` (-x), each field and protocol that has bytes in the packet also gets
+ * them as hex under "<abbrev>_raw", as tshark -T json -x adds them.
  */
-export function packetJson(tree: Tree, frame: Frame): PacketJson {
+export function packetJson(tree: Tree, frame: Frame, raw = false): PacketJson {
   const fields: Record<string, unknown> = {};
   for (let i = 0; i < tree.count; i++) {
     const def = tree.fieldOf(i);
     const v = jsonValue(tree, i);
-    if (v === null) continue;
-    const k = def.abbrev;
-    const prev = fields[k];
-    if (prev === undefined) fields[k] = v;
-    else if (Array.isArray(prev)) prev.push(v);
-    else fields[k] = [prev, v];
+    if (v !== null) put(fields, def.abbrev, v);
+    // Computed items have no bytes; a packet comment's text is not packet bytes.
+    if (raw && !tree.isGenerated(i) && tree.length[i]! > 0 && tree.bufferNames[tree.buf[i]!] !== COMMENT_SOURCE) {
+      put(fields, `${def.abbrev}_raw`, toHex(tree.bufferOf(i), tree.start[i]!, tree.length[i]!));
+    }
   }
   return {
     frame: frame.number,
