@@ -23,7 +23,7 @@ import { TIME_FORMATS, TimeColumn, type TimeFormat } from '../output/time-column
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
 import {
-  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
+  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, parseProtocols, UsageError,
   type CommonOptionValues, type RunConfig, type Terminal,
 } from './options.js';
 import { parseTolerance } from './lint.js';
@@ -37,6 +37,8 @@ export interface LiveCommandOptions extends CommonOptionValues {
   promisc?: boolean;
   bufferSize?: number;
   verbose?: boolean;
+  /** -O: show the tree of these protocols only; implies -V. */
+  protocols?: string[];
   hex?: boolean;
   format?: 'text' | 'json' | 'ndjson' | 'fields';
   /** -e: the fields -T fields prints. */
@@ -91,6 +93,7 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .option('--no-promisc', 'do not capture frames addressed to other hosts')
     .addOption(new Option('-B, --buffer-size <MiB>', 'kernel capture buffer in MiB').argParser(positiveNumber('-B', false)))
     .option('-V, --verbose', 'print the full protocol tree of each packet')
+    .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
     .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]))
@@ -180,6 +183,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const format = opts.format ?? 'text';
   checkFieldsUsage(opts, 'live');
   const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts))) : null;
+  const expand = opts.protocols?.length ? new Set(opts.protocols) : undefined;
   const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const ctx = contextFor(cfg);
   // After the context (MH type names come from the profile), before the capture opens.
@@ -268,9 +272,9 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     const tree = ctx.tree;
     if (fields) { out.line(fields.line(tree, frame)); return; }
     if (format !== 'text') { emitJson(packetJson(tree, frame, opts.hex === true)); return; }
-    if (opts.verbose) {
+    if (opts.verbose || expand) {
       out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
-      out.line(treeText(tree, colors));
+      out.line(treeText(tree, colors, expand));
       if (opts.hex) out.line(hexDump(tree));
       out.line('');
     } else {

@@ -8,7 +8,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isGzipMagic } from '../capture/gunzip.js';
 import { Option, type Command } from 'commander';
 import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
-import { compileFilter, FilterError, type Filter } from '../filter/index.js';
+import { allFields, FT } from '../dissect/fields.js';
+import { closeNames, compileFilter, FilterError, type Filter } from '../filter/index.js';
 import { checkFieldNames, FieldsError, isFieldOption, parseFieldOptions } from '../output/fields-text.js';
 import { colorEnabled, colorize, type Colors } from '../output/color.js';
 import { Progress, progressWanted, type ProgressStream } from '../output/progress.js';
@@ -138,6 +139,19 @@ export function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** -O ipv6,mip6: protocol names (the tree's top-level items), each checked, with close names when unknown. */
+export function parseProtocols(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('-O: name the protocols to show in full, e.g. -O mip6,esp');
+  const protocols = allFields().filter((d) => d.type === FT.Protocol && !d.vals).map((d) => d.abbrev);
+  for (const n of names) {
+    if (protocols.includes(n)) continue;
+    const close = closeNames(n, protocols, 3);
+    throw new UsageError(`-O ${n}: not a protocol`, close.length ? `did you mean ${close.join(', ')}?` : `the protocols: ${protocols.join(', ')}`);
+  }
+  return names;
 }
 
 /** Commands without -T fields refuse its -E options (they would be silently ignored). */

@@ -19,6 +19,8 @@ export interface ReadOptions extends CommonOptionValues {
   format?: 'text' | 'json' | 'ndjson' | 'fields';
   /** -e: the fields -T fields prints. */
   field?: string[];
+  /** -O: show the tree of these protocols only (the others as one line each); implies -V. */
+  protocols?: string[];
   /** -t: the Time column's format (tshark's; r, relative to the first packet, by default). */
   timeFormat?: TimeFormat;
   /** -w: copy the packets to this capture file ('-': standard output) instead of printing them; -P prints too. */
@@ -62,12 +64,14 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
   const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
   // -x with JSON (raw bytes beside each field) takes the string route.
   const json = bytes && format !== 'text' && !opts.hex ? new JsonWriter() : null;
+  const expand = opts.protocols !== undefined && opts.protocols.length > 0 ? new Set(opts.protocols) : undefined;
+  const verbose = opts.verbose === true || expand !== undefined;
   const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const print = (tree: Tree, frame: Frame, file: string, first: number, n: number): void => {
     if (format === 'text') {
-      if (opts.verbose) {
+      if (verbose) {
         out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${multi ? ` (${file})` : ''}`);
-        out.line(treeText(tree, colors));
+        out.line(treeText(tree, colors, expand));
         if (opts.hex) out.line(hexDump(tree));
         out.line('');
       } else {

@@ -9,7 +9,7 @@ import { TIME_FORMATS } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
-  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, parseProtocols, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
   type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
@@ -26,6 +26,7 @@ export function registerRead(program: Command, setExit: (code: number) => void):
     .description('dissect captures and print every packet (like tshark -r)')
     .argument('<files...>', 'pcap or pcapng files; - reads standard input')
     .option('-V, --verbose', 'print the full protocol tree of each packet')
+    .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
     .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])

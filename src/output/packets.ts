@@ -60,8 +60,9 @@ export function summaryLine(tree: Tree, frame: Frame, firstTime: number, colors:
 /**
  * The full tree, Wireshark -V style, with expert notes under the item they concern.
  * With colours: protocol lines bold, computed [items] grey, notes in their severity's colour.
+ * `expand` (-O): only these protocols are shown in full; the others are their one line.
  */
-export function treeText(tree: Tree, colors: Colors = plain): string {
+export function treeText(tree: Tree, colors: Colors = plain, expand?: ReadonlySet<string>): string {
   const depth = new Int32Array(tree.count);
   const children: number[][] = [];
   const roots: number[] = [];
@@ -92,6 +93,7 @@ export function treeText(tree: Tree, colors: Colors = plain): string {
         : tree.isGenerated(i) ? colors.generated(label) : label;
     out.push('    '.repeat(d) + styled);
     for (const note of notesByItem.get(i) ?? []) out.push('    '.repeat(d + 1) + note);
+    if (d === 0 && expand !== undefined && !expand.has(tree.fieldOf(i).abbrev)) return;
     for (const c of children[i] ?? []) walk(c, d + 1);
   };
   for (const r of roots) walk(r, 0);
