@@ -265,8 +265,8 @@ const CASES: Record<string, Case> = {
   },
   'VHAR-ACTIVE': {
     fire: () => [0, 3, 6].flatMap((t) => [{ t, data: ra(1, { A: true }) }, { t: t + 0.1, data: ra(2, { A: t >= 3 }) }]),
-    // Both keep advertising A after seeing the other do so.
-    frames: [5, 6],
+    // Both keep advertising A after seeing the other do so: known at HA1's RA after HA2's first with A; HA2's next is the same conflict.
+    frames: [5],
     quiet: () => [...[0, 3, 6].map((t) => ({ t, data: ra(1, { A: true }) })), ...[0.1, 3.1, 6.1, 9.1, 12.1].map((t) => ({ t, data: ra(2, { A: t >= 9, B: t < 9 }) }))],
   },
   'VHAR-BACKUPS': {
@@ -628,5 +628,25 @@ describe('HAHA-BINDING-CONFLICT in a large deployment', () => {
     const many: Packet[] = Array.from({ length: 4200 }, (_, i) => ({ t: i * 0.001, data: l.haToHa(1, 2, hahaHi(1), { src: `2001:db8:2::${(i + 1).toString(16)}` }) }));
     const all = lint([...many, { t: 5, data: l.haToHa(1, 2, hahaHi(2)) }, { t: 5.1, data: l.haToHa(2, 1, hahaHi(1, 2)) }, ...registered(l, 6, 0, 1, 1), ...registered(l, 7, 0, 2, 2)], { rules: ['HAHA-BINDING-CONFLICT'] });
     expect(byRule(all, 'HAHA-BINDING-CONFLICT').map((f) => f.frame), show(all)).toEqual([4200 + 2 + 4]);
+  });
+});
+
+describe('VHAR-ACTIVE over a long conflict', () => {
+  it('reports a conflict once while it lasts, and again when it comes back after one HA stopped claiming A', () => {
+    // HA1 always A; HA2 A from 3 s to 60 s, then B until 90 s, then A again. RAs every 3 s.
+    const packets: Packet[] = [];
+    for (let t = 0; t <= 120; t += 3) {
+      packets.push({ t, data: ra(1, { A: true }) });
+      const a = (t >= 3 && t < 60) || t >= 90;
+      packets.push({ t: t + 0.1, data: ra(2, a ? { A: true } : { B: true }) });
+    }
+    const all = lint(packets, { rules: ['VHAR-ACTIVE'] });
+    const found = byRule(all, 'VHAR-ACTIVE');
+    expect(found.map((f) => f.message), show(all)).toEqual([
+      'fe80::a1 advertises itself as Active while fe80::a2 still does',
+      'fe80::a1 advertises itself as Active while fe80::a2 still does',
+    ]);
+    // The first at 6 s and the second at 93 s: HA1's RAs after HA2's first claim of each period (3.1 s, 90.1 s).
+    expect(found.map((f) => packets.sort((a, b) => a.t - b.t)[f.frame - 1]!.t)).toEqual([6, 93]);
   });
 });

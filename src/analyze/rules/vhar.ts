@@ -48,7 +48,8 @@ export const vharFlags: Rule = {
   },
 };
 
-interface Router { active: boolean; backup: boolean; lastRa: number; interval: number; last: number }
+/** A home agent advertising on the link; `src` its address id. */
+interface Router { src: number; active: boolean; backup: boolean; lastRa: number; interval: number; last: number }
 
 /** Which home agents advertise what on the link (per capture file: one file is one link). */
 function routers(context: Parameters<Rule['create']>[0]) {
@@ -62,7 +63,7 @@ function observeRa(r: ReturnType<typeof routers>, f: Facts): Router | null {
   r.frame = f.frame;
   r.fileIndex = f.fileIndex;
   let x = r.byKey.get(k);
-  if (!x) { x = { active: false, backup: false, lastRa: f.time, interval: 0, last: f.time }; r.byKey.set(k, x); r.prevActive = false; }
+  if (!x) { x = { src: f.src, active: false, backup: false, lastRa: f.time, interval: 0, last: f.time }; r.byKey.set(k, x); r.prevActive = false; }
   else { x.interval = f.time - x.lastRa; r.prevActive = x.active; }
   x.active = f.active;
   x.backup = f.backup;
@@ -76,21 +77,37 @@ export const vharActive: Rule = {
     id: 'VHAR-ACTIVE', severity: 'error', spec: 'vhar-02 4.2',
     summary: 'more than one Active HA on a link at once',
     description: 'One home agent of the link is Active. Two home agents advertising A is a conflict once both keep doing so: reported when an '
-      + 'HA that saw another claim A still advertises A itself afterwards.',
+      + 'HA that saw another claim A still advertises A itself afterwards, once per conflict (again only after one of the two has stopped '
+      + 'advertising A).',
     example: 'RAs with A from fe80::a1 and fe80::a2 alternating.',
   },
   create(context) {
     const r = routers(context);
+    // Conflicts reported and still on, by router key: the other router's key.
+    const conflicts = context.flows<{ other: number; last: number }>();
+    const end = (k: number): void => {
+      const c = conflicts.get(k);
+      if (!c) return;
+      conflicts.delete(k);
+      if (conflicts.get(c.other)?.other === k) conflicts.delete(c.other);
+    };
     return {
       icmpv6(f) {
         const me = observeRa(r, f);
-        if (!me || !f.active) return;
+        if (!me) return;
+        const mine = key2(f.src, f.fileIndex + 1);
+        // This HA no longer claims A: any conflict it was in is over.
+        if (!f.active) { end(mine); return; }
         // Conflict: another HA whose latest RA says A, and that already said A before this HA's previous RA.
         if (!r.prevActive) return;
         for (const [k, o] of r.byKey.entries()) {
-          if (o === me || !o.active || k === key2(f.src, f.fileIndex + 1)) continue;
+          if (o === me || !o.active || k === mine) continue;
           if (o.lastRa > me.lastRa - me.interval && o.lastRa < me.lastRa && me.interval > 0) {
-            context.report(f, `${context.name(f.src)} and another home agent both advertise themselves as Active`, { flow: context.name(f.src) });
+            const c = conflicts.get(mine);
+            if (c && c.other === k) { c.last = f.time; return; }
+            conflicts.set(mine, { other: k, last: f.time });
+            conflicts.set(k, { other: mine, last: f.time });
+            context.report(f, `${context.name(f.src)} advertises itself as Active while ${context.name(o.src)} still does`, { flow: context.name(f.src) });
             return;
           }
         }
