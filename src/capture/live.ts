@@ -11,7 +11,7 @@
  * - it copies every packet into one Buffer we own, so a frame's data is a view into that
  *   buffer, valid until the next packet, exactly like the file readers.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame } from './frame.js';
 import { LinkType } from './frame.js';
@@ -314,6 +314,30 @@ export interface RecorderOptions extends PcapngWriterOptions {
   holdSeconds?: number;
   /** Bytes of frames held at most; beyond it the oldest are written early (bounded memory). */
   maxHeldBytes?: number;
+  /** A ring buffer of files (-b), as dumpcap's; without it one file. */
+  ring?: RingOptions;
+}
+
+/**
+ * dumpcap's -b: start a new file after `filesize` bytes or `duration` seconds of
+ * capture time, keeping the last `files` (0: all). Files are named as dumpcap
+ * names them: PREFIX_NNNNN_YYYYMMDDhhmmss.EXT, the time that of the file's first packet (local).
+ */
+export interface RingOptions {
+  filesize?: number;
+  duration?: number;
+  files?: number;
+}
+
+/** The name of ring file `n` (1-based) whose first packet is at `sec` (local time). */
+export function ringFileName(path: string, n: number, sec: number): string {
+  const slash = path.lastIndexOf('/') + 1;
+  const dot = path.lastIndexOf('.');
+  const [stem, ext] = dot > slash ? [path.slice(0, dot), path.slice(dot)] : [path, ''];
+  const d = new Date(Math.floor(sec) * 1000);
+  const p2 = (x: number): string => String(x).padStart(2, '0');
+  const stamp = `${d.getFullYear()}${p2(d.getMonth() + 1)}${p2(d.getDate())}${p2(d.getHours())}${p2(d.getMinutes())}${p2(d.getSeconds())}`;
+  return `${stem}_${String(n).padStart(5, '0')}_${stamp}${ext}`;
 }
 
 export interface Recorder {
@@ -329,6 +353,8 @@ export interface Recorder {
    */
   close(): string[];
   readonly written: number;
+  /** The files written (one without a ring; with one, those kept), oldest first. */
+  readonly files: readonly string[];
 }
 
 /**
@@ -340,8 +366,30 @@ export interface Recorder {
 export function createRecorder(path: string, opts: RecorderOptions): Recorder {
   const hold = opts.holdSeconds ?? 60;
   const maxBytes = opts.maxHeldBytes ?? 32 << 20;
-  const writer = new PcapngWriter(path, { userAppl: opts.userAppl, sectionComment: opts.sectionComment });
-  const ifId = writer.addInterface({ linktype: opts.linktype, snaplen: opts.snaplen, name: opts.iface, tsresolNs: true });
+  const ring = opts.ring;
+  const open = (file: string): [PcapngWriter, number] => {
+    const w = new PcapngWriter(file, { userAppl: opts.userAppl, sectionComment: opts.sectionComment });
+    return [w, w.addInterface({ linktype: opts.linktype, snaplen: opts.snaplen, name: opts.iface, tsresolNs: true })];
+  };
+  // With a ring, files are opened as packets come (each named after its first packet's time).
+  let writer: PcapngWriter | null = null;
+  let ifId = 0;
+  let fileStart = 0;
+  let inFile = 0;
+  let fileNumber = 0;
+  const files: string[] = [];
+  if (!ring) { [writer, ifId] = open(path); files.push(path); }
+  const rotate = (sec: number): void => {
+    writer?.close();
+    fileNumber++;
+    const name = ringFileName(path, fileNumber, sec);
+    [writer, ifId] = open(name);
+    files.push(name);
+    // The oldest files beyond the ring's count go, as dumpcap's.
+    while (ring?.files && files.length > ring.files) rmSync(files.shift()!, { force: true });
+    fileStart = sec;
+    inFile = 0;
+  };
   // A FIFO as an array with a moving head: shift() on a long array is linear.
   let queue: HeldFrame[] = [];
   let head = 0;
@@ -353,7 +401,13 @@ export function createRecorder(path: string, opts: RecorderOptions): Recorder {
   const writeOne = (h: HeldFrame): void => {
     let comments = h.comments;
     if (late.length) { comments = [...late, ...(comments ?? [])]; late = []; }
-    writer.writePacket(ifId, h.tsSec, h.tsNsec, h.data, h.len, comments ?? undefined);
+    if (ring) {
+      const t = h.tsSec + h.tsNsec / 1e9;
+      if (writer === null || (inFile > 0 && ((ring.filesize !== undefined && writer.size >= ring.filesize)
+        || (ring.duration !== undefined && t - fileStart >= ring.duration)))) rotate(t);
+      inFile++;
+    }
+    writer!.writePacket(ifId, h.tsSec, h.tsNsec, h.data, h.len, comments ?? undefined);
     heldBytes -= h.data.length;
     written++;
     lastWritten = h.number;
@@ -380,15 +434,16 @@ export function createRecorder(path: string, opts: RecorderOptions): Recorder {
     release(nowSec) {
       const cutoff = nowSec - hold;
       writeWhile((h) => h.tsSec + h.tsNsec / 1e9 <= cutoff);
-      writer.flush();
+      writer?.flush();
     },
     close() {
       writeWhile(() => true);
-      writer.close();
+      writer?.close();
       const left = late;
       late = [];
       return left;
     },
     get written() { return written; },
+    get files() { return files; },
   };
 }

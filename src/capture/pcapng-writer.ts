@@ -88,6 +88,8 @@ export class PcapngWriter {
 
   /** Set when the descriptor is a pipe whose reader has gone: nothing more is written. */
   readerGone = false;
+  /** Bytes flushed to the descriptor so far. */
+  private flushed = 0;
   /** What a write error message names. */
   private readonly what: string;
 
@@ -198,6 +200,11 @@ export class PcapngWriter {
     if (this.ownsFd) closeSync(this.fd);
   }
 
+  /** Bytes of the file so far, written or buffered. */
+  get size(): number {
+    return this.flushed + this.used;
+  }
+
   /**
    * Writes everything buffered so far (a reader of the same file then sees whole blocks).
    * A failed write throws OutputError; a reader gone from a pipe sets `readerGone`, and
@@ -205,6 +212,7 @@ export class PcapngWriter {
    */
   flush(): void {
     if (!this.readerGone && this.used > 0 && !writeFully(this.fd, this.buf, 0, this.used, this.what)) this.readerGone = true;
+    this.flushed += this.used;
     this.used = 0;
   }
 

@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  createRecorder, DEFAULT_CAPTURE_FILTER, listInterfaces, monotonicClock, openLive,
+  createRecorder, DEFAULT_CAPTURE_FILTER, listInterfaces, monotonicClock, openLive, type RingOptions,
   type ClockTime, type InterfaceInfo, type LiveSource, type Recorder,
 } from '../capture/live.js';
 import type { Frame } from '../capture/frame.js';
@@ -52,6 +52,8 @@ export interface LiveCommandOptions extends CommonOptionValues {
   tolerance?: string;
   idleTimeout?: number;
   write?: string;
+  /** -b: the ring buffer of -w files, dumpcap's way (filesize:kB, duration:s, files:N). */
+  ringBuffer?: RingOptions;
   duration?: number;
 }
 
@@ -107,6 +109,8 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .addOption(new Option('--idle-timeout <seconds>', 'with --lint: forget a flow after this long without packets (default 600)')
       .argParser(positiveNumber('--idle-timeout', false)))
     .option('-w, --write <file>', 'save the captured packets to a pcapng file, findings as packet comments')
+    .addOption(new Option('-b, --ring-buffer <key:value>', "with -w, a ring of files as dumpcap's -b: filesize:kB or duration:seconds starts a new file, files:N keeps the last N (repeatable)")
+      .argParser(ringOption))
     .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(positiveNumber('--duration', false)));
   addCommonOptions(cmd);
   cmd.action(async (opts: LiveCommandOptions) => {
@@ -123,6 +127,19 @@ export function registerLive(program: Command, setExit: (code: number) => void):
   });
 }
 
+/** -b filesize:1000 / duration:60 / files:10, one a time, into the ring options so far. */
+export function ringOption(v: string, prev: RingOptions | undefined): RingOptions {
+  const m = /^(filesize|duration|files):(\d+(?:\.\d+)?)$/.exec(v);
+  if (!m) throw new UsageError(`-b ${v}: give filesize:kB, duration:seconds or files:N`, 'as dumpcap: -b filesize:100000 -b files:10');
+  const n = Number(m[2]);
+  if (!(n > 0) || (m[1] !== 'duration' && !Number.isInteger(n))) throw new UsageError(`-b ${v}: give a ${m[1] === 'duration' ? 'number of seconds' : 'whole number'} greater than 0`);
+  const out = { ...prev };
+  if (m[1] === 'filesize') out.filesize = n * 1000;
+  else if (m[1] === 'duration') out.duration = n;
+  else out.files = n;
+  return out;
+}
+
 /**
  * What SIGINT and SIGTERM do during `live`: the first stops the capture cleanly
  * (summary, the -w file completed); a second while that finishes is only
@@ -136,6 +153,12 @@ export function interruptHandler(stop: AbortController, write: string | undefine
     else if (signals === 2) say(`mip6scope: stopping${write ? `, finishing ${write}` : ''}; interrupt once more to quit at once`);
     else exit(130);
   };
+}
+
+/** Where the packets went: the file, or a ring's files kept. */
+function savedTo(files: readonly string[], write: string): string {
+  if (files.length <= 1) return files[0] ?? write;
+  return `${files.length} files, ${files[0]} to ${files[files.length - 1]}`;
 }
 
 /** One line per interface, like `tshark -D`. */
@@ -178,6 +201,11 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     return 0;
   }
   if (!opts.interface) throw new UsageError('give the interface to capture on with -i', 'mip6scope live -D lists the interfaces');
+  const ring = opts.ringBuffer;
+  if (ring && !opts.write) throw new UsageError('-b makes a ring of -w files: give -w FILE too');
+  if (ring && ring.filesize === undefined && ring.duration === undefined) {
+    throw new UsageError('-b files:N keeps the last N files of a ring: say when a file ends with -b filesize:kB or -b duration:seconds');
+  }
   if (!opts.lint && (opts.rules?.length || opts.disable?.length || opts.tolerance)) throw new UsageError('--rules, --disable and --tolerance need --lint');
   const cfg = buildRunConfig(opts, err);
   const format = opts.format ?? 'text';
@@ -309,7 +337,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     try {
       recorder = createRecorder(opts.write, {
         linktype: src.linktype, snaplen: src.snaplen, iface: src.iface, userAppl: 'mip6scope live',
-        sectionComment: `live capture on ${src.iface}, capture filter "${src.filter}"`,
+        sectionComment: `live capture on ${src.iface}, capture filter "${src.filter}"`, ring,
       });
     } catch (e) {
       src.close();
@@ -357,7 +385,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const sev = (['error', 'warning', 'info'] as const).map((s) => [s, findings.bySeverity.get(s) ?? 0] as const).filter(([, n]) => n > 0);
   err(`mip6scope: ${packets} packet${packets === 1 ? '' : 's'} captured on ${src.iface} in ${elapsed.toFixed(1)} s (${stopReason})`
     + (engine ? `; ${findings.total} finding${findings.total === 1 ? '' : 's'}${sev.length ? ` (${sev.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}` : '')
-    + (recorder ? `; ${recorder.written} saved to ${opts.write}` : ''));
+    + (recorder ? `; ${recorder.written} saved to ${savedTo(recorder.files, opts.write!)}` : ''));
   if (unsaved.length) {
     err(`mip6scope: ${unsaved.length} finding${unsaved.length === 1 ? '' : 's'} came after ${opts.write} was complete and are not in it:`);
     for (const c of unsaved) err(`  ${c}`);

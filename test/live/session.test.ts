@@ -2,10 +2,11 @@
  * The live session (output, analyzer on the clock, stopping, the saved file) driven by a
  * scripted capture and clock, so it runs anywhere without root.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecorder } from '../../src/capture/live.js';
-import { interruptHandler, liveMain, type LiveCommandOptions } from '../../src/cli/live.js';
+import { interruptHandler, liveMain, ringOption, type LiveCommandOptions } from '../../src/cli/live.js';
 import { UsageError } from '../../src/cli/options.js';
 import { fakeClock, fileSink, readFrames, sample, scriptedCapture, tempDir, until, type SavedFrame } from './helpers.js';
 
@@ -254,5 +255,65 @@ describe('interrupting live', () => {
     expect(exits).toEqual([]);
     onSignal();
     expect(exits).toEqual([130]);
+  });
+});
+
+describe('live -w with a ring buffer (-b)', () => {
+  it('starts a new file every duration (capture time), named as dumpcap names them, and keeps the last N', async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'UTC';
+    try {
+      const frames = readFrames(sample('hard-switch-failover.pcapng'));
+      const t0 = timeOf(frames[0]!);
+      const prefix = join(tmp.dir, 'ring.pcapng');
+      const s = session({ write: prefix, ringBuffer: { duration: 5, files: 3 }, format: 'ndjson' }, t0);
+      for (const f of frames) expect(s.capture.deliver(f.data, timeOf(f))).toBe(true);
+      s.stop.abort();
+      expect(await s.done).toBe(0);
+      s.out.close();
+      const kept = readdirSync(tmp.dir).filter((n) => n.startsWith('ring_')).sort();
+      expect(kept).toHaveLength(3);
+      for (const n of kept) expect(n).toMatch(/^ring_\d{5}_\d{14}\.pcapng$/);
+      // Each file holds at most 5 s of capture time; together the kept ones are the end of the capture, in order.
+      const back = kept.map((n) => readFrames(join(tmp.dir, n)));
+      for (const b of back) expect(timeOf(b.at(-1)!) - timeOf(b[0]!)).toBeLessThan(5);
+      const all = back.flat();
+      expect(all.map((f) => Buffer.from(f.data).toString('hex'))).toEqual(frames.slice(frames.length - all.length).map((f) => Buffer.from(f.data).toString('hex')));
+      // The name carries the file's first packet time (UTC here), and the numbers run on from the dropped ones.
+      const first = back[0]![0]!;
+      const stamp = new Date(Math.floor(timeOf(first)) * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+      expect(kept[0]).toMatch(new RegExp(`_${stamp}\\.pcapng$`));
+      expect(Number(kept[0]!.slice(5, 10))).toBeGreaterThan(1);
+      expect(s.errors.at(-1)).toMatch(/saved to 3 files, .*ring_\d{5}_\d{14}\.pcapng to .*ring_\d{5}_\d{14}\.pcapng/);
+    } finally {
+      if (saved === undefined) delete process.env.TZ; else process.env.TZ = saved;
+    }
+  });
+
+  it('by size: a new file once the current one reaches filesize', async () => {
+    const frames = readFrames(sample('hard-switch-failover.pcapng'));
+    const prefix = join(tmp.dir, 'size.pcapng');
+    const s = session({ write: prefix, ringBuffer: { filesize: 10_000 }, format: 'ndjson' }, timeOf(frames[0]!));
+    for (const f of frames) s.capture.deliver(f.data, timeOf(f));
+    s.stop.abort();
+    await s.done;
+    s.out.close();
+    const files = readdirSync(tmp.dir).filter((n) => n.startsWith('size_')).sort().map((n) => join(tmp.dir, n));
+    expect(files.length).toBeGreaterThan(3);
+    // Every file but the last passed 10 kB with its last packet, not before.
+    for (const f of files.slice(0, -1)) {
+      expect(statSync(f).size).toBeGreaterThanOrEqual(10_000);
+      expect(statSync(f).size).toBeLessThan(10_000 + 400);
+    }
+    expect(files.flatMap((f) => readFrames(f)).length).toBe(frames.length);
+  });
+
+  it('-b needs -w, and a size or a duration', async () => {
+    const io = { out: fileSink(tmp.dir).sink, err: () => {}, open: () => { throw new Error('opened'); } };
+    await expect(liveMain({ interface: 'x', ringBuffer: { duration: 5 } }, io)).rejects.toThrow(/-b makes a ring of -w files/);
+    await expect(liveMain({ interface: 'x', write: join(tmp.dir, 'r.pcapng'), ringBuffer: { files: 3 } }, io)).rejects.toThrow(/say when a file ends/);
+    expect(() => ringOption('size:10', undefined)).toThrow(/give filesize:kB, duration:seconds or files:N/);
+    expect(() => ringOption('files:0', undefined)).toThrow(/greater than 0/);
+    expect(ringOption('files:3', ringOption('filesize:100', undefined))).toEqual({ filesize: 100_000, files: 3 });
   });
 });
