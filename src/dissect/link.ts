@@ -6,7 +6,9 @@ import type { Frame } from '../capture/frame.js';
 import { linkTypeName } from '../capture/linktypes.js';
 import { u16, u32, u32le } from './bytes.js';
 import type { DissectContext } from './context.js';
+import { ETHERTYPES } from './ethertypes.js';
 import { defineFields, FT } from './fields.js';
+import { dissectRadiotap, dissectWlan } from './wlan.js';
 
 export const frameFields = defineFields('frame', {
   number: { name: 'Frame Number', type: FT.UInt },
@@ -18,7 +20,7 @@ export const frameFields = defineFields('frame', {
   _root: { abbrev: 'frame', name: 'Frame', type: FT.Protocol },
 });
 
-export const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x86dd: 'IPv6', 0x8100: '802.1Q', 0x88a8: '802.1ad', 0x9100: 'QinQ', 0x0806: 'ARP' };
+export { ETHERTYPES };
 
 export const ethFields = defineFields('eth', {
   _root: { abbrev: 'eth', name: 'Ethernet II', type: FT.Protocol },
@@ -96,9 +98,9 @@ export function dissectFrame(ctx: DissectContext, frame: Frame): void {
 }
 
 /** The LINKTYPEs linkLayer() dissects (every other gets the link.unknown note); a test keeps the two in step. */
-export const DISSECTED_LINKTYPES: ReadonlySet<number> = new Set([1, 113, 276, 0, 108, 101, 12, 14, 228, 229]);
+export const DISSECTED_LINKTYPES: ReadonlySet<number> = new Set([1, 113, 276, 0, 108, 101, 12, 14, 228, 229, 105, 127]);
 /** Those link types in words, for every message about a capture of another. */
-export const DISSECTED_LINKTYPES_TEXT = 'Ethernet, Linux cooked (SLL/SLL2), raw IP and NULL/LOOP';
+export const DISSECTED_LINKTYPES_TEXT = 'Ethernet, Linux cooked (SLL/SLL2), raw IP, NULL/LOOP and 802.11 (radiotap)';
 
 /** Dissect a link-layer header of the given LINKTYPE at buffers[buf][off..end). */
 export function linkLayer(ctx: DissectContext, linktype: number, buf: number, off: number, end: number): void {
@@ -173,6 +175,12 @@ export function linkLayer(ctx: DissectContext, linktype: number, buf: number, of
       if (version !== 6 && version !== 4) tree.note(-1, 'error', 'link.version', `raw IP packet with version ${version}`);
       return;
     }
+    case 105: // 802.11 without a radiotap header (no FCS, as Wireshark assumes by default)
+      dissectWlan(ctx, buf, off, end, false, network);
+      return;
+    case 127: // radiotap, then 802.11
+      dissectRadiotap(ctx, buf, off, end, network);
+      return;
     default:
       tree.note(-1, 'warning', 'link.unknown', `link type ${linkTypeName(linktype)} (${linktype}) is not dissected; mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures`);
   }

@@ -58,7 +58,7 @@ describe('mip6scope exit codes', () => {
 
 describe('a capture of a link type that is not dissected', () => {
   it('is unusable for lint (exit 2, not "No findings."), and reported beside a capture that is', () => {
-    // refresh.pcapng's frames relabelled IEEE 802.11 (105): the same bytes, which nothing here dissects.
+    // refresh.pcapng's frames relabelled NFLOG (239): the same bytes, which nothing here dissects.
     const dir = mkdtempSync(join(tmpdir(), 'mip6scope-link-'));
     try {
       const frames: PcapRecord[] = [];
@@ -66,11 +66,11 @@ describe('a capture of a link type that is not dissected', () => {
       for (let f = r.next(); f; f = r.next()) frames.push({ tsSec: f.tsSec, tsNsec: f.tsNsec, data: f.data.slice() });
       r.close();
       const wifi = join(dir, 'wifi.pcap');
-      writePcap(wifi, 105, frames);
+      writePcap(wifi, 239, frames);
       const alone = mip6scope('lint', wifi);
       expect(alone.code).toBe(2);
       expect(alone.out).toBe('');
-      expect(alone.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (IEEE802_11 (105)): nothing in them was checked`);
+      expect(alone.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (NFLOG (239)): nothing in them was checked`);
       const mixed = mip6scope('lint', wifi, sample('refresh.pcapng'));
       expect(mixed.code).toBe(0);
       expect(mixed.out).toContain('No findings.');
@@ -82,7 +82,7 @@ describe('a capture of a link type that is not dissected', () => {
       // stats: no tables of nothing, but the same message and exit 2; beside a capture that is dissected, its tables and the message.
       const stats = mip6scope('stats', wifi);
       expect([stats.code, stats.out]).toEqual([2, '']);
-      expect(stats.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (IEEE802_11 (105)): nothing in them is in the tables`);
+      expect(stats.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (NFLOG (239)): nothing in them is in the tables`);
       const statsMixed = mip6scope('stats', wifi, sample('refresh.pcapng'));
       expect(statsMixed.code).toBe(0);
       expect(statsMixed.out).toMatch(/^16 packets, 8 with a Mobility Header/);
