@@ -25,6 +25,26 @@ export function readErrorText(err: Error, name: string): { message: string; hint
     : { message: `read error: ${err.message}`, hint: `check that ${name} is readable and the device is healthy` };
 }
 
+/**
+ * Read what is there from fd into buf[off..off+len): the count, 0 at the end. A
+ * non-blocking descriptor with nothing ready is waited on; other errors are thrown.
+ */
+export function readFd(fd: number, buf: Uint8Array, off: number, len: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, off, len, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        sleepMs(EAGAIN_SLEEP_MS);
+        continue;
+      }
+      if (code === 'EOF') return 0;
+      throw e;
+    }
+  }
+}
+
 export class ByteSource {
   // Fields set in the constructor are `declare`d: a field first defined as undefined
   // loses its type in V8, and these are read for every frame.
@@ -131,27 +151,13 @@ export class ByteSource {
   }
 
   private readSome(): number {
-    if (this.gunzip !== null) {
-      try {
-        return this.gunzip.read(this.buf, this.end, this.buf.length - this.end);
-      } catch (e) {
-        this.readError = e as Error;
-        return 0;
-      }
-    }
-    for (;;) {
-      try {
-        return readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') {
-          sleepMs(EAGAIN_SLEEP_MS);
-          continue;
-        }
-        if (code === 'EOF') return 0;
-        this.readError = e as Error;
-        return 0;
-      }
+    try {
+      return this.gunzip !== null
+        ? this.gunzip.read(this.buf, this.end, this.buf.length - this.end)
+        : readFd(this.fd, this.buf, this.end, this.buf.length - this.end);
+    } catch (e) {
+      this.readError = e as Error;
+      return 0;
     }
   }
 }

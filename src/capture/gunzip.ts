@@ -4,9 +4,9 @@
  * for more, so a capture of any size still needs bounded memory. Damaged
  * compressed data ends the input there, with the error, like a truncated file.
  */
-import { readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Gunzip } from 'fflate';
+import { readFd } from './byte-source.js';
 
 /** fflate, loaded on the first compressed capture (most runs never need it, and every run pays for what it loads). */
 let fflate: typeof import('fflate') | null = null;
@@ -66,7 +66,7 @@ export class GunzipInput {
       if (this.ended) return 0;
       if (this.failure !== null) throw this.failure;
       if (this.srcEnded) throw new CompressedDataError('it ends before the end of the compressed stream');
-      const got = readSome(this.fd, this.chunk);
+      const got = readFd(this.fd, this.chunk, 0, this.chunk.length);
       if (got === 0) {
         this.srcEnded = true;
         // Let the inflater see the end: a stream cut short is an error, a complete one ends.
@@ -81,24 +81,5 @@ export class GunzipInput {
     this.headAt += n;
     if (this.headAt === head.length) { this.queue.shift(); this.headAt = 0; }
     return n;
-  }
-}
-
-let sleepCell: Int32Array | null = null;
-
-function readSome(fd: number, into: Buffer): number {
-  for (;;) {
-    try {
-      return readSync(fd, into, 0, into.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
-        Atomics.wait(sleepCell, 0, 0, 5);
-        continue;
-      }
-      if (code === 'EOF') return 0;
-      throw e;
-    }
   }
 }

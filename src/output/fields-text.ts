@@ -18,6 +18,7 @@ import { allFields, FT, fieldByAbbrev, type FieldDef } from '../dissect/fields.j
 import { toHex } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames } from '../filter/errors.js';
+import { FrameTimes } from './frame-times.js';
 import { addressText, infoText } from './packets.js';
 import { itemLabel, jsonValue } from './values.js';
 
@@ -193,14 +194,7 @@ export class FieldsPrinter {
   /** Columns reading each field id. */
   private readonly byField = new Map<number, number[]>();
   private readonly values: number[][];
-  private firstSec = -1;
-  private firstNsec = 0;
-  private prevSec = -1;
-  private prevNsec = 0;
-  private curSec = -1;
-  private curNsec = 0;
-  private shownSec = -1;
-  private shownNsec = 0;
+  private readonly times = new FrameTimes();
   /** The first line printed still owes the byte order mark (bom=y without a header). */
   private bomPending = false;
 
@@ -227,11 +221,7 @@ export class FieldsPrinter {
   }
 
   seen(frame: Frame): void {
-    if (this.firstSec < 0) { this.firstSec = frame.tsSec; this.firstNsec = frame.tsNsec; }
-    this.prevSec = this.curSec;
-    this.prevNsec = this.curNsec;
-    this.curSec = frame.tsSec;
-    this.curNsec = frame.tsNsec;
+    this.times.seen(frame);
   }
 
   line(tree: Tree, frame: Frame): string {
@@ -252,11 +242,10 @@ export class FieldsPrinter {
       let text: string;
       if (c.kind === 'field') text = this.occurrences(tree, values[k]!);
       else if (c.kind === 'derived') text = this.derived(c.what, frame);
-      else text = column(c.what, tree, frame, this.firstSec < 0 ? 0 : secondsBetweenNumber(frame, this.firstSec, this.firstNsec));
+      else text = column(c.what, tree, frame, this.times.firstSec < 0 ? 0 : secondsBetweenNumber(frame, this.times.firstSec, this.times.firstNsec));
       out += this.quoted(text);
     }
-    this.shownSec = frame.tsSec;
-    this.shownNsec = frame.tsNsec;
+    this.times.shown(frame);
     if (this.bomPending) { this.bomPending = false; out = `\ufeff${out}`; }
     return out;
   }
@@ -275,9 +264,9 @@ export class FieldsPrinter {
   private derived(what: Derived, frame: Frame): string {
     switch (what) {
       case 'epoch': return `${frame.tsSec}.${String(frame.tsNsec).padStart(9, '0')}`;
-      case 'relative': return this.firstSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
-      case 'delta': return this.prevSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, this.prevSec, this.prevNsec);
-      case 'deltaDisplayed': return this.shownSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, this.shownSec, this.shownNsec);
+      case 'relative': { const c = this.times; return c.firstSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.firstSec, c.firstNsec); }
+      case 'delta': { const c = this.times; return c.prevSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.prevSec, c.prevNsec); }
+      case 'deltaDisplayed': { const c = this.times; return c.shownSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.shownSec, c.shownNsec); }
     }
   }
 

@@ -6,6 +6,7 @@
  * column. The default is written by the summary writer itself; this makes the others.
  */
 import type { Frame } from '../capture/frame.js';
+import { FrameTimes } from './frame-times.js';
 
 export const TIME_FORMATS = ['r', 'a', 'ad', 'u', 'ud', 'e', 'd', 'dd'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
@@ -26,36 +27,28 @@ function between(aSec: number, aNsec: number, bSec: number, bNsec: number): stri
 }
 
 export class TimeColumn {
-  private prevSec = -1;
-  private prevNsec = 0;
-  private curSec = -1;
-  private curNsec = 0;
-  private shownSec = -1;
-  private shownNsec = 0;
+  private readonly times = new FrameTimes();
 
   constructor(readonly format: TimeFormat) {}
 
   /** Every frame read, shown or not (d counts from the one before). */
   seen(frame: Frame): void {
-    this.prevSec = this.curSec;
-    this.prevNsec = this.curNsec;
-    this.curSec = frame.tsSec;
-    this.curNsec = frame.tsNsec;
+    this.times.seen(frame);
   }
 
   /** The column's text for a packet shown (call once per packet shown, after seen()). */
   text(frame: Frame): string {
     const s = frame.tsSec;
     const ns = frame.tsNsec;
+    const c = this.times;
     let out: string;
     switch (this.format) {
       case 'e': out = between(s, ns, 0, 0); break;
-      case 'd': out = this.prevSec < 0 ? '0.000000' : between(s, ns, this.prevSec, this.prevNsec); break;
-      case 'dd': out = this.shownSec < 0 ? '0.000000' : between(s, ns, this.shownSec, this.shownNsec); break;
+      case 'd': out = c.prevSec < 0 ? '0.000000' : between(s, ns, c.prevSec, c.prevNsec); break;
+      case 'dd': out = c.shownSec < 0 ? '0.000000' : between(s, ns, c.shownSec, c.shownNsec); break;
       default: out = clock(this.format, s, ns);
     }
-    this.shownSec = s;
-    this.shownNsec = ns;
+    c.shown(frame);
     return out;
   }
 }
