@@ -5,12 +5,13 @@
  * and bytes in the packet to bytes parsed once, so it allocates nothing.
  *
  * Repeated fields (ipv6.addr holds both ends; a Home Agent Switch lists several
- * addresses) follow Wireshark 4:
+ * addresses) follow Wireshark 4 (tshark 4.0 agrees, tested):
  *   ==, <, >, <=, >=, contains, in  true when ANY occurrence matches (contains also on a protocol's bytes);
- *   !=  (all_ne, !==)               true when NO occurrence equals, i.e. exactly
- *                                   "not (a == b)", so an absent field satisfies it;
- *   ~=  (any_ne)                    true when some occurrence differs;
+ *   !=  (all_ne)                    true when the field is present and NO occurrence equals;
+ *   !==, ~= (any_ne)                true when some occurrence differs;
  *   === (all_eq)                    true when the field is present and every occurrence equals.
+ * A comparison with an absent field is false, whatever the operator: "!(f == 1)"
+ * and "f not in {1}" hold for packets without f, "f != 1" does not.
  */
 import ipaddr from 'ipaddr.js';
 // Field names resolve against every dissector's declarations, which happen on import.
@@ -88,6 +89,11 @@ function compileTest(text: string, n: Extract<Node, { kind: 'test' }>): Pred {
     }
     return anyPresent(group);
   }
+  // A value that names a field compares the two fields (Wireshark: an unquoted field name is the field).
+  if (n.op !== undefined && !n.set && n.fn === undefined && n.slice === undefined && n.value!.kind === 'word') {
+    const other = fieldByAbbrev(n.value!.text);
+    if (other) return fieldComparison(text, n, def, other);
+  }
   if (n.fn !== undefined) return functionTest(text, n, def, n.fn);
   if (n.slice !== undefined) return sliceTest(text, n, def, n.slice);
   if (n.op === undefined) return (t) => t.first(def) >= 0;
@@ -111,7 +117,7 @@ function overOccurrences(def: FieldDef, op: RelOp, test: (op: RelOp) => ItemTest
   if (op !== 'ne' && op !== 'any_ne' && op !== 'all_eq' && op !== 'eq') return anyItem(def, test(op));
   const eq = test('eq');
   switch (op) {
-    case 'ne': { const any = anyItem(def, eq); return (t) => !any(t); }
+    case 'ne': { const any = anyItem(def, eq); return (t) => t.first(def) >= 0 && !any(t); }
     case 'any_ne': return anyItem(def, (t, i) => !eq(t, i));
     case 'all_eq': return (t) => {
       let seen = false;
@@ -134,6 +140,64 @@ function anyItem(def: FieldDef, test: ItemTest): Pred {
     for (let i = t.first(def); i >= 0; i = t.next(def, i)) if (test(t, i)) return true;
     return false;
   };
+}
+
+// ------------------------------------------------------------ one field against another
+
+/** How two occurrences compare: numbers by value, addresses and bytes by their bytes; null when the types do not compare. */
+function pairCompare(a: FieldDef, b: FieldDef): ((t: Tree, i: number, j: number) => number) | null {
+  const numeric = (d: FieldDef): boolean => NUMERIC.has(d.type) && !isBareProtocol(d);
+  if (numeric(a) && numeric(b)) return (t, i, j) => t.value[i]! - t.value[j]!;
+  const kind = (d: FieldDef): number => (d.type === FT.String || d.type === FT.Bytes ? FT.Bytes : d.type);
+  if (numeric(a) || numeric(b) || isBareProtocol(a) || isBareProtocol(b) || kind(a) !== kind(b)) return null;
+  if (a.type === FT.IPv6Prefix) return null;
+  return (t, i, j) => {
+    const x = t.bufferOf(i);
+    const y = t.bufferOf(j);
+    const xs = t.start[i]!;
+    const ys = t.start[j]!;
+    const xl = Math.min(t.length[i]!, x.length - xs);
+    const yl = Math.min(t.length[j]!, y.length - ys);
+    const m = xl < yl ? xl : yl;
+    for (let k = 0; k < m; k++) {
+      const d = x[xs + k]! - y[ys + k]!;
+      if (d !== 0) return d;
+    }
+    return xl - yl;
+  };
+}
+
+/**
+ * field OP field: true when some occurrence of the first and some of the second
+ * compare so (Wireshark's "any"); != is "no pair equal", ~= "some pair differs",
+ * === "both present and every pair equal".
+ */
+function fieldComparison(text: string, n: Extract<Node, { kind: 'test' }>, a: FieldDef, b: FieldDef): Pred {
+  const v = n.value!;
+  const cmp = pairCompare(a, b);
+  if (!cmp) throw new FilterError(text, v.pos, `${a.abbrev} (${typeName(a)}) and ${b.abbrev} (${typeName(b)}) do not compare`, [], v.len);
+  const op = n.op!;
+  if (op === 'contains' || op === 'matches') throw new FilterError(text, n.opToken!.pos, `"${text.slice(n.opToken!.pos, n.opToken!.pos + n.opToken!.len)}" takes a value, not another field`, [], n.opToken!.len);
+  const holds = (d: number): boolean => {
+    switch (op) {
+      case 'lt': return d < 0;
+      case 'gt': return d > 0;
+      case 'le': return d <= 0;
+      case 'ge': return d >= 0;
+      case 'ne': case 'any_ne': return d !== 0;
+      default: return d === 0;
+    }
+  };
+  const anyPair = (test: (d: number) => boolean) => (t: Tree): boolean => {
+    for (let i = t.first(a); i >= 0; i = t.next(a, i)) for (let j = t.first(b); j >= 0; j = t.next(b, j)) if (test(cmp(t, i, j))) return true;
+    return false;
+  };
+  if (op === 'ne') { const eq = anyPair((d) => d === 0); return (t) => t.first(a) >= 0 && t.first(b) >= 0 && !eq(t); }
+  if (op === 'all_eq') {
+    const differs = anyPair((d) => d !== 0);
+    return (t) => t.first(a) >= 0 && t.first(b) >= 0 && !differs(t);
+  }
+  return anyPair(holds);
 }
 
 // ------------------------------------------------------------ slices and functions

@@ -30,7 +30,7 @@ export type RelOp = 'eq' | 'ne' | 'any_ne' | 'all_eq' | 'lt' | 'gt' | 'le' | 'ge
 
 const SYMBOLS: readonly [string, string][] = [
   // Longest first so "===" is not read as "==" then "=".
-  ['===', 'all_eq'], ['!==', 'ne'], ['==', 'eq'], ['!=', 'ne'], ['~=', 'any_ne'], ['<=', 'le'], ['>=', 'ge'],
+  ['===', 'all_eq'], ['!==', 'any_ne'], ['==', 'eq'], ['!=', 'ne'], ['~=', 'any_ne'], ['<=', 'le'], ['>=', 'ge'],
   ['&&', 'and'], ['||', 'or'], ['^^', 'xor'], ['<', 'lt'], ['>', 'gt'], ['!', 'not'], ['~', 'matches'],
 ];
 

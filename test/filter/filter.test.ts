@@ -48,7 +48,11 @@ describe('display filters on registration-and-switch', () => {
     ['esp.icv.status == unchecked', ALL],
     ['esp.icv.status == "bad"', []],
     ['mip6.csum.status != good', []],
-    ['mip6.bu.seqnr != 100', [2, 3, 4, 5, 6, 7, 8, 9, 10]],
+    // As in Wireshark (and tshark 4.0): a packet without the field does not pass "!=" ...
+    ['mip6.bu.seqnr != 100', [3, 7, 9]],
+    // ... but passes the negation of "==".
+    ['!(mip6.bu.seqnr == 100)', [2, 3, 4, 5, 6, 7, 8, 9, 10]],
+    ['mip6.bu.seqnr !== 100', [3, 7, 9]],
     ['mip6.bu.seqnr xor mip6.ba.seqnr', [1, 2, 3, 4, 7, 8, 9, 10]],
     // Wireshark 4's "not in": the negation of "in", so packets without the field pass too.
     ['mip6.bu.seqnr not in {100 102..103}', [2, 3, 4, 5, 6, 8, 10]],
@@ -93,9 +97,10 @@ describe('display filters on registration-and-switch', () => {
     expect(m('mip6.has.i_flag')).toBe(true);
     expect(m('mip6.has.i_flag == 1 && mip6.has.num_addrs == 2')).toBe(true);
     expect(m('mip6.ba')).toBe(false);
-    // Absent field: != holds (it is "not =="), === does not.
-    expect(m('mip6.bu.seqnr != 5')).toBe(true);
+    // Absent field: no comparison holds, != and === included; the negation of == does.
+    expect(m('mip6.bu.seqnr != 5')).toBe(false);
     expect(m('mip6.bu.seqnr === 5')).toBe(false);
+    expect(m('!(mip6.bu.seqnr == 5)')).toBe(true);
   });
 });
 
@@ -175,7 +180,8 @@ describe('bad filters', () => {
     ['mip6.mhtype not in 5', 19, /"\{" after "in"/],
     ['not in {5}', 4, /field name/],
     ['esp.icv == zz', 11, /byte string/],
-    ['ipv6.src == ipv6.dst', 12, /another field/],
+    ['ipv6.src == mip6.bu.seqnr', 12, /ipv6.src \(an IPv6 address\) and mip6.bu.seqnr \(a number\) do not compare/],
+    ['ipv6.src contains ipv6.dst', 9, /takes a value, not another field/],
     ['', 0, /empty/],
     ['esp # 1', 4, /unexpected character/],
   ])('%s → column %i', (text, position, message) => {
