@@ -26,6 +26,7 @@ export const ethFields = defineFields('eth', {
   _root: { abbrev: 'eth', name: 'Ethernet II', type: FT.Protocol },
   dst: { name: 'Destination', type: FT.Ether },
   src: { name: 'Source', type: FT.Ether },
+  addr: { name: 'Address', type: FT.Ether, blurb: 'matches either end (hidden)' },
   type: { name: 'Type', type: FT.UInt, hex: 4, vals: ETHERTYPES },
 });
 export const vlanFields = defineFields('vlan', {
@@ -112,6 +113,11 @@ export function linkLayer(ctx: DissectContext, linktype: number, buf: number, of
       const eth = tree.add(-1, ethFields._root, buf, off, 14);
       tree.add(eth, ethFields.dst, buf, off, 6);
       tree.add(eth, ethFields.src, buf, off + 6, 6);
+      // eth.addr, either end, hidden in the tree (as ipv6.addr).
+      const a1 = tree.add(eth, ethFields.addr, buf, off, 6);
+      const a2 = tree.add(eth, ethFields.addr, buf, off + 6, 6);
+      if (a1 >= 0) tree.flags[a1] |= 2;
+      if (a2 >= 0) tree.flags[a2] |= 2;
       let type = u16(b, off + 12);
       tree.add(eth, ethFields.type, buf, off + 12, 2, type);
       let o = off + 14;

@@ -131,7 +131,7 @@ function tsharkDump(path: string, args: string[]): string {
  */
 const SHARED = [
   'frame.number', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.time_delta_displayed', 'frame.len', 'frame.cap_len', 'frame.comment',
-  'eth.src', 'eth.dst', 'eth.type', 'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.flow', 'ipv6.tclass',
+  'eth.src', 'eth.dst', 'eth.addr', 'eth.type', 'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.flow', 'ipv6.tclass',
   'ipv6.routing.mipv6.home_address', 'esp.spi', 'esp.sequence',
   'mip6.proto', 'mip6.hlen', 'mip6.mhtype', 'mip6.csum', 'mip6.bu.seqnr', 'mip6.bu.a_flag', 'mip6.bu.h_flag', 'mip6.bu.k_flag', 'mip6.bu.lifetime',
   'mip6.ba.status', 'mip6.ba.k_flag', 'mip6.ba.seqnr', 'mip6.ba.lifetime', 'mip6.has.num_addrs', 'mip6.has.address',
