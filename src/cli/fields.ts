@@ -4,7 +4,7 @@
  * description; TEXT keeps the fields whose name contains it.
  */
 import { Option, type Command } from 'commander';
-import { FT, allFields, type FieldDef, type FieldType } from '../dissect/fields.js';
+import { FT, allAliases, allFields, fieldByAbbrev, type FieldDef, type FieldType } from '../dissect/fields.js';
 import { createDissector } from '../dissect/index.js';
 
 export interface FieldsOptions {
@@ -71,6 +71,7 @@ export function fieldsMain(text: string | undefined, opts: FieldsOptions = {}): 
   const want = text?.toLowerCase();
   const all: Listed[] = [
     ...allFields().map(listed),
+    ...allAliases().map(([alias, of]) => ({ ...listed(fieldByAbbrev(of)!), abbrev: alias, description: `Wireshark's name for ${of}` })),
     ...DERIVED.map((d) => ({ abbrev: d.abbrev, type: 'time', name: d.name, description: d.description })),
   ].filter((f) => want === undefined || f.abbrev.toLowerCase().includes(want));
   all.sort((a, b) => (a.abbrev < b.abbrev ? -1 : a.abbrev > b.abbrev ? 1 : 0));

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isGzipMagic } from '../capture/gunzip.js';
 import { Option, type Command } from 'commander';
 import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
-import { allFields, FT } from '../dissect/fields.js';
+import { allFields, fieldByAbbrev, FT } from '../dissect/fields.js';
 import { closeNames, compileFilter, FilterError, type Filter } from '../filter/index.js';
 import { checkFieldNames, FieldsError, isFieldOption, parseFieldOptions } from '../output/fields-text.js';
 import { colorEnabled, colorize, type Colors } from '../output/color.js';
@@ -146,12 +146,13 @@ export function parseProtocols(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError('-O: name the protocols to show in full, e.g. -O mip6,esp');
   const protocols = allFields().filter((d) => d.type === FT.Protocol && !d.vals).map((d) => d.abbrev);
-  for (const n of names) {
-    if (protocols.includes(n)) continue;
+  return names.map((n) => {
+    // Wireshark's names (mipv6) stand for ours.
+    const def = fieldByAbbrev(n);
+    if (def && def.type === FT.Protocol && !def.vals) return def.abbrev;
     const close = closeNames(n, protocols, 3);
     throw new UsageError(`-O ${n}: not a protocol`, close.length ? `did you mean ${close.join(', ')}?` : `the protocols: ${protocols.join(', ')}`);
-  }
-  return names;
+  });
 }
 
 /** Commands without -T fields refuse its -E options (they would be silently ignored). */

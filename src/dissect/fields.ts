@@ -112,8 +112,22 @@ export function fieldById(id: number): FieldDef {
   return byId[id]!;
 }
 
+/** Other names a field answers to where users type Wireshark's (mipv6 for mip6): only looked up, never printed as the field's name. */
+const aliases = new Map<string, FieldDef>();
+
+export function defineAlias(alias: string, def: FieldDef): void {
+  if (byAbbrev.has(alias) || aliases.has(alias)) throw new Error(`alias ${alias} is already a name`);
+  aliases.set(alias, def);
+}
+
+/** The field of a name or an alias. */
 export function fieldByAbbrev(abbrev: string): FieldDef | undefined {
-  return byAbbrev.get(abbrev);
+  return byAbbrev.get(abbrev) ?? aliases.get(abbrev);
+}
+
+/** Every alias and the field's own name. */
+export function allAliases(): readonly [string, string][] {
+  return [...aliases].map(([a, d]) => [a, d.abbrev]);
 }
 
 /** Every declared field, in declaration order. */

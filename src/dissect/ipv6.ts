@@ -7,7 +7,7 @@
 import { u16, u32 } from './bytes.js';
 import type { DissectContext } from './context.js';
 import { registerIpProtocol } from './context.js';
-import { defineFields, FT } from './fields.js';
+import { defineAlias, defineFields, FT } from './fields.js';
 
 export const IP_PROTOCOLS: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option', 1: 'ICMP', 4: 'IPv4', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 43: 'Routing Header for IPv6',
@@ -50,6 +50,8 @@ export const ipv6Fields = defineFields('ipv6', {
   'reassembled.count': { abbrev: 'ipv6.fragment.count', name: 'Fragment count', type: FT.UInt },
   data: { abbrev: 'data', name: 'Data', type: FT.Bytes },
 });
+// Wireshark's name for the Home Address option's address.
+defineAlias('ipv6.opt.mipv6.home_address', ipv6Fields['opt.mipv6.hoa']);
 
 export const ahFields = defineFields('ah', {
   _root: { abbrev: 'ah', name: 'Authentication Header', type: FT.Protocol },

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../filter/helpers.js';
+import { parseProtocols } from '../../src/cli/options.js';
 import { runRead } from './read-helpers.js';
 
 const sample = (n: string): string => resolve(SAMPLES, n);
@@ -30,10 +31,15 @@ describe('read -O', () => {
     expect(only.some((l) => l.includes('Mobility Header Type'))).toBe(true);
   });
 
+  it('takes Wireshark\'s protocol names too (mipv6 for mip6)', () => {
+    const f = sample('refresh.pcapng');
+    expect(runRead([f], { protocols: parseProtocols('mipv6'), count: 3 }).lines).toEqual(runRead([f], { protocols: ['mip6'], count: 3 }).lines);
+  });
+
   it('names only protocols: a field or an unknown name is refused with the close ones', () => {
-    const bad = spawnSync(process.execPath, [resolve(__dirname, '../../bin/mip6scope.js'), 'read', '-O', 'mipv6', sample('refresh.pcapng')], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [resolve(__dirname, '../../bin/mip6scope.js'), 'read', '-O', 'mip7', sample('refresh.pcapng')], { encoding: 'utf8' });
     expect([bad.status, bad.stdout]).toEqual([2, '']);
-    expect(bad.stderr).toBe('mip6scope: -O mipv6: not a protocol\n  did you mean ipv6, mip6?\n');
+    expect(bad.stderr).toMatch(/^mip6scope: -O mip7: not a protocol\n {2}did you mean .*mip6/);
     const field = spawnSync(process.execPath, [resolve(__dirname, '../../bin/mip6scope.js'), 'read', '-O', 'mip6,ipv6.src', sample('refresh.pcapng')], { encoding: 'utf8' });
     expect(field.status).toBe(2);
     expect(field.stderr).toMatch(/-O ipv6.src: not a protocol/);

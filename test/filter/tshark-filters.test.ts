@@ -22,6 +22,8 @@ const FILTERS = [
   'lower(frame.comment) != "x"', 'len(mip6.bu.seqnr) != 3', 'ipv6.addr !== 2001:db8:1::a2',
   // One field against another.
   'mip6.has.address == ipv6.src', 'mip6.has.address != ipv6.dst', 'mip6.has.address != ipv6.src', 'ipv6.addr ~= ipv6.src', 'ipv6.addr === ipv6.src',
+  // Wireshark's names that ours answer to.
+  'mipv6', 'mipv6 && !mip6.bu.seqnr', 'ipv6.opt.mipv6.home_address == 2001:db8:1::1000',
   'mip6.bu.seqnr > mip6.hlen', 'ipv6.src == ipv6.dst', 'eth.src != eth.dst', 'ipv6.src < ipv6.dst', 'eth.addr == 02:00:5e:10:00:a2', 'eth.addr != 02:00:5e:10:00:01',
 ];
 const NEVER = new Set(['count(mip6.bu.seqnr) == 0', 'mip6.has.address != ipv6.src', 'ipv6.addr === ipv6.src', 'ipv6.src == ipv6.dst', 'mip6.has.address != 2001:db8:1::a2']);

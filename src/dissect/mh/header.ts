@@ -7,7 +7,7 @@ import { u16 } from '../bytes.js';
 import { ipv6UpperChecksum } from '../checksum.js';
 import type { DissectContext, MhMessageDef } from '../context.js';
 import { registerIpProtocol } from '../context.js';
-import { defineFields, FT } from '../fields.js';
+import { defineAlias, defineFields, FT } from '../fields.js';
 import type { Tree } from '../tree.js';
 import type { MhTypeKey } from '../../profile/defaults.js';
 
@@ -37,6 +37,8 @@ export const mip6Fields = defineFields('mip6', {
   pad1: { name: 'Pad1', type: FT.Protocol },
   padn: { name: 'PadN', type: FT.Bytes },
 });
+// Wireshark names the protocol mipv6 (its fields mip6.*).
+defineAlias('mipv6', mip6Fields._root);
 
 /** Give the number-keyed name tables the active profile's numbers. */
 export function setMhNames(ctx: DissectContext): void {
