@@ -9,10 +9,11 @@ import type { GunzipInput } from './gunzip.js';
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
 /** A non-blocking descriptor with nothing ready yet: wait this long before asking again. */
-const EAGAIN_SLEEP_MS = 5;
+export const EAGAIN_SLEEP_MS = 5;
 let sleepCell: Int32Array | null = null;
 
-function sleepMs(ms: number): void {
+/** Wait `ms` without giving the event loop back (a synchronous reader or writer facing EAGAIN). */
+export function sleepMs(ms: number): void {
   sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleepCell, 0, 0, ms);
 }

@@ -2,8 +2,8 @@
  * Opening a capture: pick the reader from the file's first bytes, never from its name.
  */
 import { openSync } from 'node:fs';
-import { ByteSource, DEFAULT_CHUNK_SIZE } from './byte-source.js';
-import { GunzipInput, isGzipMagic, type CompressedDataError } from './gunzip.js';
+import { ByteSource, DEFAULT_CHUNK_SIZE, readErrorText } from './byte-source.js';
+import { GunzipInput, isGzipMagic } from './gunzip.js';
 import { isPcapMagic, PcapReader } from './pcap.js';
 import { isPcapngMagic, PcapngReader } from './pcapng.js';
 import { CaptureError, type CaptureReader, type OpenOptions } from './reader.js';
@@ -72,7 +72,7 @@ export function openCaptureFd(fd: number, label: string, opts: OpenOptions = {},
     // capture.pcapng.gz: read through the inflater, from the bytes already read on.
     src = new ByteSource(fd, ownsFd, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, new GunzipInput(fd, src.buf.subarray(src.pos, src.end)));
     if (!src.ensure(4)) {
-      if (src.readError !== null) fail(src.readError.message, (src.readError as CompressedDataError).hint ?? 'check that the file is readable');
+      if (src.readError !== null) { const { message, hint } = readErrorText(src.readError, label); fail(message, hint); }
       fail(src.available === 0 ? 'empty file (compressed)' : `too short to be a capture (${src.available} bytes, compressed)`, 'nothing was captured; check the capture command or the path');
     }
     head = src.buf.subarray(src.pos, src.pos + 4);

@@ -267,7 +267,7 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
       writeAnnotated(files.filter((f) => !unopened.has(f)), findings, opts.annotate);
     } catch (e) {
       // Opening it (no such directory, no permission) or writing it (a full disk).
-      if (e instanceof OutputError) io.err(`mip6scope: ${e.message}\n  free some space or write elsewhere`);
+      if (e instanceof OutputError) io.err(`mip6scope: ${e.message}\n  ${e.hint}`);
       else io.err(`mip6scope: cannot write ${opts.annotate}: ${(e as Error).message}\n  check that the directory exists and is writable`);
       return 2;
     }

@@ -19,11 +19,11 @@ import { RecentFrames } from '../filter/index.js';
 import { commentFor } from '../output/annotate.js';
 import { colorize, type Colors } from '../output/color.js';
 import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
-import { TIME_FORMATS, TimeColumn, type TimeFormat } from '../output/time-column.js';
+import { TimeColumn, type TimeFormat } from '../output/time-column.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
 import {
-  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, parseProtocols, UsageError,
+  addCommonOptions, addPrintOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
   type CommonOptionValues, type RunConfig, type Terminal,
 } from './options.js';
 import { parseTolerance } from './lint.js';
@@ -94,12 +94,6 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .addOption(new Option('-s, --snapshot-length <bytes>', 'bytes kept of each packet (0: all)').argParser(positiveNumber('-s', true)))
     .option('--no-promisc', 'do not capture frames addressed to other hosts')
     .addOption(new Option('-B, --buffer-size <MiB>', 'kernel capture buffer in MiB').argParser(positiveNumber('-B', false)))
-    .option('-V, --verbose', 'print the full protocol tree of each packet')
-    .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
-    .option('-x, --hex', 'print a hex dump of each packet')
-    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
-    .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]))
-    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--lint', 'run the conformance rules and print findings as soon as they are known')
     .option('--rules <ids>', 'with --lint: only these rule ids (comma separated, ID* for a family)', idList)
     .option('--disable <ids>', 'with --lint: switch these rule ids off', idList)
@@ -112,6 +106,7 @@ export function registerLive(program: Command, setExit: (code: number) => void):
     .addOption(new Option('-b, --ring-buffer <key:value>', "with -w, a ring of files as dumpcap's -b: filesize:kB or duration:seconds starts a new file, files:N keeps the last N (repeatable)")
       .argParser(ringOption))
     .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(positiveNumber('--duration', false)));
+  addPrintOptions(cmd);
   addCommonOptions(cmd);
   cmd.action(async (opts: LiveCommandOptions) => {
     const stop = new AbortController();

@@ -16,7 +16,8 @@ export async function main(argv: string[]): Promise<number> {
   // gone from the pipe ends it quietly; a full disk is reported as the synchronous writers report it.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') return;
-    process.stderr.write(`mip6scope: ${outputError('the output', e).message}\n  free some space or write elsewhere\n`);
+    const o = outputError('the output', e);
+    process.stderr.write(`mip6scope: ${o.message}\n  ${o.hint}\n`);
     process.exitCode = 2;
   });
   const program = new Command();
@@ -35,12 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
-    if (e instanceof UsageError || e instanceof CaptureError) {
+    if (e instanceof UsageError || e instanceof CaptureError || e instanceof OutputError) {
       process.stderr.write(`mip6scope: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
-      return 2;
-    }
-    if (e instanceof OutputError) {
-      process.stderr.write(`mip6scope: ${e.message}\n  free some space or write elsewhere\n`);
       return 2;
     }
     throw e;

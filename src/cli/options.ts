@@ -11,6 +11,7 @@ import { loadSaFile, parseTcpdumpEspArg, SaTable } from '../esp/index.js';
 import { allFields, fieldByAbbrev, FT } from '../dissect/fields.js';
 import { closeNames, compileFilter, FilterError, type Filter } from '../filter/index.js';
 import { checkFieldNames, FieldsError, isFieldOption, parseFieldOptions } from '../output/fields-text.js';
+import { TIME_FORMATS } from '../output/time-column.js';
 import { colorEnabled, colorize, type Colors } from '../output/color.js';
 import { Progress, progressWanted, type ProgressStream } from '../output/progress.js';
 import { buildProfile, ProfileError, type Profile, type ProfileOverrides } from '../profile/profile.js';
@@ -32,7 +33,19 @@ export class UsageError extends Error {
   }
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+/** A repeatable option's values, in order. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** How read and live print packets: -V, -O, -x, -T, -e, -t (tshark's letters). */
+export function addPrintOptions(cmd: Command): Command {
+  return cmd
+    .option('-V, --verbose', 'print the full protocol tree of each packet')
+    .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
+    .option('-x, --hex', 'print a hex dump of each packet')
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
+    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
+    .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]));
+}
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd

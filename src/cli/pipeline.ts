@@ -99,7 +99,7 @@ export function describeProblems(res: PipelineResult): string[] {
 }
 
 /**
- * Packets of a link type nothing is dissected in (802.11, NFLOG...): lint and
+ * Packets of a link type nothing is dissected in (NFLOG, USB...): lint and
  * stats count them, so a capture of only those is not taken for a clean or an
  * empty one. One comparison per packet while the link type stays the same.
  */

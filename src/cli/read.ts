@@ -3,13 +3,12 @@
  * tree (-V), hex (-x), JSON (-T json | ndjson) or fields (-T fields); -Y keeps
  * the packets a display filter matches; -w copies them to a capture file.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CaptureCopy } from '../output/capture-copy.js';
-import { TIME_FORMATS } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
-  addCommonOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, parseProtocols, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
+  addCommonOptions, addPrintOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
   type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
@@ -18,19 +17,11 @@ import { unopenedSas } from '../dissect/esp.js';
 
 export type { ReadOptions } from './read-print.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
 export function registerRead(program: Command, setExit: (code: number) => void): void {
-  const cmd = program
+  const cmd = addPrintOptions(program
     .command('read')
     .description('dissect captures and print every packet (like tshark -r)')
-    .argument('<files...>', 'pcap or pcapng files; - reads standard input')
-    .option('-V, --verbose', 'print the full protocol tree of each packet')
-    .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
-    .option('-x, --hex', 'print a hex dump of each packet')
-    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
-    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
-    .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]))
+    .argument('<files...>', 'pcap or pcapng files; - reads standard input'))
     .option('-w, --write <file>', 'write the packets (those -Y keeps, up to -c) to a pcapng file instead of printing them; - is standard output')
     .option('-P, --print', 'with -w: print the packets as well')
     .option('--jobs <n>', 'threads to use (default: one per core): a large capture file is read in two parts at once');

@@ -5,9 +5,11 @@
  * an I/O error) is an OutputError: the commands report it in one line, exit 2.
  */
 import { writeSync } from 'node:fs';
+import { EAGAIN_SLEEP_MS, sleepMs } from '../capture/byte-source.js';
 
 /** The output could not be written (not a closed pipe): the message says what and why. */
 export class OutputError extends Error {
+  readonly hint = 'free some space or write elsewhere';
   constructor(readonly what: string, readonly code: string, detail: string) {
     super(`cannot write ${what}: ${detail}`);
     this.name = 'OutputError';
@@ -30,8 +32,6 @@ export function outputError(what: string, e: unknown): OutputError {
   return new OutputError(what, code, `${Object.hasOwn(REASONS, code) ? REASONS[code] : err.message} (${code})`);
 }
 
-let waitCell: Int32Array | null = null;
-
 /**
  * Write data[off..off+len) to fd. False when the reader has gone (EPIPE): the
  * caller writes no more. Throws OutputError on any other failure.
@@ -44,8 +44,7 @@ export function writeFully(fd: number, data: Uint8Array, off: number, len: numbe
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') {
-        waitCell ??= new Int32Array(new SharedArrayBuffer(4));
-        Atomics.wait(waitCell, 0, 0, 5);
+        sleepMs(EAGAIN_SLEEP_MS);
         continue;
       }
       if (code === 'EPIPE') return false;
