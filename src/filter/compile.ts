@@ -156,14 +156,7 @@ function pairCompare(a: FieldDef, b: FieldDef): ((t: Tree, i: number, j: number)
     const y = t.bufferOf(j);
     const xs = t.start[i]!;
     const ys = t.start[j]!;
-    const xl = Math.min(t.length[i]!, x.length - xs);
-    const yl = Math.min(t.length[j]!, y.length - ys);
-    const m = xl < yl ? xl : yl;
-    for (let k = 0; k < m; k++) {
-      const d = x[xs + k]! - y[ys + k]!;
-      if (d !== 0) return d;
-    }
-    return xl - yl;
+    return compareBytes(x, xs, Math.min(t.length[i]!, x.length - xs), y, ys, Math.min(t.length[j]!, y.length - ys));
   };
 }
 
@@ -178,16 +171,6 @@ function fieldComparison(text: string, n: Extract<Node, { kind: 'test' }>, a: Fi
   if (!cmp) throw new FilterError(text, v.pos, `${a.abbrev} (${typeName(a)}) and ${b.abbrev} (${typeName(b)}) do not compare`, [], v.len);
   const op = n.op!;
   if (op === 'contains' || op === 'matches') throw new FilterError(text, n.opToken!.pos, `"${text.slice(n.opToken!.pos, n.opToken!.pos + n.opToken!.len)}" takes a value, not another field`, [], n.opToken!.len);
-  const holds = (d: number): boolean => {
-    switch (op) {
-      case 'lt': return d < 0;
-      case 'gt': return d > 0;
-      case 'le': return d <= 0;
-      case 'ge': return d >= 0;
-      case 'ne': case 'any_ne': return d !== 0;
-      default: return d === 0;
-    }
-  };
   const anyPair = (test: (d: number) => boolean) => (t: Tree): boolean => {
     for (let i = t.first(a); i >= 0; i = t.next(a, i)) for (let j = t.first(b); j >= 0; j = t.next(b, j)) if (test(cmp(t, i, j))) return true;
     return false;
@@ -197,7 +180,7 @@ function fieldComparison(text: string, n: Extract<Node, { kind: 'test' }>, a: Fi
     const differs = anyPair((d) => d !== 0);
     return (t) => t.first(a) >= 0 && t.first(b) >= 0 && !differs(t);
   }
-  return anyPair(holds);
+  return anyPair(order(op));
 }
 
 // ------------------------------------------------------------ slices and functions
@@ -245,44 +228,15 @@ function sliceTest(text: string, n: Extract<Node, { kind: 'test' }>, def: FieldD
     const cmp = viewTest(op, want);
     return (t, i) => locate(t, i) && cmp(t.bufferOf(i));
   };
-  if (n.set) {
-    return anyItem(def, anyOf(n.set.map((e) => {
-      if (!e.hi) return one('eq', e.lo);
-      const ge = one('ge', e.lo);
-      const le = one('le', e.hi);
-      return (t, i) => ge(t, i) && le(t, i);
-    })));
-  }
+  if (n.set) return anyItem(def, anyOf(n.set.map((e) => inRange(e, one))));
   return overOccurrences(def, n.op, (op) => one(op, n.value!));
 }
 
 /** Compare the located view of `b` with `want` (memcmp order, then length), or search it. */
 function viewTest(op: RelOp, want: Uint8Array): (b: Uint8Array) => boolean {
-  const n = want.length;
-  if (op === 'contains') {
-    return (b) => {
-      outer: for (let p = viewStart, last = viewStart + viewLength - n; p <= last; p++) {
-        for (let k = 0; k < n; k++) if (b[p + k] !== want[k]) continue outer;
-        return true;
-      }
-      return false;
-    };
-  }
-  const cmp = (b: Uint8Array): number => {
-    const m = viewLength < n ? viewLength : n;
-    for (let k = 0; k < m; k++) {
-      const d = b[viewStart + k]! - want[k]!;
-      if (d !== 0) return d;
-    }
-    return viewLength - n;
-  };
-  switch (op) {
-    case 'lt': return (b) => cmp(b) < 0;
-    case 'gt': return (b) => cmp(b) > 0;
-    case 'le': return (b) => cmp(b) <= 0;
-    case 'ge': return (b) => cmp(b) >= 0;
-    default: return (b) => cmp(b) === 0;
-  }
+  if (op === 'contains') return (b) => hasBytes(b, viewStart, viewLength, want);
+  const holds = order(op);
+  return (b) => holds(compareBytes(b, viewStart, viewLength, want, 0, want.length));
 }
 
 /** A plain number for len() and count(): decimal, 0x, 0b or 0o. */
@@ -298,15 +252,11 @@ function plainNumber(text: string, v: Token): number {
 }
 
 function compareNumber(op: RelOp, x: number, opTok: Token, text: string): (v: number) => boolean {
-  switch (op) {
-    case 'eq': case 'all_eq': return (v) => v === x;
-    case 'ne': case 'any_ne': return (v) => v !== x;
-    case 'lt': return (v) => v < x;
-    case 'gt': return (v) => v > x;
-    case 'le': return (v) => v <= x;
-    case 'ge': return (v) => v >= x;
-    default: throw new FilterError(text, opTok.pos, `"${text.slice(opTok.pos, opTok.pos + opTok.len)}" compares text and bytes; a count or length is a number`, [], opTok.len);
+  if (op === 'contains' || op === 'matches') {
+    throw new FilterError(text, opTok.pos, `"${text.slice(opTok.pos, opTok.pos + opTok.len)}" compares text and bytes; a count or length is a number`, [], opTok.len);
   }
+  const holds = order(op);
+  return (v) => holds(v - x);
 }
 
 /** A number set {1 3..5} as a test of one number. */
@@ -355,12 +305,7 @@ function functionTest(text: string, n: Extract<Node, { kind: 'test' }>, def: Fie
       default: return (t, i) => cased(t, i) === w;
     }
   };
-  if (n.set) return anyItem(def, anyOf(n.set.map((e) => {
-    if (!e.hi) return one('eq', e.lo);
-    const ge = one('ge', e.lo);
-    const le = one('le', e.hi);
-    return (t, i) => ge(t, i) && le(t, i);
-  })));
+  if (n.set) return anyItem(def, anyOf(n.set.map((e) => inRange(e, one))));
   return overOccurrences(def, n.op!, (op) => one(op, n.value!));
 }
 
@@ -478,8 +423,14 @@ function elementTest(text: string, def: FieldDef, e: SetElement): ItemTest {
     if (hi < lo) throw new FilterError(text, e.lo.pos, `the range ${e.lo.text}..${e.hi.text} is empty: put the smaller end first`, [], e.hi.pos + e.hi.len - e.lo.pos);
     return (t, i) => { const v = t.value[i]!; return v >= lo && v <= hi; };
   }
-  const ge = itemTest(text, def, 'ge', e.lo, opTok);
-  const le = itemTest(text, def, 'le', e.hi, opTok);
+  return inRange(e, (op, v) => itemTest(text, def, op, v, opTok));
+}
+
+/** A set element as a test of one occurrence: equal to its value, or within lo..hi. */
+function inRange(e: SetElement, one: (op: RelOp, v: Token) => ItemTest): ItemTest {
+  if (!e.hi) return one('eq', e.lo);
+  const ge = one('ge', e.lo);
+  const le = one('le', e.hi);
   return (t, i) => ge(t, i) && le(t, i);
 }
 
@@ -573,42 +524,57 @@ function u64Bytes(text: string, v: Token): Uint8Array {
  * -1: variable length, ordered like memcmp then by length. width 0: contains only.
  */
 function bytesTest(op: RelOp, want: Uint8Array, width: number): ItemTest {
-  const n = want.length;
   if (op === 'contains') {
     return (t, i) => {
       const b = t.bufferOf(i);
       const s = t.start[i]!;
-      const len = Math.min(t.length[i]!, b.length - s);
-      if (n === 0) return true;
-      const first = want[0]!;
-      outer: for (let p = s, last = s + len - n; p <= last; p++) {
-        if (b[p] !== first) continue;
-        for (let k = 1; k < n; k++) if (b[p + k] !== want[k]) continue outer;
-        return true;
-      }
-      return false;
+      return hasBytes(b, s, Math.min(t.length[i]!, b.length - s), want);
     };
   }
-  const cmp = (t: Tree, i: number): number => {
+  const holds = order(op);
+  return (t, i) => {
     const b = t.bufferOf(i);
     const s = t.start[i]!;
     let len = width > 0 ? width : t.length[i]!;
-    if (width > 0 && t.length[i]! < width) return NaN;
-    if (s + len > b.length) { if (width > 0) return NaN; len = b.length - s; }
-    const m = len < n ? len : n;
-    for (let k = 0; k < m; k++) {
-      const d = b[s + k]! - want[k]!;
-      if (d !== 0) return d;
-    }
-    return len - n;
+    if (width > 0 && t.length[i]! < width) return false;
+    if (s + len > b.length) { if (width > 0) return false; len = b.length - s; }
+    return holds(compareBytes(b, s, len, want, 0, want.length));
   };
+}
+
+/** Whether a comparison's sign satisfies `op` (ne and any_ne: it is not 0; eq and all_eq: it is). */
+function order(op: RelOp): (d: number) => boolean {
   switch (op) {
-    case 'lt': return (t, i) => cmp(t, i) < 0;
-    case 'gt': return (t, i) => cmp(t, i) > 0;
-    case 'le': return (t, i) => cmp(t, i) <= 0;
-    case 'ge': return (t, i) => cmp(t, i) >= 0;
-    default: return (t, i) => cmp(t, i) === 0;
+    case 'lt': return (d) => d < 0;
+    case 'gt': return (d) => d > 0;
+    case 'le': return (d) => d <= 0;
+    case 'ge': return (d) => d >= 0;
+    case 'ne': case 'any_ne': return (d) => d !== 0;
+    default: return (d) => d === 0;
   }
+}
+
+/** x[xs..xs+xl) against y[ys..ys+yl): byte by byte, then the shorter first (memcmp's order). */
+function compareBytes(x: Uint8Array, xs: number, xl: number, y: Uint8Array, ys: number, yl: number): number {
+  const m = xl < yl ? xl : yl;
+  for (let k = 0; k < m; k++) {
+    const d = x[xs + k]! - y[ys + k]!;
+    if (d !== 0) return d;
+  }
+  return xl - yl;
+}
+
+/** Whether b[s..s+len) holds the bytes of `want` anywhere. */
+function hasBytes(b: Uint8Array, s: number, len: number, want: Uint8Array): boolean {
+  const n = want.length;
+  if (n === 0) return true;
+  const first = want[0]!;
+  outer: for (let p = s, last = s + len - n; p <= last; p++) {
+    if (b[p] !== first) continue;
+    for (let k = 1; k < n; k++) if (b[p + k] !== want[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Whether the first `bits` bits of the item's address equal those of `want`. */
