@@ -31,22 +31,19 @@ const KIND_OTHER = 0;
 const KIND_MH_UNKNOWN = 1;
 const KIND_ICMPV6 = 2;
 
-/** The MH Type numbers' profile keys and kind numbers (packetKinds), for extractFacts. */
+/** The packet kinds (packetKinds) and each MH Type number's kind number, for extractFacts. */
 export interface MhKinds {
-  keys: readonly (MhTypeKey | undefined)[];
+  kinds: readonly PacketKind[];
   /** 256 entries; KIND_MH_UNKNOWN where the profile names no message. */
-  numbers: Uint8Array | Uint16Array;
+  numbers: Uint16Array;
 }
 
 export function mhKinds(mhTypes: Readonly<Record<string, number>>): MhKinds {
-  const keys: (MhTypeKey | undefined)[] = new Array(256);
+  const kinds = packetKinds(mhTypes);
   const numbers = new Uint16Array(256).fill(KIND_MH_UNKNOWN);
-  // A number given to two keys is the last one's, as in a lookup by number.
-  Object.entries(mhTypes).forEach(([key, n], i) => {
-    keys[n] = key as MhTypeKey;
-    numbers[n] = 3 + i;
-  });
-  return { keys, numbers };
+  // The profile's keys follow the three fixed kinds; a number given to two keys is the last one's, as in a lookup by number.
+  kinds.forEach((k, i) => { if (i > KIND_ICMPV6) numbers[mhTypes[k]!] = i; });
+  return { kinds, numbers };
 }
 
 const NO_NOTES: readonly Note[] = [];
@@ -259,8 +256,8 @@ export function extractFacts(
     f.inEsp = f.espItem >= 0 && mh > f.espItem;
     const t = num(tree, F.mhType, mh);
     f.mhType = t;
-    f.kind = t >= 0 ? (kinds.keys[t] ?? 'mhUnknown') : 'mhUnknown';
     f.kindNo = t >= 0 ? kinds.numbers[t]! : KIND_MH_UNKNOWN;
+    f.kind = kinds.kinds[f.kindNo]!;
     if (F.optType) for (let i = firstAfter(tree, F.optType, mh); i >= 0; i = tree.next(F.optType, i)) f.optionTypes.push(tree.value[i]! | 0);
     if (F.ipAddressCode) for (let i = firstAfter(tree, F.ipAddressCode, mh); i >= 0; i = tree.next(F.ipAddressCode, i)) f.ipAddressCodes.push(tree.value[i]! | 0);
     const bra = num(tree, F.braInterval, mh);

@@ -18,7 +18,7 @@ import { allFields, FT, fieldByAbbrev, type FieldDef } from '../dissect/fields.j
 import { toHex } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames } from '../filter/errors.js';
-import { FrameTimes } from './frame-times.js';
+import { elapsedText, FrameTimes } from './frame-times.js';
 import { addressText, infoText } from './packets.js';
 import { itemLabel, jsonValue } from './values.js';
 
@@ -158,15 +158,6 @@ export function needsPreviousDisplayed(names: readonly string[]): boolean {
   return names.includes('frame.time_delta_displayed');
 }
 
-/** Seconds and nanoseconds as "s.nnnnnnnnn" (tshark's nine decimals), negative when a < b. */
-function secondsBetween(aSec: number, aNsec: number, bSec: number, bNsec: number): string {
-  let s = aSec - bSec;
-  let ns = aNsec - bNsec;
-  if (ns < 0 && s > 0) { s--; ns += 1e9; } else if (ns > 0 && s < 0) { s++; ns -= 1e9; }
-  const neg = s < 0 || ns < 0;
-  return `${neg ? '-' : ''}${Math.abs(s)}.${String(Math.abs(ns)).padStart(9, '0')}`;
-}
-
 /** A field's value as tshark's field dump prints it. */
 export function fieldText(tree: Tree, item: number): string {
   const def = tree.fieldOf(item);
@@ -263,10 +254,10 @@ export class FieldsPrinter {
 
   private derived(what: Derived, frame: Frame): string {
     switch (what) {
-      case 'epoch': return `${frame.tsSec}.${String(frame.tsNsec).padStart(9, '0')}`;
-      case 'relative': { const c = this.times; return c.firstSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.firstSec, c.firstNsec); }
-      case 'delta': { const c = this.times; return c.prevSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.prevSec, c.prevNsec); }
-      case 'deltaDisplayed': { const c = this.times; return c.shownSec < 0 ? '0.000000000' : secondsBetween(frame.tsSec, frame.tsNsec, c.shownSec, c.shownNsec); }
+      case 'epoch': return elapsedText(frame.tsSec, frame.tsNsec, 0, 0, 9);
+      case 'relative': { const c = this.times; return c.firstSec < 0 ? '0.000000000' : elapsedText(frame.tsSec, frame.tsNsec, c.firstSec, c.firstNsec, 9); }
+      case 'delta': { const c = this.times; return c.prevSec < 0 ? '0.000000000' : elapsedText(frame.tsSec, frame.tsNsec, c.prevSec, c.prevNsec, 9); }
+      case 'deltaDisplayed': { const c = this.times; return c.shownSec < 0 ? '0.000000000' : elapsedText(frame.tsSec, frame.tsNsec, c.shownSec, c.shownNsec, 9); }
     }
   }
 

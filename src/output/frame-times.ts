@@ -30,3 +30,22 @@ export class FrameTimes {
     this.shownNsec = frame.tsNsec;
   }
 }
+
+/**
+ * The seconds from b to a (each whole seconds and nanoseconds) as "s.fffffffff"
+ * with 9 decimals, or rounded to 6; negative when a is before b. Exact: no
+ * double holds an epoch time to the nanosecond.
+ */
+export function elapsedText(aSec: number, aNsec: number, bSec: number, bNsec: number, digits: 6 | 9): string {
+  let s = aSec - bSec;
+  let ns = aNsec - bNsec;
+  // One sign for both parts.
+  if (ns < 0 && s > 0) { s--; ns += 1e9; } else if (ns > 0 && s < 0) { s++; ns -= 1e9; }
+  const sign = s < 0 || ns < 0 ? '-' : '';
+  s = Math.abs(s);
+  ns = Math.abs(ns);
+  if (digits === 9) return `${sign}${s}.${String(ns).padStart(9, '0')}`;
+  let us = Math.round(ns / 1000);
+  if (us === 1e6) { s++; us = 0; }
+  return `${sign}${s}.${String(us).padStart(6, '0')}`;
+}

@@ -6,7 +6,7 @@
  * column. The default is written by the summary writer itself; this makes the others.
  */
 import type { Frame } from '../capture/frame.js';
-import { FrameTimes } from './frame-times.js';
+import { elapsedText, FrameTimes } from './frame-times.js';
 
 export const TIME_FORMATS = ['r', 'a', 'ad', 'u', 'ud', 'e', 'd', 'dd'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
@@ -17,14 +17,6 @@ export function needsPreviousShown(format: TimeFormat | undefined): boolean {
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-
-/** Seconds between two times given as seconds and nanoseconds, rounded to microseconds, as "s.uuuuuu". */
-function between(aSec: number, aNsec: number, bSec: number, bNsec: number): string {
-  const us = (aSec - bSec) * 1e6 + Math.round((aNsec - bNsec) / 1000);
-  const neg = us < 0;
-  const a = Math.abs(us);
-  return `${neg ? '-' : ''}${Math.floor(a / 1e6)}.${pad(a % 1e6, 6)}`;
-}
 
 export class TimeColumn {
   private readonly times = new FrameTimes();
@@ -43,9 +35,9 @@ export class TimeColumn {
     const c = this.times;
     let out: string;
     switch (this.format) {
-      case 'e': out = between(s, ns, 0, 0); break;
-      case 'd': out = c.prevSec < 0 ? '0.000000' : between(s, ns, c.prevSec, c.prevNsec); break;
-      case 'dd': out = c.shownSec < 0 ? '0.000000' : between(s, ns, c.shownSec, c.shownNsec); break;
+      case 'e': out = elapsedText(s, ns, 0, 0, 6); break;
+      case 'd': out = c.prevSec < 0 ? '0.000000' : elapsedText(s, ns, c.prevSec, c.prevNsec, 6); break;
+      case 'dd': out = c.shownSec < 0 ? '0.000000' : elapsedText(s, ns, c.shownSec, c.shownNsec, 6); break;
       default: out = clock(this.format, s, ns);
     }
     c.shown(frame);
