@@ -11,6 +11,12 @@
  * Each slot also keeps the clock time of its last get or set beside its key, so
  * idle flows are found by one sequential pass over that array without visiting
  * the values (expireIdle).
+ *
+ * A table may also keep a few numbers per entry in the slot itself (`columns`),
+ * for state that is only numbers: a lookup then reads one cache line, where a
+ * value object costs two more dependent reads (its slot in the values array,
+ * then the object), which on a table of tens of thousands of flows are cache
+ * misses. slot() finds or adds an entry and returns where its cells start.
  */
 
 const MIN_CAPACITY = 16;
@@ -37,24 +43,34 @@ export interface Clock { now: number }
 
 const NO_CLOCK: Clock = { now: 0 };
 
-function emptySlots(cap: number): Float64Array {
-  const kt = new Float64Array(cap * 2);
-  for (let i = 1; i < kt.length; i += 2) kt[i] = EMPTY;
+function emptySlots(cap: number, stride: number): Float64Array {
+  const kt = new Float64Array(cap * stride);
+  for (let i = 1; i < kt.length; i += stride) kt[i] = EMPTY;
   return kt;
 }
 
 export class FlowMap<V> {
-  /** Pairs per slot: [key, touched]; touched is EMPTY for a free slot. */
-  private kt: Float64Array;
+  /**
+   * `stride` numbers per slot: [key, touched, column 0, column 1 ...]; touched
+   * is EMPTY for a free slot. Replaced when the table is resized, so a cell
+   * index from slot() holds only until the next insert.
+   */
+  cells: Float64Array;
+  /** The same memory as 32-bit integers: column c of the slot at cell index s is words[2 * (s + 2 + c)] and the word after it. */
+  words: Int32Array;
   private vals: (V | undefined)[];
   private mask: number;
   private count = 0;
   private readonly clock: Clock;
+  private readonly stride: number;
 
-  constructor(capacity = MIN_CAPACITY, clock: Clock = NO_CLOCK) {
+  /** `columns`: numbers kept in each slot beside its key (see slot()). */
+  constructor(capacity = MIN_CAPACITY, clock: Clock = NO_CLOCK, columns = 0) {
     let cap = MIN_CAPACITY;
     while (cap < capacity) cap *= 2;
-    this.kt = emptySlots(cap);
+    this.stride = 2 + columns;
+    this.cells = emptySlots(cap, this.stride);
+    this.words = new Int32Array(this.cells.buffer);
     this.vals = new Array<V | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
     this.clock = clock;
@@ -70,10 +86,11 @@ export class FlowMap<V> {
   }
 
   private find(key: number): number {
-    const kt = this.kt;
+    const kt = this.cells;
     const mask = this.mask;
-    for (let i = slotOf(key, mask); kt[2 * i + 1] !== EMPTY; i = (i + 1) & mask) {
-      if (kt[2 * i] === key) return i;
+    const stride = this.stride;
+    for (let i = slotOf(key, mask); kt[stride * i + 1] !== EMPTY; i = (i + 1) & mask) {
+      if (kt[stride * i] === key) return i;
     }
     return -1;
   }
@@ -82,7 +99,7 @@ export class FlowMap<V> {
   get(key: number): V | undefined {
     const i = this.find(key);
     if (i < 0) return undefined;
-    this.kt[2 * i + 1] = this.clock.now;
+    this.cells[this.stride * i + 1] = this.clock.now;
     return this.vals[i];
   }
 
@@ -90,18 +107,46 @@ export class FlowMap<V> {
     return this.find(key) >= 0;
   }
 
-  set(key: number, v: V): this {
-    const kt = this.kt;
+  /**
+   * Where `key`'s cells start in `cells` (its first column at +2), adding the
+   * key with every column 0 when absent; counts as activity of that flow.
+   */
+  slot(key: number): number {
+    return this.stride * this.place(key);
+  }
+
+  /** The slot of `key`, added when absent (every column 0), touched now. */
+  private place(key: number): number {
+    const kt = this.cells;
     const mask = this.mask;
+    const stride = this.stride;
     let i = slotOf(key, mask);
-    for (; kt[2 * i + 1] !== EMPTY; i = (i + 1) & mask) {
-      if (kt[2 * i] === key) { this.vals[i] = v; kt[2 * i + 1] = this.clock.now; return this; }
+    for (; kt[stride * i + 1] !== EMPTY; i = (i + 1) & mask) {
+      if (kt[stride * i] === key) { kt[stride * i + 1] = this.clock.now; return i; }
     }
-    kt[2 * i] = key;
-    kt[2 * i + 1] = this.clock.now;
-    this.vals[i] = v;
+    // Past half full, grow first (which moves every slot) and look again.
+    if ((this.count + 1) * 2 > mask + 1) {
+      this.resize((mask + 1) * 2);
+      return this.place(key);
+    }
+    kt[stride * i] = key;
+    kt[stride * i + 1] = this.clock.now;
     this.count++;
-    if (this.count * 2 > mask + 1) this.resize((mask + 1) * 2);
+    return i;
+  }
+
+  /** Where `key`'s cells start, -1 when absent; counts as activity of that flow. */
+  findCells(key: number): number {
+    const i = this.find(key);
+    if (i < 0) return -1;
+    this.cells[this.stride * i + 1] = this.clock.now;
+    return this.stride * i;
+  }
+
+  set(key: number, v: V): this {
+    // place() first: it may grow the table, which replaces `vals`.
+    const i = this.place(key);
+    this.vals[i] = v;
     return this;
   }
 
@@ -116,61 +161,64 @@ export class FlowMap<V> {
 
   /** Backward-shift deletion: move later members of the probe run into the hole. */
   private removeAt(i: number): void {
-    const kt = this.kt;
+    const kt = this.cells;
     const mask = this.mask;
+    const stride = this.stride;
     let hole = i;
-    for (let j = (i + 1) & mask; kt[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {
-      const home = slotOf(kt[2 * j]!, mask);
+    for (let j = (i + 1) & mask; kt[stride * j + 1] !== EMPTY; j = (j + 1) & mask) {
+      const home = slotOf(kt[stride * j]!, mask);
       // j's entry may move into the hole unless its home slot lies cyclically in (hole, j].
       const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!stays) {
-        kt[2 * hole] = kt[2 * j]!;
-        kt[2 * hole + 1] = kt[2 * j + 1]!;
+        for (let c = 0; c < stride; c++) kt[stride * hole + c] = kt[stride * j + c]!;
         this.vals[hole] = this.vals[j];
         hole = j;
       }
     }
-    kt[2 * hole] = 0;
-    kt[2 * hole + 1] = EMPTY;
+    // A free slot's columns are 0, as slot() hands them out.
+    for (let c = 0; c < stride; c++) kt[stride * hole + c] = 0;
+    kt[stride * hole + 1] = EMPTY;
     this.vals[hole] = undefined;
     this.count--;
   }
 
   clear(): void {
-    this.kt = emptySlots(MIN_CAPACITY);
+    this.cells = emptySlots(MIN_CAPACITY, this.stride);
+    this.words = new Int32Array(this.cells.buffer);
     this.vals = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
     this.mask = MIN_CAPACITY - 1;
     this.count = 0;
   }
 
   private resize(cap: number): void {
-    const old = this.kt;
+    const old = this.cells;
     const oldVals = this.vals;
-    const kt = emptySlots(cap);
+    const stride = this.stride;
+    const kt = emptySlots(cap, stride);
     const vals = new Array<V | undefined>(cap).fill(undefined);
     const mask = cap - 1;
     for (let i = 0; i < oldVals.length; i++) {
-      if (old[2 * i + 1] === EMPTY) continue;
-      let j = slotOf(old[2 * i]!, mask);
-      while (kt[2 * j + 1] !== EMPTY) j = (j + 1) & mask;
-      kt[2 * j] = old[2 * i]!;
-      kt[2 * j + 1] = old[2 * i + 1]!;
+      if (old[stride * i + 1] === EMPTY) continue;
+      let j = slotOf(old[stride * i]!, mask);
+      while (kt[stride * j + 1] !== EMPTY) j = (j + 1) & mask;
+      for (let c = 0; c < stride; c++) kt[stride * j + c] = old[stride * i + c]!;
       vals[j] = oldVals[i];
     }
-    this.kt = kt;
+    this.cells = kt;
+    this.words = new Int32Array(kt.buffer);
     this.vals = vals;
     this.mask = mask;
   }
 
   /**
-   * Remove every entry not touched (get or set) since `cutoff`; calls `onRemove`
-   * for each after removing it. One sequential pass over the keys; values are
-   * visited only for entries removed.
+   * Remove every entry not touched (get, set or slot) since `cutoff`; calls
+   * `onRemove` for each after removing it. One sequential pass over the keys;
+   * values are visited only for entries removed.
    */
   expireIdle(cutoff: number, onRemove?: (key: number, v: V) => void): void {
-    const kt = this.kt;
+    const kt = this.cells;
     let doomed: number[] | null = null;
-    for (let i = 1; i < kt.length; i += 2) {
+    for (let i = 1; i < kt.length; i += this.stride) {
       const t = kt[i]!;
       if (t < cutoff && t !== EMPTY) (doomed ??= []).push(kt[i - 1]!);
     }
@@ -180,8 +228,9 @@ export class FlowMap<V> {
   /** Remove every entry `expired` says is done; calls `onRemove` for each after removing it. */
   removeWhere(expired: (v: V) => boolean, onRemove?: (key: number, v: V) => void): void {
     const doomed: number[] = [];
+    const stride = this.stride;
     for (let i = 0; i < this.vals.length; i++) {
-      if (this.kt[2 * i + 1] !== EMPTY && expired(this.vals[i]!)) doomed.push(this.kt[2 * i]!);
+      if (this.cells[stride * i + 1] !== EMPTY && expired(this.vals[i]!)) doomed.push(this.cells[stride * i]!);
     }
     this.removeKeys(doomed, onRemove);
   }
@@ -205,7 +254,7 @@ export class FlowMap<V> {
   *entries(): IterableIterator<[number, V]> {
     // A snapshot, so callers may delete while iterating.
     const out: [number, V][] = [];
-    for (let i = 0; i < this.vals.length; i++) if (this.kt[2 * i + 1] !== EMPTY) out.push([this.kt[2 * i]!, this.vals[i]!]);
+    for (let i = 0; i < this.vals.length; i++) if (this.cells[this.stride * i + 1] !== EMPTY) out.push([this.cells[this.stride * i]!, this.vals[i]!]);
     yield* out;
   }
 

@@ -14,60 +14,74 @@ export type ReplayVerdict =
   /** Ahead of the highest seen by more than one: accepted, but packets are missing so far. */
   | 'gap';
 
+/** Verdicts by the number checkWindow() returns. */
+export const VERDICTS: readonly ReplayVerdict[] = ['new', 'replay', 'outside', 'gap'];
+const NEW = 0;
+const REPLAY = 1;
+const OUTSIDE = 2;
+const GAP = 3;
+
 /**
  * The 64-packet window (RFC 4303's recommended default) the analyzer keeps for
- * every SA, as plain number fields: one small object per SA and no typed
- * array, so thousands of SAs cost little memory and a check touches one object.
- * Bit d of (hi:lo) says whether highest - d was seen. A capture may start
- * mid-SA: the first number seen is in order by definition.
+ * every SA, as three numbers its owner stores where it likes (the engine keeps
+ * them in its SA table's slots, so a check reads one cache line): the highest
+ * number accepted at `at[h]` (0 before the first, which no sender uses, RFC
+ * 4303 2.2), and bit d of the 64-bit word pair (bits[b + 1]:bits[b]) says
+ * whether highest - d was seen. A capture may start mid-SA: the first number
+ * seen is in order by definition. Updates the window; returns the verdict's
+ * index in VERDICTS.
  */
+export function checkWindow(at: Float64Array, h: number, bits: Int32Array, b: number, seq: number): number {
+  seq = seq >>> 0;
+  if (seq === 0) return OUTSIDE;
+  const highest = at[h]!;
+  if (highest === 0) {
+    at[h] = seq;
+    bits[b] = 1;
+    bits[b + 1] = 0;
+    return NEW;
+  }
+  const lo = bits[b]!;
+  const hi = bits[b + 1]!;
+  if (seq > highest) {
+    const step = seq - highest;
+    if (step >= 64) {
+      bits[b] = 1;
+      bits[b + 1] = 0;
+    } else if (step >= 32) {
+      bits[b + 1] = step === 32 ? lo : lo << (step - 32);
+      bits[b] = 1;
+    } else {
+      bits[b + 1] = (hi << step) | (lo >>> (32 - step));
+      bits[b] = (lo << step) | 1;
+    }
+    at[h] = seq;
+    return step === 1 ? NEW : GAP;
+  }
+  const d = highest - seq;
+  if (d >= 64) return OUTSIDE;
+  if (d < 32) {
+    const m = 1 << d;
+    if (lo & m) return REPLAY;
+    bits[b] = lo | m;
+  } else {
+    const m = 1 << (d - 32);
+    if (hi & m) return REPLAY;
+    bits[b + 1] = hi | m;
+  }
+  return NEW;
+}
+
+/** One window on its own (checkWindow over its own three numbers). */
 export class ReplayWindow64 {
-  private highest = 0;
-  private lo = 0;
-  private hi = 0;
-  private started = false;
+  private readonly at = new Float64Array(1);
+  private readonly bits = new Int32Array(2);
 
   get highestSeen(): number {
-    return this.highest;
+    return this.at[0]!;
   }
 
   check(seq: number): ReplayVerdict {
-    seq = seq >>> 0;
-    if (seq === 0) return 'outside';
-    if (!this.started) {
-      this.started = true;
-      this.highest = seq;
-      this.lo = 1;
-      this.hi = 0;
-      return 'new';
-    }
-    const h = this.highest;
-    if (seq > h) {
-      const step = seq - h;
-      if (step >= 64) {
-        this.lo = 1;
-        this.hi = 0;
-      } else if (step >= 32) {
-        this.hi = step === 32 ? this.lo : this.lo << (step - 32);
-        this.lo = 1;
-      } else {
-        this.hi = (this.hi << step) | (this.lo >>> (32 - step));
-        this.lo = (this.lo << step) | 1;
-      }
-      this.highest = seq;
-      return step === 1 ? 'new' : 'gap';
-    }
-    const d = h - seq;
-    if (d >= 64) return 'outside';
-    if (d < 32) {
-      const m = 1 << d;
-      if (this.lo & m) return 'replay';
-      this.lo |= m;
-    } else {
-      const m = 1 << (d - 32);
-      if (this.hi & m) return 'replay';
-      this.hi |= m;
-    }
-    return 'new';
+    return VERDICTS[checkWindow(this.at, 0, this.bits, 0, seq)]!;
   }
 }

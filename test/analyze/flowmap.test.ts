@@ -72,4 +72,44 @@ describe('FlowMap', () => {
     for (let i = 0; i < 10; i++) expect(m.get(key(i))).toBe(`v${i}`);
     expect(m.get(key(10))).toBeUndefined();
   });
+  it('keeps numbers in the slots beside the keys (columns) through growth, deletion and expiry', () => {
+    type COp = { op: 'slot'; key: number; a: number; b: number } | { op: 'delete'; key: number } | { op: 'tick' } | { op: 'expire' };
+    const cop: fc.Arbitrary<COp> = fc.oneof(
+      { arbitrary: fc.record({ op: fc.constant('slot' as const), key: keyArb, a: fc.double({ noNaN: true }), b: fc.integer() }), weight: 4 },
+      fc.record({ op: fc.constant('delete' as const), key: keyArb }),
+      fc.record({ op: fc.constant('tick' as const) }),
+      fc.record({ op: fc.constant('expire' as const) }),
+    );
+    fc.assert(fc.property(fc.array(cop, { maxLength: 400 }), (ops) => {
+      const clock = { now: 0 };
+      const m = new FlowMap<never>(16, clock, 2);
+      const ref = new Map<number, { a: number; b: number; t: number }>();
+      for (const o of ops) {
+        if (o.op === 'slot') {
+          const at = m.slot(o.key);
+          const r = ref.get(o.key);
+          // A new key's columns start at 0; a known one's hold what was written.
+          expect(m.cells[at + 2]).toBe(r ? r.a : 0);
+          expect(m.words[2 * (at + 3) + 1]).toBe(r ? r.b : 0);
+          m.cells[at + 2] = o.a;
+          m.words[2 * (at + 3) + 1] = o.b;
+          ref.set(o.key, { a: o.a, b: o.b, t: clock.now });
+        } else if (o.op === 'delete') {
+          expect(m.delete(o.key)).toBe(ref.delete(o.key));
+        } else if (o.op === 'tick') {
+          clock.now++;
+        } else {
+          m.expireIdle(clock.now - 2);
+          for (const [k, r] of ref) if (r.t < clock.now - 2) ref.delete(k);
+        }
+        expect(m.size).toBe(ref.size);
+      }
+      for (const [k, r] of ref) {
+        const at = m.findCells(k);
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(m.cells[at + 2]).toBe(r.a);
+        expect(m.words[2 * (at + 3) + 1]).toBe(r.b);
+      }
+    }), { numRuns: 300 });
+  });
 });
