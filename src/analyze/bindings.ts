@@ -11,52 +11,62 @@ import type { Origin } from './types.js';
 export interface Binding {
   home: number;
   ha: number;
-  /** Packet time of the accepting BA, and when the binding runs out. */
-  since: number;
+  /** When the binding runs out (packet time of the accepting BA plus its lifetime). */
   expires: number;
-  last: number;
 }
 
+/** Cells of a binding's slot (see FlowMap): its HA's address id, and when it runs out. */
+const HA = 2;
+const EXPIRES = 3;
+
+/**
+ * The table keeps a binding's numbers in its slot (FlowMap columns): a BA's
+ * update and a rule's currentHa() read one cache line, on a table with an
+ * entry per mobile node.
+ */
 export class BindingTable {
-  private readonly byHome = new FlowMap<Binding>();
+  private readonly byHome = new FlowMap<never>(16, undefined, 2);
 
   /** The MN's current HA key, 0 when unknown or expired at `now`. */
   currentHa(home: number, now: number): number {
-    const b = this.byHome.get(home);
-    return b && b.expires >= now ? b.ha : 0;
+    const at = this.byHome.findCells(home);
+    if (at < 0) return 0;
+    const cells = this.byHome.cells;
+    return cells[at + EXPIRES]! >= now ? cells[at + HA]! : 0;
   }
 
   get(home: number): Binding | undefined {
-    return this.byHome.get(home);
+    const at = this.byHome.findCells(home);
+    if (at < 0) return undefined;
+    const cells = this.byHome.cells;
+    return { home, ha: cells[at + HA]!, expires: cells[at + EXPIRES]! };
   }
 
   /** An accepted BA (status < 128) from `ha` for `home`; lifetime 0 removes (RFC 6275 10.3.2). */
   accepted(home: number, ha: number, lifetime: number, at: Origin): void {
-    const b = this.byHome.get(home);
+    const map = this.byHome;
     if (lifetime === 0) {
-      if (b && b.ha === ha) this.byHome.delete(home);
+      const c = map.findCells(home);
+      if (c >= 0 && map.cells[c + HA] === ha) map.delete(home);
       return;
     }
-    if (b) {
-      b.ha = ha;
-      b.since = at.time;
-      b.expires = at.time + lifetime;
-      b.last = at.time;
-    } else {
-      this.byHome.set(home, { home, ha, since: at.time, expires: at.time + lifetime, last: at.time });
-    }
+    const c = map.slot(home);
+    map.cells[c + HA] = ha;
+    map.cells[c + EXPIRES] = at.time + lifetime;
   }
 
   /** Home addresses bound to `ha` at `now`. */
   servedBy(ha: number, now: number): number[] {
     const out: number[] = [];
-    for (const b of this.byHome.values()) if (b.ha === ha && b.expires >= now) out.push(b.home);
+    const cells = this.byHome.cells;
+    this.byHome.forEachSlot((home, at) => { if (cells[at + HA] === ha && cells[at + EXPIRES]! >= now) out.push(home); });
     return out;
   }
 
   /** Forget bindings expired before `now`. */
   sweep(now: number): void {
-    this.byHome.removeWhere((b) => b.expires < now);
+    const cells = this.byHome.cells;
+    this.byHome.removeWhere((_, at) => cells[at + EXPIRES]! < now);
   }
 
   get size(): number {
@@ -66,7 +76,8 @@ export class BindingTable {
   /** Address ids the live bindings refer to (kept when the address table is swept). */
   addressesInUse(): Set<number> {
     const ids = new Set<number>();
-    for (const b of this.byHome.values()) { ids.add(b.home); ids.add(b.ha); }
+    const cells = this.byHome.cells;
+    this.byHome.forEachSlot((home, at) => { ids.add(home); ids.add(cells[at + HA]!); });
     return ids;
   }
 }

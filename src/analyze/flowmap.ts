@@ -225,14 +225,23 @@ export class FlowMap<V> {
     if (doomed) this.removeKeys(doomed, onRemove);
   }
 
-  /** Remove every entry `expired` says is done; calls `onRemove` for each after removing it. */
-  removeWhere(expired: (v: V) => boolean, onRemove?: (key: number, v: V) => void): void {
+  /**
+   * Remove every entry `expired` says is done (given its value and where its
+   * cells start); calls `onRemove` for each after removing it.
+   */
+  removeWhere(expired: (v: V, at: number) => boolean, onRemove?: (key: number, v: V) => void): void {
     const doomed: number[] = [];
     const stride = this.stride;
     for (let i = 0; i < this.vals.length; i++) {
-      if (this.cells[stride * i + 1] !== EMPTY && expired(this.vals[i]!)) doomed.push(this.cells[stride * i]!);
+      if (this.cells[stride * i + 1] !== EMPTY && expired(this.vals[i]!, stride * i)) doomed.push(this.cells[stride * i]!);
     }
     this.removeKeys(doomed, onRemove);
+  }
+
+  /** Call `fn` with each entry's key and where its cells start (it must not add or remove entries). */
+  forEachSlot(fn: (key: number, at: number) => void): void {
+    const kt = this.cells;
+    for (let at = 0; at < kt.length; at += this.stride) if (kt[at + 1] !== EMPTY) fn(kt[at]!, at);
   }
 
   private removeKeys(doomed: readonly number[], onRemove?: (key: number, v: V) => void): void {
