@@ -18,11 +18,15 @@ class RateWindow {
 }
 
 describe('RecentRates', () => {
-  it('agrees with a plain window per flow, through cache sets shared by many flows and the overflow table', () => {
-    const event = fc.record({ key: fc.integer({ min: 1, max: 9 }), dt: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.4, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })) });
+  it.each([
+    // One set of four ways for nine flows: most newcomers find it busy and go to the overflow table.
+    { flows: 9, make: (limit: number) => new RecentRates(limit, 1, 1, 16), what: 'cache sets shared by many flows and the overflow table' },
+    // From one set to eight as flows crowd in (each doubling moves half a set's flows), then the overflow table.
+    { flows: 60, make: (limit: number) => new RecentRates(limit, 1, 8, 64, 1), what: 'the cache growing its sets, then the overflow table' },
+  ])('agrees with a plain window per flow, through $what', ({ flows, make }) => {
+    const event = fc.record({ key: fc.integer({ min: 1, max: flows }), dt: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.4, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })) });
     fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(event, { maxLength: 400 }), (limit, events) => {
-      // One set of four ways for nine flows: most newcomers find it busy and go to the overflow table.
-      const rates = new RecentRates(limit, 1, 1, 16);
+      const rates = make(limit);
       const model = new Map<number, RateWindow>();
       let t = 1000;
       for (const e of events) {

@@ -31,11 +31,15 @@ const WAYS = 4;
  * so events exactly at the allowed pace never count as too fast). Made for very many
  * flows, most of which send once and go quiet (MH-RATE keeps one per sender,
  * destination and message type; HAS-RATE one per sender, HAR-RATE one per pair of
- * HAs). Only the last second of a flow matters, so flows live in a set-associative cache (SETS sets of WAYS ways,
- * typed arrays, nothing allocated per flow) and a flow quiet for longer than
- * `staleAfter` leaves its way to the next newcomer: no table to insert into and
- * sweep for every message. When all the ways of a set are busy, the newcomer
- * goes to an overflow table, so the answer stays exact.
+ * HAs). Only the last second of a flow matters, so flows live in a set-associative
+ * cache (sets of WAYS ways, typed arrays, nothing allocated per flow) and a flow
+ * quiet for longer than `staleAfter` leaves its way to the next newcomer: no table
+ * to insert into and sweep for every message. The cache starts small and doubles
+ * its sets (up to `maxSets`) when a newcomer finds every way of its set busy, so it
+ * stays as small as the flows busy at once need (a few kilobytes for a home link's
+ * registrations, where a table sized for every flow missed the processor's cache
+ * on each message). Past `maxSets`, the newcomer goes to an overflow table, so the
+ * answer stays exact.
  */
 export class RecentRates {
   /**
@@ -46,7 +50,10 @@ export class RecentRates {
   private readonly ways: Float64Array;
   private readonly stride: number;
   private readonly depth: number;
-  private readonly mask: number;
+  /** Sets in use (a power of two, at most maxSets) and their mask. */
+  private sets: number;
+  private mask: number;
+  private readonly maxSets: number;
   private readonly overflow = new Map<number, number>();
   /** Overflow ways, reused (their numbers are past the cache's). */
   private readonly spare: number[] = [];
@@ -57,15 +64,17 @@ export class RecentRates {
    * `limit` events are allowed within the window; `staleAfter` seconds (at least the
    * window and the gap between reports) after its last event a flow is forgotten.
    */
-  constructor(readonly limit: number, private readonly staleAfter: number, sets = 4096, overflowCap = 1 << 16) {
+  constructor(readonly limit: number, private readonly staleAfter: number, maxSets = 4096, overflowCap = 1 << 16, initialSets = 16) {
     this.depth = Math.min(255, Math.max(1, Math.floor(limit)) + 1);
     this.stride = 4 + this.depth;
-    this.mask = sets - 1;
-    this.overflowTop = sets * WAYS;
-    this.total = sets * WAYS + overflowCap;
+    this.maxSets = maxSets;
+    this.sets = Math.min(initialSets, maxSets);
+    this.mask = this.sets - 1;
+    this.overflowTop = maxSets * WAYS;
+    this.total = maxSets * WAYS + overflowCap;
     this.ways = new Float64Array(this.total * this.stride);
-    // Overflow ways are claimed when first used (their memory untouched until then).
-    for (let w = 0; w < this.overflowTop; w++) this.claim(w, 0);
+    // Ways of sets not in use yet, and overflow ways, are claimed when first used (their memory untouched until then).
+    for (let w = 0; w < this.sets * WAYS; w++) this.claim(w, 0);
   }
 
   /**
@@ -112,9 +121,38 @@ export class RecentRates {
         this.spare.push(o);
       }
     }
-    if (free < 0) free = this.spill(key, t);
+    if (free < 0) {
+      if (this.sets < this.maxSets) {
+        this.grow();
+        return this.wayFor(key, t);
+      }
+      free = this.spill(key, t);
+    }
     this.claim(free, key);
     return free;
+  }
+
+  /**
+   * Double the sets: set s's flows stay in s or move to s + sets, as the new
+   * bit of their hash says (at most WAYS of them, into a set that is empty).
+   */
+  private grow(): void {
+    const a = this.ways;
+    const stride = this.stride;
+    const old = this.sets;
+    for (let w = old * WAYS; w < 2 * old * WAYS; w++) this.claim(w, 0);
+    for (let set = 0; set < old; set++) {
+      let to = (set + old) * WAYS;
+      for (let w = set * WAYS; w < (set + 1) * WAYS; w++) {
+        const base = w * stride;
+        if (a[base + 1] === -Infinity || (hashKey(a[base]!) & old) === 0) continue;
+        a.copyWithin(to * stride, base, base + stride);
+        this.claim(w, 0);
+        to++;
+      }
+    }
+    this.sets = 2 * old;
+    this.mask = this.sets - 1;
   }
 
   /** Every way of the set is busy: a way of the overflow table (swept when it is full). */
