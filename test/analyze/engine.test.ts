@@ -135,6 +135,23 @@ describe('AddressTable', () => {
     expect(t.name(again)).toBe('2001:db8::4');
     expect(t.intern(addr(1), 0)).not.toBe(old); // the freed address is new now
   });
+
+  it('keeps each address\'s last use through the table\'s growth, and frees by it', () => {
+    const t = new AddressTable(16);
+    t.now = 10;
+    const early = t.intern(addr(1), 0);
+    const reused = t.intern(addr(2), 0);
+    t.now = 100;
+    expect(t.intern(addr(2), 0)).toBe(reused); // used again: stamped 100
+    // Enough newcomers to rebuild the slots several times over.
+    for (let i = 3; i < 3000; i++) t.intern(addr(i), 0);
+    t.sweep(50);
+    expect(t.has(early)).toBe(false);
+    expect(t.has(reused)).toBe(true);
+    expect(t.size).toBe(2998);
+    expect(t.intern(addr(2), 0)).toBe(reused);
+    expect(t.intern(addr(2999), 0)).toBe(t.intern(addr(2999), 0));
+  });
 });
 
 describe('rule selection', () => {
