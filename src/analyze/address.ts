@@ -89,6 +89,22 @@ export function seqGreater(a: number, b: number): boolean {
 
 const NO_NAME = '?';
 
+/** The big-endian 32-bit word at b[o..o+4), as a signed integer. */
+export function word(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+/**
+ * What fact extraction gives each address to: the run's AddressTable, or on a
+ * dissecting thread the recorder that ships the address to the analyzing one
+ * (wire.ts). `now` is the packet's time, set before its addresses.
+ */
+export interface AddressInterner {
+  now: number;
+  /** A number for the 16 bytes at b[o..o+16), never 0. */
+  intern(b: Uint8Array, o: number): number;
+}
+
 /**
  * The addresses of a run, interned: each distinct IPv6 address gets a small
  * integer id (1, 2, 3 ...; 0 means "no address"), compared byte for byte, so
@@ -102,7 +118,7 @@ const NO_NAME = '?';
  * has expired) is freed by sweep() and handed out again, so a live capture that
  * sees ever new addresses keeps a bounded table.
  */
-export class AddressTable {
+export class AddressTable implements AddressInterner {
   /** The 16 bytes of each id as four big-endian words. */
   private words: Int32Array;
   /** Last analysis time each id was interned at. */
@@ -143,10 +159,11 @@ export class AddressTable {
 
   /** The id of the 16 bytes at b[o..o+16), interning them when new. */
   intern(b: Uint8Array, o: number): number {
-    const w0 = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    const w1 = (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!;
-    const w2 = (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!;
-    const w3 = (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!;
+    return this.internWords(word(b, o), word(b, o + 4), word(b, o + 8), word(b, o + 12));
+  }
+
+  /** The id of the address whose big-endian words these are, interning it when new. */
+  internWords(w0: number, w1: number, w2: number, w3: number): number {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = hashWords(w0, w1, w2, w3) & mask; ; i = (i + 1) & mask) {
@@ -214,24 +231,6 @@ export class AddressTable {
   /** The id the next new address gets (ids below it have been handed out). */
   get nextId(): number {
     return this.top;
-  }
-
-  /** Copy id's four words into out[at..at+4) (to send them to another thread). */
-  wordsOf(id: number, out: Int32Array, at: number): void {
-    const k = id * 4;
-    out[at] = this.words[k]!;
-    out[at + 1] = this.words[k + 1]!;
-    out[at + 2] = this.words[k + 2]!;
-    out[at + 3] = this.words[k + 3]!;
-  }
-
-  /**
-   * Take an id another thread's table gave these words (so this side can name it).
-   * A table filled this way is only read: define() does not make the address findable by intern().
-   */
-  define(id: number, w0: number, w1: number, w2: number, w3: number): void {
-    this.setWords(id, w0, w1, w2, w3);
-    if (id >= this.top) { this.count += id + 1 - this.top; this.top = id + 1; }
   }
 
   /** Whether `id` is a live address id. */

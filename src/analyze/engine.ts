@@ -49,11 +49,6 @@ export interface EngineOptions {
   retainFindings?: boolean;
   /** The rule catalog to choose from (tests may pass their own). */
   catalog?: readonly Rule[];
-  /**
-   * Free addresses unused for long (default true). Off when the ids come from
-   * another thread's table (feedFacts from a dissecting thread), which owns them.
-   */
-  recycleAddresses?: boolean;
   /** Addresses interned before unused ones are recycled (default 65,536). */
   maxAddresses?: number;
 }
@@ -154,7 +149,6 @@ export class Engine {
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
   private readonly retainFindings: boolean;
-  private readonly recycleAddresses: boolean;
   private readonly maxAddresses: number;
   private current = -Infinity;
   /** The analysis clock the flow tables stamp their entries with. */
@@ -179,7 +173,6 @@ export class Engine {
     this.idleTimeout = opts.idleTimeout ?? 600;
     this.onFinding = opts.onFinding;
     this.retainFindings = opts.retainFindings ?? true;
-    this.recycleAddresses = opts.recycleAddresses ?? true;
     this.maxAddresses = opts.maxAddresses ?? MAX_ADDRESSES;
     this.fields = resolveFields();
 
@@ -258,8 +251,9 @@ export class Engine {
   }
 
   /**
-   * Feed the facts of one packet, extracted here by feed() or elsewhere (a thread
-   * that dissects) with the same address ids. Packets must come in time order.
+   * Feed the facts of one packet, extracted here by feed() or decoded from a
+   * dissecting thread's (FactsDecoder, which interns their addresses in this
+   * engine's table). Packets must come in time order.
    */
   feedFacts(f: Facts): void {
     if (this.finished) throw new Error('engine.feed after finish()');
@@ -320,7 +314,7 @@ export class Engine {
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);
-      if (this.recycleAddresses && this.addresses.size > this.maxAddresses) {
+      if (this.addresses.size > this.maxAddresses) {
         const keep = this.bindings.addressesInUse();
         for (const add of this.addressHolders) add(keep);
         this.addresses.sweep(now - 2 * this.idleTimeout - ADDRESS_GRACE, keep);

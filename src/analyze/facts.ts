@@ -9,7 +9,7 @@ import type { DissectContext } from '../dissect/context.js';
 import type { FieldDef } from '../dissect/fields.js';
 import type { Note, Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
-import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressTable } from './address.js';
+import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressInterner } from './address.js';
 import type { FieldSet } from './fields.js';
 import type { ReplayVerdict } from '../esp/replay.js';
 
@@ -174,7 +174,7 @@ function last(tree: Tree, def: FieldDef | null, before: number): number {
   return i;
 }
 
-function idOf(tree: Tree, item: number, addresses: AddressTable): number {
+function idOf(tree: Tree, item: number, addresses: AddressInterner): number {
   return item < 0 ? 0 : addresses.intern(tree.bufferOf(item), tree.start[item]!);
 }
 
@@ -183,7 +183,7 @@ function idOf(tree: Tree, item: number, addresses: AddressTable): number {
  * numbers to profile keys and kind numbers; addresses are interned in `addresses`.
  */
 export function extractFacts(
-  f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, kinds: MhKinds, addresses: AddressTable,
+  f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, F: FieldSet, kinds: MhKinds, addresses: AddressInterner,
 ): void {
   const tree = ctx.tree;
   f.notes = tree.notes;
@@ -356,10 +356,10 @@ export function extractFacts(
  */
 export class FactExtractor {
   readonly facts = new Facts();
-  readonly addresses: AddressTable;
+  readonly addresses: AddressInterner;
   private readonly mhKinds: MhKinds;
 
-  constructor(private readonly fields: FieldSet, mhTypes: Readonly<Record<string, number>>, addresses: AddressTable) {
+  constructor(private readonly fields: FieldSet, mhTypes: Readonly<Record<string, number>>, addresses: AddressInterner) {
     this.addresses = addresses;
     this.mhKinds = mhKinds(mhTypes);
   }

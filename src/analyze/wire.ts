@@ -2,24 +2,28 @@
  * Facts on the wire between threads: a lint that analyzes on a second thread
  * dissects and extracts here, then ships each packet's Facts as one record of
  * 32-bit words through a ring (ring.ts); the analysis thread decodes them into
- * its own Facts object and feeds its engine. New addresses travel once, as
- * their own records, so the other side can name them.
+ * its own Facts object and feeds its engine.
+ *
+ * Addresses travel as their 16 bytes, and the analyzing thread interns them:
+ * the dissecting thread only records them (AddressRecorder), so the address
+ * table, and the cost of a lookup in it per address, is the analyzing thread's,
+ * as in a run on one thread (same ids, same recycling).
  *
  * Every field a rule reads is carried; tree items are not (rules ask only
  * whether the Mobility Header and ESP were there).
  */
 import type { Note, NoteSeverity } from '../dissect/tree.js';
-import type { AddressTable } from './address.js';
+import { word, type AddressInterner, type AddressTable } from './address.js';
 import { Facts, type PacketKind } from './facts.js';
 import type { RingReader, RingWriter } from './ring.js';
 
-export const RECORD = { facts: 1, address: 2 } as const;
+export const RECORD = { facts: 1 } as const;
 
 const ICV = ['', 'good', 'bad', 'unchecked'];
 const SEVERITIES: NoteSeverity[] = ['error', 'warning', 'note', 'chat'];
 
 /** Fixed part of a facts record, in words. */
-const FIXED = 36;
+const FIXED = 37;
 
 const f64 = new Float64Array(1);
 const f64w = new Int32Array(f64.buffer);
@@ -55,19 +59,45 @@ function getText(d: Int32Array, i: number): [string, number] {
   return [s, i + n];
 }
 
+/**
+ * The dissecting thread's AddressInterner: keeps the packet's addresses' words
+ * in the order extraction asks for them, numbered 1, 2 ... within the packet;
+ * the encoder ships them with the facts and starts the next packet's list.
+ */
+export class AddressRecorder implements AddressInterner {
+  now = 0;
+  /** Four words per address recorded for the current packet. */
+  words = new Int32Array(64);
+  count = 0;
+
+  intern(b: Uint8Array, o: number): number {
+    if (4 * this.count + 4 > this.words.length) {
+      const more = new Int32Array(this.words.length * 2);
+      more.set(this.words);
+      this.words = more;
+    }
+    const k = 4 * this.count;
+    this.words[k] = word(b, o);
+    this.words[k + 1] = word(b, o + 4);
+    this.words[k + 2] = word(b, o + 8);
+    this.words[k + 3] = word(b, o + 12);
+    return ++this.count;
+  }
+}
+
 export class FactsEncoder {
-  /** Address ids below this were sent already. */
-  private announced = 1;
+  /** What the extractor gives the packet's addresses to (FactExtractor's `addresses`). */
+  readonly addresses = new AddressRecorder();
 
   /** Facts' kind numbers are packetKinds() of the run's profile, as the decoder's. */
-  constructor(private readonly ring: RingWriter, readonly addresses: AddressTable) {}
+  constructor(private readonly ring: RingWriter) {}
 
-  /** Send the addresses interned since the last call, then the packet's facts. */
+  /** Send the packet's facts with the addresses recorded since the last call (its src, dst, home and listed are their numbers). */
   send(f: Facts): void {
-    const top = this.addresses.nextId;
-    if (top > this.announced) this.announce(top);
+    const rec = this.addresses;
+    const nAddr = rec.count;
     const ring = this.ring;
-    let n = FIXED + f.listed.length + f.optionTypes.length + f.ipAddressCodes.length;
+    let n = FIXED + f.listed.length + f.optionTypes.length + f.ipAddressCodes.length + 4 * nAddr;
     const notes = f.notes;
     for (let k = 0; k < notes.length; k++) n += 2 + textWords(notes[k]!.group) + textWords(notes[k]!.text);
     const i = ring.reserve(n);
@@ -105,7 +135,9 @@ export class FactsEncoder {
     d[i + 33] = f.listed.length;
     d[i + 34] = f.optionTypes.length;
     d[i + 35] = f.ipAddressCodes.length | (notes.length << 16);
+    d[i + 36] = nAddr;
     let p = i + FIXED;
+    for (let k = 0; k < 4 * nAddr; k++) d[p++] = rec.words[k]!;
     for (let k = 0; k < f.listed.length; k++) d[p++] = f.listed[k]!;
     for (let k = 0; k < f.optionTypes.length; k++) d[p++] = f.optionTypes[k]!;
     for (let k = 0; k < f.ipAddressCodes.length; k++) d[p++] = f.ipAddressCodes[k]!;
@@ -117,24 +149,14 @@ export class FactsEncoder {
       p = putText(d, p, note.text);
     }
     ring.commit(n);
-  }
-
-  private announce(top: number): void {
-    for (let id = this.announced; id < top; id++) {
-      const i = this.ring.reserve(7);
-      const d = this.ring.data;
-      d[i] = 7;
-      d[i + 1] = RECORD.address;
-      d[i + 2] = id;
-      this.addresses.wordsOf(id, d, i + 3);
-      this.ring.commit(7);
-    }
-    this.announced = top;
+    rec.count = 0;
   }
 }
 
 export class FactsDecoder {
   readonly facts = new Facts();
+  /** Address ids by their number in the current record (0: none). */
+  private readonly ids = new Int32Array(1024);
 
   constructor(private readonly ring: RingReader, private readonly kinds: readonly PacketKind[], private readonly addresses: AddressTable, private readonly files: readonly string[]) {}
 
@@ -146,19 +168,21 @@ export class FactsDecoder {
       const i = ring.next();
       if (i < 0) return null;
       const n = d[i]!;
-      if (d[i + 1] === RECORD.address) {
-        this.addresses.define(d[i + 2]!, d[i + 3]!, d[i + 4]!, d[i + 5]!, d[i + 6]!);
-        ring.advance(n);
-        continue;
-      }
       const f = this.facts;
       f.frame = d[i + 2]!;
       f.fileIndex = d[i + 3]!;
       f.file = this.files[f.fileIndex] ?? '';
       f.time = getDouble(d, i + 4);
-      f.src = d[i + 6]!;
-      f.dst = d[i + 7]!;
-      f.home = d[i + 8]!;
+      // The packet's addresses, interned here in the order extraction met them (as on one thread).
+      const nAddr = d[i + 36]!;
+      const ids = this.ids;
+      const table = this.addresses;
+      table.now = f.time;
+      let p = i + FIXED;
+      for (let k = 1; k <= nAddr; k++, p += 4) ids[k] = table.internWords(d[p]!, d[p + 1]!, d[p + 2]!, d[p + 3]!);
+      f.src = ids[d[i + 6]!]!;
+      f.dst = ids[d[i + 7]!]!;
+      f.home = ids[d[i + 8]!]!;
       const b = d[i + 9]!;
       f.srcLinkLocal = (b & 1) !== 0;
       f.dstLinkLocal = (b & 2) !== 0;
@@ -201,8 +225,7 @@ export class FactsDecoder {
       const nCodes = d[i + 35]! & 0xffff;
       const nNotes = d[i + 35]! >>> 16;
       f.clearLists();
-      let p = i + FIXED;
-      for (let k = 0; k < nListed; k++) f.listed.push(d[p++]!);
+      for (let k = 0; k < nListed; k++) f.listed.push(ids[d[p++]!]!);
       for (let k = 0; k < nOpt; k++) f.optionTypes.push(d[p++]!);
       for (let k = 0; k < nCodes; k++) f.ipAddressCodes.push(d[p++]!);
       if (nNotes === 0) {

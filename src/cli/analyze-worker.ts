@@ -35,8 +35,6 @@ function analyze(data: AnalyzeSettings): void {
       tolerance: data.tolerance,
       rules: data.rules,
       disable: data.disable,
-      // The ids come from the dissecting thread's address table.
-      recycleAddresses: false,
     });
     const decoder = new FactsDecoder(reader, packetKinds(data.profile.mhTypes), engine.addresses, data.files);
     for (let f = decoder.next(); f; f = decoder.next()) engine.feedFacts(f);

@@ -7,7 +7,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
-import { AddressTable } from '../analyze/address.js';
 import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
 import { FactExtractor } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
@@ -295,7 +294,7 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
   thread.start({ files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable });
   const { worker, sab, done: analyzed } = thread;
   const ring = new RingWriter(sab);
-  const encoder = new FactsEncoder(ring, new AddressTable());
+  const encoder = new FactsEncoder(ring);
   let main: GroupResult;
   try {
     main = lintGroup(files, opts, term, undefined, encoder);
