@@ -10,6 +10,11 @@ import { bindingAck, bindingUpdate, ipv6Address } from '../../src/craft/index.js
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
 import { haAddress, Lab, mnHome } from '../../src/samples/lab.js';
 import { frameOf, lint } from './helpers.js';
+import { FactExtractor, packetKinds } from '../../src/analyze/facts.js';
+import { resolveFields } from '../../src/analyze/fields.js';
+import { createRing, RingReader, RingWriter } from '../../src/analyze/ring.js';
+import { FactsDecoder, FactsEncoder } from '../../src/analyze/wire.js';
+import { getDefaultProfile } from '../../src/profile/profile.js';
 
 describe('TimerQueue', () => {
   it('fires in (time, order set) order whatever the mix of in-order and out-of-order timers', () => {
@@ -250,6 +255,32 @@ describe('state', () => {
     expect(peak).toBeLessThan(400);
     expect(engine.addresses.nextId).toBeLessThan(600);
     // Every unanswered BU (the last one's answer was not due yet) is reported with its own home address, recycled ids or not.
+    const unanswered = findings.filter((x) => x.rule === 'BU-UNANSWERED');
+    expect(unanswered.length).toBe(1499);
+    for (const [i, x] of unanswered.entries()) expect(x.flow).toBe(`${mnHome(i)} -> ${haAddress(1)}`);
+  });
+
+  it('the same holds when the facts come from a dissecting thread through the ring: the analyzing side interns and recycles', () => {
+    const engine = createEngine({ idleTimeout: 60, maxAddresses: 200 });
+    const sab = createRing(1 << 12);
+    const writer = new RingWriter(sab);
+    const encoder = new FactsEncoder(writer);
+    const decoder = new FactsDecoder(new RingReader(sab), packetKinds(getDefaultProfile().mhTypes), engine.addresses, ['long.pcapng']);
+    const extractor = new FactExtractor(resolveFields(), getDefaultProfile().mhTypes, encoder.addresses);
+    const ctx = createDissector();
+    const l = new Lab();
+    let peak = 0;
+    for (let i = 0; i < 1500; i++) {
+      const f = frameOf({ t: i * 10, data: l.mnToHa(i, 1, bindingUpdate({ sequence: 1, flags: { A: true, H: true }, lifetimeUnits: 150 })) }, i + 1);
+      dissectFrame(ctx, f);
+      encoder.send(extractor.extract(ctx, f, 'long.pcapng', 0));
+      writer.publish();
+      engine.feedFacts(decoder.next()!);
+      peak = Math.max(peak, engine.addresses.size);
+    }
+    const findings = engine.finish();
+    expect(peak).toBeLessThan(400);
+    expect(engine.addresses.nextId).toBeLessThan(600);
     const unanswered = findings.filter((x) => x.rule === 'BU-UNANSWERED');
     expect(unanswered.length).toBe(1499);
     for (const [i, x] of unanswered.entries()) expect(x.flow).toBe(`${mnHome(i)} -> ${haAddress(1)}`);
