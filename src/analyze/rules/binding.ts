@@ -5,14 +5,18 @@
 import { key2, key3, seqGreater } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
-import { arrow, backoffShortfall, remember, secs, seen, type Seen } from './util.js';
+import { arrow, backoffShortfall, remember, secs, type Seen } from './util.js';
 
-/** One binding's registration state as the capture shows it. */
-interface BindingFlow {
+/**
+ * One binding's registration state as the capture shows it. It is also the
+ * Origin of its current series' first BU (frame, fileIndex, time), which a
+ * finding about the series points at: kept in the flow itself rather than in an
+ * object of its own, one read less for each BU that starts a series.
+ */
+interface BindingFlow extends Seen {
   lastSeq: number;
   /** Retransmission series of a BU with A set that has no BA yet. */
   outstanding: boolean;
-  seriesFirst: Seen;
   seriesFirstSeq: number;
   seriesLastTime: number;
   /** Retransmissions so far in the series (0: only the first BU). */
@@ -89,7 +93,7 @@ export class BindingTracker {
     const c = this.context.constants;
     if (!fl) {
       fl = {
-        lastSeq: -1, outstanding: false, seriesFirst: seen(f), seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
+        frame: f.frame, fileIndex: f.fileIndex, time: f.time, lastSeq: -1, outstanding: false, seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
         acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, last: f.time, home, ha: f.dst,
       };
       this.flows.set(k, fl);
@@ -110,7 +114,7 @@ export class BindingTracker {
       ev.firstRegistration = fl.homeRegistration && !fl.acceptedOnce;
     } else if (f.ack) {
       fl.outstanding = true;
-      remember(fl.seriesFirst, f);
+      remember(fl, f);
       fl.seriesFirstSeq = f.seq;
       fl.retransmissions = 0;
       fl.homeRegistration = f.homeFlag;
@@ -240,8 +244,8 @@ export const buUnanswered: Rule = {
         fl.timerArmed = false;
         fl.outstanding = false;
         // The capture ended before the answer was due: no verdict.
-        if (atEnd && context.early(now - fl.seriesFirst.time, initial(fl))) return;
-        context.report(fl.seriesFirst, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: flowText(context, fl) });
+        if (atEnd && context.early(now - fl.time, initial(fl))) return;
+        context.report(fl, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: flowText(context, fl) });
       };
       return check;
     };
