@@ -205,7 +205,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const cfg = buildRunConfig(opts, err);
   const format = opts.format ?? 'text';
   checkFieldsUsage(opts, 'live');
-  const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts))) : null;
+  const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts)), opts.timeFormat) : null;
   const expand = opts.protocols?.length ? new Set(opts.protocols) : undefined;
   const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const ctx = contextFor(cfg);

@@ -51,7 +51,7 @@ const nothing = (): void => {};
 export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, multi: boolean, fieldOptions: readonly string[] = []): PacketPrinter {
   const format = opts.format ?? 'text';
   if (format === 'fields') {
-    const fp = new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptions));
+    const fp = new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptions), opts.timeFormat);
     return {
       print: (tree, frame) => out.line(fp.line(tree, frame)),
       seen: (frame) => fp.seen(frame),

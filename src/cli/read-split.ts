@@ -70,7 +70,7 @@ export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunC
   if (opts.write !== undefined) return null;
   // The second part cannot know which packet the first part printed last.
   if (opts.format === 'fields' && needsPreviousDisplayed(opts.field ?? [])) return null;
-  if ((opts.format ?? 'text') === 'text' && needsPreviousShown(opts.timeFormat)) return null;
+  if (((opts.format ?? 'text') === 'text' || opts.format === 'fields') && needsPreviousShown(opts.timeFormat)) return null;
   const size = inputBytes(files);
   if (size === null) return null;
   // --jobs given: split whatever the size (tests use it on small files).

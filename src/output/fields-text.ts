@@ -20,6 +20,7 @@ import type { Tree } from '../dissect/tree.js';
 import { closeNames } from '../filter/errors.js';
 import { elapsedText, FrameTimes } from './frame-times.js';
 import { addressText, infoText } from './packets.js';
+import { TimeColumn, type TimeFormat } from './time-column.js';
 import { itemLabel, jsonValue } from './values.js';
 
 /** A bad -e or -E: the caller turns it into its usage error. */
@@ -186,10 +187,13 @@ export class FieldsPrinter {
   private readonly byField = new Map<number, number[]>();
   private readonly values: number[][];
   private readonly times = new FrameTimes();
+  /** _ws.col.Time in a -t format other than r (which this printer writes itself), as the summary line's column. */
+  private readonly timeColumn: TimeColumn | null;
   /** The first line printed still owes the byte order mark (bom=y without a header). */
   private bomPending = false;
 
-  constructor(readonly names: readonly string[], readonly options: FieldPrintOptions = DEFAULT_FIELD_OPTIONS) {
+  constructor(readonly names: readonly string[], readonly options: FieldPrintOptions = DEFAULT_FIELD_OPTIONS, timeFormat?: TimeFormat) {
+    this.timeColumn = timeFormat !== undefined && timeFormat !== 'r' ? new TimeColumn(timeFormat) : null;
     checkFieldNames(names);
     this.columns = names.map((n) => columnFor(n)!);
     this.columns.forEach((c, k) => {
@@ -213,6 +217,7 @@ export class FieldsPrinter {
 
   seen(frame: Frame): void {
     this.times.seen(frame);
+    this.timeColumn?.seen(frame);
   }
 
   line(tree: Tree, frame: Frame): string {
@@ -227,18 +232,28 @@ export class FieldsPrinter {
     }
     const o = this.options;
     let out = '';
+    // The Time column's text, made once a line (-t dd counts from the previous line's packet).
+    let time: string | null = null;
     for (let k = 0; k < this.columns.length; k++) {
       if (k > 0) out += o.separator;
       const c = this.columns[k]!;
       let text: string;
       if (c.kind === 'field') text = this.occurrences(tree, values[k]!);
       else if (c.kind === 'derived') text = this.derived(c.what, frame);
-      else text = column(c.what, tree, frame, this.times.firstSec < 0 ? 0 : secondsBetweenNumber(frame, this.times.firstSec, this.times.firstNsec));
+      else if (c.what === 'time') text = time ??= this.timeText(frame);
+      else text = column(c.what, tree, frame);
       out += this.quoted(text);
     }
     this.times.shown(frame);
     if (this.bomPending) { this.bomPending = false; out = `\ufeff${out}`; }
     return out;
+  }
+
+  /** The summary line's Time column: -t's format, seconds since the first packet by default. */
+  private timeText(frame: Frame): string {
+    if (this.timeColumn) return this.timeColumn.text(frame);
+    const c = this.times;
+    return (c.firstSec < 0 ? 0 : secondsBetweenNumber(frame, c.firstSec, c.firstNsec)).toFixed(6);
   }
 
   private occurrences(tree: Tree, items: number[]): string {
@@ -280,11 +295,10 @@ function escapeText(s: string): string {
   return s.replace(/[\t\n\r]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** A summary column's text, as the summary line shows it. */
-function column(what: SummaryColumn, tree: Tree, frame: Frame, rel: number): string {
+/** A summary column's text other than Time's, as the summary line shows it. */
+function column(what: Exclude<SummaryColumn, 'time'>, tree: Tree, frame: Frame): string {
   switch (what) {
     case 'number': return String(frame.number);
-    case 'time': return rel.toFixed(6);
     case 'source': return addressText(tree, tree.srcItem);
     case 'destination': return addressText(tree, tree.dstItem);
     case 'protocol': return tree.protocol;

@@ -164,6 +164,18 @@ describe.skipIf(!hasTshark)(`read -T fields = tshark -T fields${hasTshark ? '' :
     }
   });
 
+  it('the Time column follows -t, with and without a display filter', () => {
+    const fields = ['frame.number', '_ws.col.Time', 'frame.time_delta_displayed'];
+    const e = fields.flatMap((f) => ['-e', f]);
+    for (const t of ['r', 'a', 'ad', 'u', 'ud', 'e', 'd', 'dd'] as const) {
+      for (const filter of [undefined, 'mip6.mhtype == 5']) {
+        const ours = run([sample('refresh.pcapng')], { field: fields, timeFormat: t, displayFilter: filter });
+        const theirs = tsharkDump(sample('refresh.pcapng'), ['-t', t, ...e, ...(filter ? ['-Y', filter] : [])]);
+        expect(`${ours.lines.join('\n')}\n`, `-t ${t} ${filter ?? ''}`).toBe(theirs);
+      }
+    }
+  });
+
   it('nanosecond times and an escaped comment', () => {
     const path = nanosecondCapture();
     const fields = ['frame.number', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.comment'];

@@ -67,7 +67,9 @@ describe('read on two threads = read on one', () => {
     const f = resolve(SAMPLES, 'maintenance-switch.pcapng');
     // -T fields: the second part's times since the first packet and since the one before are the same as on one thread.
     const fields = { format: 'fields', field: ['frame.number', 'frame.time_relative', 'frame.time_delta', 'ipv6.addr', 'mip6.mhtype'], E: ['header=y'] };
-    for (const opts of [{ format: 'json' }, { format: 'ndjson' }, { verbose: true }, { hex: true }, fields, { timeFormat: 'd' }, { timeFormat: 'ad' }] as Partial<ReadOptions>[]) {
+    // -T fields' Time column follows -t: since the packet before (d), which the second part is told, and the time of day.
+    const timeColumn = (t: string) => ({ format: 'fields', field: ['frame.number', '_ws.col.Time'], timeFormat: t });
+    for (const opts of [{ format: 'json' }, { format: 'ndjson' }, { verbose: true }, { hex: true }, fields, { timeFormat: 'd' }, { timeFormat: 'ad' }, timeColumn('d'), timeColumn('ad')] as Partial<ReadOptions>[]) {
       expect(expectSame(f, opts, 0.5)).toBe('split');
     }
     // The time since the packet printed before cannot be known by the second part: one thread reads.
@@ -77,6 +79,8 @@ describe('read on two threads = read on one', () => {
     expectSame(f, { ...displayed, displayFilter: 'mip6.mhtype == 12' }, 0.5);
     expect(split.splitPlan([f], { timeFormat: 'dd', jobs: 2 } as ReadOptions, { profile: null as never, espNull: true, saTable: null, count: 0 }, new Sink(1))).toBeNull();
     expectSame(f, { timeFormat: 'dd', displayFilter: 'mip6.mhtype == 12' }, 0.5);
+    expect(split.splitPlan([f], { ...timeColumn('dd'), jobs: 2 } as ReadOptions, { profile: null as never, espNull: true, saTable: null, count: 0 }, new Sink(1))).toBeNull();
+    expectSame(f, { ...timeColumn('dd'), displayFilter: 'mip6.mhtype == 12' } as Partial<ReadOptions>, 0.5);
     // Frames only at the start, only at the end, or none at all.
     for (const filter of ['frame.number <= 3', 'frame.number >= 40', 'frame.number > 100000']) {
       for (const format of ['json', 'text'] as const) expectSame(f, { format, displayFilter: filter }, 0.5);
