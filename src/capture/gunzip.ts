@@ -21,6 +21,34 @@ export function isGzipMagic(b: Uint8Array): boolean {
 }
 
 const IN_CHUNK = 1 << 16;
+/** After the header, a whole member has at least an empty deflate block (2 bytes) and the trailer (8). */
+const AFTER_HEADER = 10;
+
+/**
+ * The length of the gzip member header at the start of `b` (RFC 1952 2.3: ten
+ * bytes, then the optional extra field, name, comment and header CRC its flags
+ * announce), or -1 when `b` ends inside it.
+ */
+export function gzipHeaderLength(b: Uint8Array): number {
+  if (b.length < 10) return -1;
+  const flags = b[3]!;
+  let p = 10;
+  if (flags & 4) { // FEXTRA
+    if (p + 2 > b.length) return -1;
+    p += 2 + (b[p]! | (b[p + 1]! << 8));
+  }
+  for (const bit of [8, 16]) { // FNAME, FCOMMENT: zero-terminated
+    if (!(flags & bit)) continue;
+    while (p < b.length && b[p] !== 0) p++;
+    if (p >= b.length) return -1;
+    p++;
+  }
+  if (flags & 2) p += 2; // FHCRC
+  return p <= b.length ? p : -1;
+}
+
+/** Header bytes kept to measure it (a name or comment longer than this is taken as whole). */
+const HEAD_KEPT = 4096;
 
 /** The compressed data is damaged or ends early: what the reader reports where the capture stops. */
 export class CompressedDataError extends Error {
@@ -39,6 +67,9 @@ export class GunzipInput {
   private readonly chunk = Buffer.allocUnsafe(IN_CHUNK);
   private srcEnded = false;
   private ended = false;
+  /** Compressed bytes given to the inflater, and the first of them (to tell a stream cut inside its header from an empty one). */
+  private compressed = 0;
+  private readonly head = new Uint8Array(HEAD_KEPT);
 
   /** `already`: the compressed bytes read from `fd` before it was known to be gzip. */
   constructor(private readonly fd: number, already: Uint8Array) {
@@ -53,6 +84,16 @@ export class GunzipInput {
   private failure: CompressedDataError | null = null;
 
   private push(data: Uint8Array, final: boolean): void {
+    if (this.compressed < HEAD_KEPT) this.head.set(data.subarray(0, HEAD_KEPT - this.compressed), this.compressed);
+    this.compressed += data.length;
+    // The inflater takes a stream that ends inside or right after its header for an empty one.
+    if (final && this.compressed < HEAD_KEPT) {
+      const header = gzipHeaderLength(this.head.subarray(0, this.compressed));
+      if (header < 0 || this.compressed < header + AFTER_HEADER) {
+        this.failure = new CompressedDataError(`it ends after ${this.compressed} bytes, ${header < 0 ? 'inside the gzip header' : 'before the end of the compressed stream'}`);
+        return;
+      }
+    }
     try {
       this.gz.push(data, final);
     } catch (e) {

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gzipHeaderLength } from '../../src/capture/gunzip.js';
 import { openCapture } from '../../src/capture/open.js';
 import { CaptureError } from '../../src/capture/reader.js';
 import { inputBytes } from '../../src/cli/options.js';
@@ -63,6 +64,20 @@ describe('gzip-compressed captures', () => {
     expect(cut.frames.length).toBeGreaterThan(10);
     expect(cut.frames).toEqual(plain.frames.slice(0, cut.frames.length));
     expect(cut.problems).toEqual([`${cut.frames.length + 1}: damaged gzip data: unexpected EOF`]);
+  });
+
+  it('cut inside or right after the gzip header: damaged, not empty', () => {
+    // A header with a file name (FNAME), as gzip FILE writes it; the whole stream, and a capture of nothing, for comparison.
+    const named = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3]), Buffer.from('capture-with-a-long-name.pcapng\0')]);
+    const z = gzipSync(readFileSync(resolve(SAMPLES, 'refresh.pcapng')));
+    const withName = Buffer.concat([named, z.subarray(10)]);
+    expect(gzipHeaderLength(withName)).toBe(named.length);
+    expect(read(temp(withName)).frames.length).toBe(read(resolve(SAMPLES, 'refresh.pcapng')).frames.length);
+    for (const cut of [10, 12, 20, 30, named.length, named.length + 5]) {
+      expect(() => openCapture(temp(withName.subarray(0, cut))), `cut at ${cut}`).toThrow(cut < named.length ? /ends after \d+ bytes, inside the gzip header/ : /ends after \d+ bytes, before the end of the compressed stream/);
+    }
+    expect(() => openCapture(temp(z.subarray(0, 10)))).toThrow(/damaged gzip data: it ends after 10 bytes, before the end/);
+    expect(gzipHeaderLength(named.subarray(0, 20))).toBe(-1);
   });
 
   it('nothing inside, or not a capture inside: refused with the reason', () => {
