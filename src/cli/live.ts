@@ -18,9 +18,7 @@ import { unopenedSas } from '../dissect/esp.js';
 import { RecentFrames } from '../filter/index.js';
 import { commentFor } from '../output/annotate.js';
 import { colorize, type Colors } from '../output/color.js';
-import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
-import { TimeColumn, type TimeFormat } from '../output/time-column.js';
-import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
+import type { TimeFormat } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import {
   addCommonOptions, addPrintOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
@@ -28,6 +26,7 @@ import {
 } from './options.js';
 import { parseTolerance } from './lint.js';
 import { contextFor } from './pipeline.js';
+import { packetPrinter } from './read-print.js';
 
 export interface LiveCommandOptions extends CommonOptionValues {
   interface?: string;
@@ -205,13 +204,11 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
   const cfg = buildRunConfig(opts, err);
   const format = opts.format ?? 'text';
   checkFieldsUsage(opts, 'live');
-  const fields = format === 'fields' ? new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptionsOf(opts)), opts.timeFormat) : null;
-  const expand = opts.protocols?.length ? new Set(opts.protocols) : undefined;
-  const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
   const ctx = contextFor(cfg);
   // After the context (MH type names come from the profile), before the capture opens.
   const filter = compileDisplayFilter(opts.displayFilter);
   const colors = colorsFor(opts, format !== 'text', io.terminal);
+  const printer = packetPrinter(opts, out, colors, false, fieldOptionsOf(opts), opts.interface);
   // Whether recent frames matched -Y, for the findings; a ring, so memory stays flat however long the capture runs.
   const matched = filter && opts.lint ? new RecentFrames() : null;
   const clock = io.clock ?? monotonicClock();
@@ -228,7 +225,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     findings.bySeverity.set(f.severity, (findings.bySeverity.get(f.severity) ?? 0) + 1);
     if (format === 'text') out.line(findingLine(f, colors));
     // The field columns stay columns: findings go to standard error.
-    else if (fields) err(findingLine(f, colors));
+    else if (format === 'fields') err(findingLine(f, colors));
     else emitJson(f);
     recorder?.comment(f.frame, commentFor(f));
   };
@@ -277,8 +274,7 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
       // Timers due before this packet report before it, as they would in a file.
       engine?.advanceTo(t);
       dissectFrame(ctx, frame);
-      fields?.seen(frame);
-      times?.seen(frame);
+      printer.seen(frame);
       const shown = filter === null || filter.match(ctx.tree);
       matched?.record(frame.number, shown);
       if (shown) printPacket(frame);
@@ -292,18 +288,9 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     }
   };
   const printPacket = (frame: Frame): void => {
-    const tree = ctx.tree;
-    if (fields) { out.line(fields.line(tree, frame)); return; }
-    if (format !== 'text') { emitJson(packetJson(tree, frame, opts.hex === true)); return; }
-    if (opts.verbose || expand) {
-      out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured on ${iface}`);
-      out.line(treeText(tree, colors, expand));
-      if (opts.hex) out.line(hexDump(tree));
-      out.line('');
-    } else {
-      out.line(summaryLine(tree, frame, first, colors, times?.text(frame)));
-      if (opts.hex) { out.line(hexDump(tree)); out.line(''); }
-    }
+    // JSON packets and findings share one array: the count of both says whether a comma goes first.
+    printer.print(ctx.tree, frame, iface, first, jsonItems);
+    if (format === 'json' || format === 'ndjson') jsonItems++;
   };
 
   let ticker: NodeJS.Timeout | undefined;
@@ -345,8 +332,8 @@ export async function liveMain(opts: LiveCommandOptions, io: LiveIo): Promise<nu
     err(`mip6scope: ${src.iface} delivers ${linkTypeName(src.linktype)} (${src.linktype}) frames, which are not dissected: packets are listed${engine ? ' but nothing is checked' : ''}\n`
       + `  mip6scope reads ${DISSECTED_LINKTYPES_TEXT} frames; capture on such an interface (any gives Linux cooked)`);
   }
-  if (format === 'json') out.line('[');
-  const head = fields?.start() ?? null;
+  // '[' of -T json, the header line of -T fields -E header=y.
+  const head = printer.start();
   if (head !== null) out.line(head);
   out.flush();
 

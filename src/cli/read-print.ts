@@ -45,10 +45,13 @@ const nothing = (): void => {};
 /**
  * What `read` prints for one packet (summary line, -V tree, -x hex, JSON, fields),
  * as a function of the dissected tree. Shared by the thread that reads the second
- * part of a split read (read-worker.ts), so both parts print alike. The -T fields
- * names and -E options are checked when the command starts (FieldsError here).
+ * part of a split read (read-worker.ts), so both parts print alike, and by `live`,
+ * whose -V header names the interface (`capturedOn`). The -T fields names and -E
+ * options are checked when the command starts (FieldsError here).
  */
-export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, multi: boolean, fieldOptions: readonly string[] = []): PacketPrinter {
+export function packetPrinter(
+  opts: ReadOptions, out: Sink, colors: Colors, multi: boolean, fieldOptions: readonly string[] = [], capturedOn?: string,
+): PacketPrinter {
   const format = opts.format ?? 'text';
   if (format === 'fields') {
     const fp = new FieldsPrinter(opts.field ?? [], parseFieldOptions(fieldOptions), opts.timeFormat);
@@ -70,7 +73,7 @@ export function packetPrinter(opts: ReadOptions, out: Sink, colors: Colors, mult
   const print = (tree: Tree, frame: Frame, file: string, first: number, n: number): void => {
     if (format === 'text') {
       if (verbose) {
-        out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${multi ? ` (${file})` : ''}`);
+        out.line(`Frame ${frame.number}: ${frame.len} bytes on wire, ${frame.caplen} bytes captured${capturedOn !== undefined ? ` on ${capturedOn}` : multi ? ` (${file})` : ''}`);
         out.line(treeText(tree, colors, expand));
         if (opts.hex) out.line(hexDump(tree));
         out.line('');

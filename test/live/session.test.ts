@@ -156,6 +156,27 @@ describe('stopping', () => {
     expect(s.errors.at(-1)).toMatch(/0 packets captured .*\(duration\)/);
   });
 
+  it('-T json with --lint: packets and findings in one array, each after a comma but the first; -V names the interface', async () => {
+    const frames = readFrames(sample('bad-unanswered.pcapng'));
+    const s = session({ lint: true, format: 'json', failOn: 'never' }, timeOf(frames[0]!));
+    for (const f of frames) s.capture.deliver(f.data, timeOf(f));
+    s.clock.set(timeOf(frames.at(-1)!) + 120);
+    expect(await until(() => s.out.text().includes('"BU-UNANSWERED"'), 5000)).toBe(true);
+    s.stop.abort();
+    await s.done;
+    s.out.close();
+    const arr = JSON.parse(s.out.text()) as { frame?: number; rule?: string }[];
+    expect(arr.filter((x) => x.rule === undefined).map((x) => x.frame)).toEqual(frames.map((_, i) => i + 1));
+    expect(arr.some((x) => x.rule === 'BU-UNANSWERED')).toBe(true);
+
+    const v = session({ verbose: true }, timeOf(frames[0]!));
+    v.capture.deliver(frames[0]!.data, timeOf(frames[0]!));
+    v.stop.abort();
+    await v.done;
+    v.out.close();
+    expect(v.out.text()).toMatch(new RegExp(`^Frame 1: ${frames[0]!.data.length} bytes on wire, ${frames[0]!.data.length} bytes captured on veth-test\n`));
+  });
+
   it('-T json stays a complete array when interrupted', async () => {
     const frames = readFrames(sample('registration-and-switch.pcapng'));
     const s = session({ format: 'json' }, 1_800_000_000);
