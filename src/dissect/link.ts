@@ -8,6 +8,7 @@ import { u16, u32, u32le } from './bytes.js';
 import type { DissectContext } from './context.js';
 import { ETHERTYPES } from './ethertypes.js';
 import { defineFields, FT } from './fields.js';
+import { dissectNflog } from './nflog.js';
 import { dissectRadiotap, dissectWlan } from './wlan.js';
 
 export const frameFields = defineFields('frame', {
@@ -99,9 +100,9 @@ export function dissectFrame(ctx: DissectContext, frame: Frame): void {
 }
 
 /** The LINKTYPEs linkLayer() dissects (every other gets the link.unknown note); a test keeps the two in step. */
-export const DISSECTED_LINKTYPES: ReadonlySet<number> = new Set([1, 113, 276, 0, 108, 101, 12, 14, 228, 229, 105, 127]);
+export const DISSECTED_LINKTYPES: ReadonlySet<number> = new Set([1, 113, 276, 0, 108, 101, 12, 14, 228, 229, 105, 127, 239]);
 /** Those link types in words, for every message about a capture of another. */
-export const DISSECTED_LINKTYPES_TEXT = 'Ethernet, Linux cooked (SLL/SLL2), raw IP, NULL/LOOP and 802.11 (radiotap)';
+export const DISSECTED_LINKTYPES_TEXT = 'Ethernet, Linux cooked (SLL/SLL2), raw IP, NULL/LOOP, 802.11 (radiotap) and NFLOG';
 
 /** Dissect a link-layer header of the given LINKTYPE at buffers[buf][off..end). */
 export function linkLayer(ctx: DissectContext, linktype: number, buf: number, off: number, end: number): void {
@@ -186,6 +187,9 @@ export function linkLayer(ctx: DissectContext, linktype: number, buf: number, of
       return;
     case 127: // radiotap, then 802.11
       dissectRadiotap(ctx, buf, off, end, network);
+      return;
+    case 239: // Linux netfilter NFLOG: a logged IP packet
+      dissectNflog(ctx, buf, off, end, network);
       return;
     default:
       tree.note(-1, 'warning', 'link.unknown', `link type ${linkTypeName(linktype)} (${linktype}) is not dissected; mip6scope reads ${DISSECTED_LINKTYPES_TEXT} captures`);

@@ -177,6 +177,16 @@ describe('stopping', () => {
     expect(v.out.text()).toMatch(new RegExp(`^Frame 1: ${frames[0]!.data.length} bytes on wire, ${frames[0]!.data.length} bytes captured on veth-test\n`));
   });
 
+  it('says when the interface delivers frames of a link type that is not dissected', async () => {
+    const clock = fakeClock(1_800_000_000);
+    const capture = scriptedCapture(clock, 147); // LINKTYPE_USER0
+    const errors: string[] = [];
+    const done = liveMain({ interface: 'usr0', lint: true, duration: 0.05 }, { out: fileSink(tmp.dir).sink, err: (e) => errors.push(e), open: capture.open, clock: clock.clock });
+    expect(await done).toBe(0);
+    expect(errors.join('\n')).toContain('usr0 delivers USER0 (147) frames, which are not dissected: packets are listed but nothing is checked');
+    expect(errors.join('\n')).toContain('NFLOG');
+  });
+
   it('-T json stays a complete array when interrupted', async () => {
     const frames = readFrames(sample('registration-and-switch.pcapng'));
     const s = session({ format: 'json' }, 1_800_000_000);
