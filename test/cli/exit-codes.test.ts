@@ -58,35 +58,35 @@ describe('mip6scope exit codes', () => {
 
 describe('a capture of a link type that is not dissected', () => {
   it('is unusable for lint (exit 2, not "No findings."), and reported beside a capture that is', () => {
-    // refresh.pcapng's frames relabelled NFLOG (239): the same bytes, which nothing here dissects.
+    // refresh.pcapng's frames relabelled USER0 (147): the same bytes, which nothing here dissects.
     const dir = mkdtempSync(join(tmpdir(), 'mip6scope-link-'));
     try {
       const frames: PcapRecord[] = [];
       const r = openCapture(sample('refresh.pcapng'));
       for (let f = r.next(); f; f = r.next()) frames.push({ tsSec: f.tsSec, tsNsec: f.tsNsec, data: f.data.slice() });
       r.close();
-      const wifi = join(dir, 'wifi.pcap');
-      writePcap(wifi, 239, frames);
-      const alone = mip6scope('lint', wifi);
+      const user = join(dir, 'user0.pcap');
+      writePcap(user, 147, frames);
+      const alone = mip6scope('lint', user);
       expect(alone.code).toBe(2);
       expect(alone.out).toBe('');
-      expect(alone.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (NFLOG (239)): nothing in them was checked`);
-      const mixed = mip6scope('lint', wifi, sample('refresh.pcapng'));
+      expect(alone.err).toContain(`${user}: 8 of 8 packets have a link type that is not dissected (USER0 (147)): nothing in them was checked`);
+      const mixed = mip6scope('lint', user, sample('refresh.pcapng'));
       expect(mixed.code).toBe(0);
       expect(mixed.out).toContain('No findings.');
-      expect(mixed.err).toContain(`${wifi}: 8 of 16 packets have a link type that is not dissected`);
+      expect(mixed.err).toContain(`${user}: 8 of 16 packets have a link type that is not dissected`);
       expect(mixed.err).not.toContain('refresh.pcapng');
-      expect(mip6scope('lint', '--each', wifi, sample('refresh.pcapng')).code).toBe(2);
+      expect(mip6scope('lint', '--each', user, sample('refresh.pcapng')).code).toBe(2);
       // read still lists them, as Wireshark lists frames it cannot dissect.
-      expect(mip6scope('read', wifi).code).toBe(0);
+      expect(mip6scope('read', user).code).toBe(0);
       // stats: no tables of nothing, but the same message and exit 2; beside a capture that is dissected, its tables and the message.
-      const stats = mip6scope('stats', wifi);
+      const stats = mip6scope('stats', user);
       expect([stats.code, stats.out]).toEqual([2, '']);
-      expect(stats.err).toContain(`${wifi}: 8 of 8 packets have a link type that is not dissected (NFLOG (239)): nothing in them is in the tables`);
-      const statsMixed = mip6scope('stats', wifi, sample('refresh.pcapng'));
+      expect(stats.err).toContain(`${user}: 8 of 8 packets have a link type that is not dissected (USER0 (147)): nothing in them is in the tables`);
+      const statsMixed = mip6scope('stats', user, sample('refresh.pcapng'));
       expect(statsMixed.code).toBe(0);
       expect(statsMixed.out).toMatch(/^16 packets, 8 with a Mobility Header/);
-      expect(statsMixed.err).toContain(`${wifi}: 8 of 16 packets have a link type that is not dissected`);
+      expect(statsMixed.err).toContain(`${user}: 8 of 16 packets have a link type that is not dissected`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
