@@ -156,7 +156,7 @@ export class FactsEncoder {
 export class FactsDecoder {
   readonly facts = new Facts();
   /** Address ids by their number in the current record (0: none). */
-  private readonly ids = new Int32Array(1024);
+  private ids = new Int32Array(1024);
 
   constructor(private readonly ring: RingReader, private readonly kinds: readonly PacketKind[], private readonly addresses: AddressTable, private readonly files: readonly string[]) {}
 
@@ -175,6 +175,8 @@ export class FactsDecoder {
       f.time = getDouble(d, i + 4);
       // The packet's addresses, interned here in the order extraction met them (as on one thread).
       const nAddr = d[i + 36]!;
+      // Three a packet, and the addresses an HA Switch lists (255 at most): grown only for a record past that.
+      if (nAddr >= this.ids.length) this.ids = new Int32Array(2 * nAddr);
       const ids = this.ids;
       const table = this.addresses;
       table.now = f.time;
