@@ -5,6 +5,7 @@
  * strings such as cookies are hashed to 53-bit keys (bytesKey).
  */
 
+import { i32 } from '../dissect/bytes.js';
 import { ipv6ToString } from '../dissect/format.js';
 
 const TWO32 = 4294967296;
@@ -89,11 +90,6 @@ export function seqGreater(a: number, b: number): boolean {
 
 const NO_NAME = '?';
 
-/** The big-endian 32-bit word at b[o..o+4), as a signed integer. */
-export function word(b: Uint8Array, o: number): number {
-  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-}
-
 /**
  * What fact extraction gives each address to: the run's AddressTable, or on a
  * dissecting thread the recorder that ships the address to the analyzing one
@@ -159,7 +155,7 @@ export class AddressTable implements AddressInterner {
 
   /** The id of the 16 bytes at b[o..o+16), interning them when new. */
   intern(b: Uint8Array, o: number): number {
-    return this.internWords(word(b, o), word(b, o + 4), word(b, o + 8), word(b, o + 12));
+    return this.internWords(i32(b, o), i32(b, o + 4), i32(b, o + 8), i32(b, o + 12));
   }
 
   /** The id of the address whose big-endian words these are, interning it when new. */

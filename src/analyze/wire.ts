@@ -12,8 +12,9 @@
  * Every field a rule reads is carried; tree items are not (rules ask only
  * whether the Mobility Header and ESP were there).
  */
+import { i32 } from '../dissect/bytes.js';
 import type { Note, NoteSeverity } from '../dissect/tree.js';
-import { word, type AddressInterner, type AddressTable } from './address.js';
+import type { AddressInterner, AddressTable } from './address.js';
 import { Facts, type PacketKind } from './facts.js';
 import type { RingReader, RingWriter } from './ring.js';
 
@@ -77,10 +78,10 @@ export class AddressRecorder implements AddressInterner {
       this.words = more;
     }
     const k = 4 * this.count;
-    this.words[k] = word(b, o);
-    this.words[k + 1] = word(b, o + 4);
-    this.words[k + 2] = word(b, o + 8);
-    this.words[k + 3] = word(b, o + 12);
+    this.words[k] = i32(b, o);
+    this.words[k + 1] = i32(b, o + 4);
+    this.words[k + 2] = i32(b, o + 8);
+    this.words[k + 3] = i32(b, o + 12);
     return ++this.count;
   }
 }

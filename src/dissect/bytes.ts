@@ -5,7 +5,12 @@ export function u16(b: Uint8Array, o: number): number {
 }
 
 export function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  return i32(b, o) >>> 0;
+}
+
+/** The same 32 bits as a signed integer (for Int32Array words, which hold them as that). */
+export function i32(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 }
 
 export function u16le(b: Uint8Array, o: number): number {
