@@ -187,13 +187,13 @@ export class FieldsPrinter {
   private readonly byField = new Map<number, number[]>();
   private readonly values: number[][];
   private readonly times = new FrameTimes();
-  /** _ws.col.Time in a -t format other than r (which this printer writes itself), as the summary line's column. */
-  private readonly timeColumn: TimeColumn | null;
+  /** _ws.col.Time in -t's format, as the summary line's column, measured from `times`. */
+  private readonly timeColumn: TimeColumn;
   /** The first line printed still owes the byte order mark (bom=y without a header). */
   private bomPending = false;
 
   constructor(readonly names: readonly string[], readonly options: FieldPrintOptions = DEFAULT_FIELD_OPTIONS, timeFormat?: TimeFormat) {
-    this.timeColumn = timeFormat !== undefined && timeFormat !== 'r' ? new TimeColumn(timeFormat) : null;
+    this.timeColumn = new TimeColumn(timeFormat ?? 'r', this.times);
     checkFieldNames(names);
     this.columns = names.map((n) => columnFor(n)!);
     this.columns.forEach((c, k) => {
@@ -217,7 +217,6 @@ export class FieldsPrinter {
 
   seen(frame: Frame): void {
     this.times.seen(frame);
-    this.timeColumn?.seen(frame);
   }
 
   line(tree: Tree, frame: Frame): string {
@@ -232,28 +231,19 @@ export class FieldsPrinter {
     }
     const o = this.options;
     let out = '';
-    // The Time column's text, made once a line (-t dd counts from the previous line's packet).
-    let time: string | null = null;
     for (let k = 0; k < this.columns.length; k++) {
       if (k > 0) out += o.separator;
       const c = this.columns[k]!;
       let text: string;
       if (c.kind === 'field') text = this.occurrences(tree, values[k]!);
       else if (c.kind === 'derived') text = this.derived(c.what, frame);
-      else if (c.what === 'time') text = time ??= this.timeText(frame);
+      else if (c.what === 'time') text = this.timeColumn.textOf(frame);
       else text = column(c.what, tree, frame);
       out += this.quoted(text);
     }
     this.times.shown(frame);
     if (this.bomPending) { this.bomPending = false; out = `\ufeff${out}`; }
     return out;
-  }
-
-  /** The summary line's Time column: -t's format, seconds since the first packet by default. */
-  private timeText(frame: Frame): string {
-    if (this.timeColumn) return this.timeColumn.text(frame);
-    const c = this.times;
-    return (c.firstSec < 0 ? 0 : secondsBetweenNumber(frame, c.firstSec, c.firstNsec)).toFixed(6);
   }
 
   private occurrences(tree: Tree, items: number[]): string {
@@ -283,10 +273,6 @@ export class FieldsPrinter {
     // As tshark: an empty value stays empty, quotes or not.
     return o.quote && t !== '' ? `${o.quote}${t}${o.quote}` : t;
   }
-}
-
-function secondsBetweenNumber(frame: Frame, sec: number, nsec: number): number {
-  return frame.tsSec - sec + (frame.tsNsec - nsec) / 1e9;
 }
 
 /** Tab, newline and carriage return as \\t, \\n and \\r, so a value stays one field of one line (tshark escapes these, and only these). */

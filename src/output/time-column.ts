@@ -19,9 +19,8 @@ export function needsPreviousShown(format: TimeFormat | undefined): boolean {
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 export class TimeColumn {
-  private readonly times = new FrameTimes();
-
-  constructor(readonly format: TimeFormat) {}
+  /** `times`: the frame times to measure from, when the caller keeps them itself (it then feeds seen() and shown() there). */
+  constructor(readonly format: TimeFormat, private readonly times = new FrameTimes()) {}
 
   /** Every frame read, shown or not (d counts from the one before). */
   seen(frame: Frame): void {
@@ -30,18 +29,27 @@ export class TimeColumn {
 
   /** The column's text for a packet shown (call once per packet shown, after seen()). */
   text(frame: Frame): string {
+    const out = this.textOf(frame);
+    this.times.shown(frame);
+    return out;
+  }
+
+  /**
+   * The column's text for a packet, without counting it as shown. r, seconds since
+   * the first packet, is the summary line's default (which the summary writer makes
+   * itself); -T fields asks for it here.
+   */
+  textOf(frame: Frame): string {
     const s = frame.tsSec;
     const ns = frame.tsNsec;
     const c = this.times;
-    let out: string;
     switch (this.format) {
-      case 'e': out = elapsedText(s, ns, 0, 0, 6); break;
-      case 'd': out = c.prevSec < 0 ? '0.000000' : elapsedText(s, ns, c.prevSec, c.prevNsec, 6); break;
-      case 'dd': out = c.shownSec < 0 ? '0.000000' : elapsedText(s, ns, c.shownSec, c.shownNsec, 6); break;
-      default: out = clock(this.format, s, ns);
+      case 'r': return (c.firstSec < 0 ? 0 : s - c.firstSec + (ns - c.firstNsec) / 1e9).toFixed(6);
+      case 'e': return elapsedText(s, ns, 0, 0, 6);
+      case 'd': return c.prevSec < 0 ? '0.000000' : elapsedText(s, ns, c.prevSec, c.prevNsec, 6);
+      case 'dd': return c.shownSec < 0 ? '0.000000' : elapsedText(s, ns, c.shownSec, c.shownNsec, 6);
+      default: return clock(this.format, s, ns);
     }
-    c.shown(frame);
-    return out;
   }
 }
 
