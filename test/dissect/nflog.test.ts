@@ -10,13 +10,12 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open.js';
-import { writePcap, type PcapRecord } from '../../src/capture/pcapng-writer.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
-import { lintMain } from '../../src/cli/lint.js';
 import { hasTshark, NO_TSHARK } from '../craft/external-tools.js';
 import { SAMPLES } from '../filter/helpers.js';
 import { runRead } from '../cli/read-helpers.js';
 import { tempDir } from '../capture/helpers.js';
+import { frameOf, linesWithoutLength, lintFindings, relinked } from './relink.js';
 
 const dir = tempDir();
 const samples = readdirSync(SAMPLES).filter((n) => n.endsWith('.pcapng') && !n.startsWith('esp-')).sort();
@@ -49,44 +48,30 @@ function toNflog(eth: Uint8Array, i: number, be: boolean): Uint8Array {
 }
 
 function nflogCapture(name: string, be = false): string {
-  const r = openCapture(resolve(SAMPLES, name));
-  const frames: PcapRecord[] = [];
-  let i = 0;
-  for (let f = r.next(); f; f = r.next(), i++) frames.push({ tsSec: f.tsSec, tsNsec: f.tsNsec, data: toNflog(f.data, i, be) });
-  r.close();
-  const path = resolve(dir, `nflog${be ? '-be' : ''}-${name.replace(/\.pcapng$/, '.pcap')}`);
-  writePcap(path, 239, frames);
-  return path;
+  return relinked(name, 239, resolve(dir, `nflog${be ? '-be' : ''}-${name.replace(/\.pcapng$/, '.pcap')}`), (eth, i) => toNflog(eth, i, be));
 }
 
-/** Summary lines without the frame length and protocol-less of the link (the NFLOG framing differs). */
-const lines = (path: string): string[] => runRead([path], { jobs: 1 }).lines.map((l) => l.replace(/^(\s*\d+\s+\S+ \S+ → \S+ \S+) \d+ /, '$1 _ '));
 
 describe('NFLOG captures', () => {
   it('every sample logged through NFLOG (TLVs in either byte order) gives the Ethernet capture\'s lines', () => {
     for (const name of samples) {
-      const eth = lines(resolve(SAMPLES, name));
-      expect(lines(nflogCapture(name)), name).toEqual(eth);
-      expect(lines(nflogCapture(name, true)), name).toEqual(eth);
+      const eth = linesWithoutLength(resolve(SAMPLES, name));
+      expect(linesWithoutLength(nflogCapture(name)), name).toEqual(eth);
+      expect(linesWithoutLength(nflogCapture(name, true)), name).toEqual(eth);
     }
   });
 
   it('lint finds the same in a sample logged through NFLOG as on Ethernet', async () => {
-    const findings = async (path: string) => {
-      let json = '';
-      await lintMain([path], { format: 'json' }, { out: (s) => { json += s; }, err: () => {} });
-      return (JSON.parse(json) as { findings: { rule: string; frame: number; message: string }[] }).findings.map((f) => [f.rule, f.frame, f.message]);
-    };
     for (const name of ['bad-no-backoff.pcapng', 'hard-switch-failover.pcapng']) {
-      const eth = await findings(resolve(SAMPLES, name));
+      const eth = await lintFindings(resolve(SAMPLES, name));
       expect(eth.length).toBeGreaterThan(0);
-      expect(await findings(nflogCapture(name)), name).toEqual(eth);
+      expect(await lintFindings(nflogCapture(name)), name).toEqual(eth);
     }
   });
 
   it('a TLV that overruns the frame or is shorter than its header is noted; no payload, no network layer', () => {
     const ctx = createDissector();
-    const frame = (data: Uint8Array) => ({ number: 1, tsSec: 0, tsNsec: 0, linktype: 239, caplen: data.length, len: data.length, data, interfaceId: 0, comments: null });
+    const frame = (data: Uint8Array) => frameOf(239, data);
     const eth = openCapture(resolve(SAMPLES, 'refresh.pcapng')).next()!.data.slice();
     const good = toNflog(eth, 0, false);
     dissectFrame(ctx, frame(good));
@@ -111,7 +96,7 @@ describe('NFLOG captures', () => {
       const d = base[k]!.slice();
       for (const [at, x] of flips) d[at % d.length] ^= x;
       const bytes = cut === undefined ? d : d.subarray(0, cut % (d.length + 1));
-      dissectFrame(ctx, { number: 1, tsSec: 0, tsNsec: 0, linktype: 239, caplen: bytes.length, len: bytes.length, data: bytes, interfaceId: 0, comments: null });
+      dissectFrame(ctx, frameOf(239, bytes));
       expect(ctx.tree.count).toBeGreaterThan(0);
     }), { numRuns: 3000 });
   });

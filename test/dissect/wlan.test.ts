@@ -10,13 +10,12 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open.js';
-import { writePcap, type PcapRecord } from '../../src/capture/pcapng-writer.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
-import { lintMain } from '../../src/cli/lint.js';
 import { hasTshark, NO_TSHARK } from '../craft/external-tools.js';
 import { SAMPLES } from '../filter/helpers.js';
 import { runRead } from '../cli/read-helpers.js';
 import { tempDir } from '../capture/helpers.js';
+import { frameOf, linesWithoutLength, lintFindings, relinked } from './relink.js';
 
 const dir = tempDir();
 const samples = readdirSync(SAMPLES).filter((n) => n.endsWith('.pcapng') && !n.startsWith('esp-')).sort();
@@ -57,47 +56,33 @@ function toWifi(eth: Uint8Array, i: number, v: Variant): Uint8Array {
 
 /** A sample rewritten as 802.11, each frame another variant; the path. */
 function wifiCapture(name: string, radiotap = true): string {
-  const r = openCapture(resolve(SAMPLES, name));
-  const frames: PcapRecord[] = [];
-  let i = 0;
-  for (let f = r.next(); f; f = r.next(), i++) {
-    const v: Variant = { radiotap, tsft: i % 2 === 0, fcs: radiotap && i % 3 !== 0, qos: i % 4 >= 2, ds: ([1, 2, 0, 3] as const)[i % 4]! };
-    frames.push({ tsSec: f.tsSec, tsNsec: f.tsNsec, data: toWifi(f.data, i, v) });
-  }
-  r.close();
   const path = resolve(dir, `${radiotap ? 'rt' : 'wlan'}-${name.replace(/\.pcapng$/, '.pcap')}`);
-  writePcap(path, radiotap ? 127 : 105, frames);
-  return path;
+  return relinked(name, radiotap ? 127 : 105, path, (eth, i) => toWifi(eth, i, {
+    radiotap, tsft: i % 2 === 0, fcs: radiotap && i % 3 !== 0, qos: i % 4 >= 2, ds: ([1, 2, 0, 3] as const)[i % 4]!,
+  }));
 }
 
-/** Summary lines without the frame length (the 802.11 framing makes it longer). */
-const lines = (path: string): string[] => runRead([path], { jobs: 1 }).lines.map((l) => l.replace(/^(\s*\d+\s+\S+ \S+ → \S+ \S+) \d+ /, '$1 _ '));
 
 describe('802.11 captures', () => {
   it('every sample read from radiotap and bare 802.11 gives the Ethernet capture\'s lines', () => {
     for (const name of samples) {
-      const eth = lines(resolve(SAMPLES, name));
-      expect(lines(wifiCapture(name)), name).toEqual(eth);
-      expect(lines(wifiCapture(name, false)), name).toEqual(eth);
+      const eth = linesWithoutLength(resolve(SAMPLES, name));
+      expect(linesWithoutLength(wifiCapture(name)), name).toEqual(eth);
+      expect(linesWithoutLength(wifiCapture(name, false)), name).toEqual(eth);
     }
   });
 
   it('lint finds the same in a sample carried over Wi-Fi as over Ethernet', async () => {
-    const findings = async (path: string) => {
-      let json = '';
-      await lintMain([path], { format: 'json' }, { out: (s) => { json += s; }, err: () => {} });
-      return (JSON.parse(json) as { findings: { rule: string; frame: number; message: string }[] }).findings.map((f) => [f.rule, f.frame, f.message]);
-    };
     for (const name of ['bad-no-backoff.pcapng', 'hard-switch-failover.pcapng', 'bad-vhar.pcapng']) {
-      const eth = await findings(resolve(SAMPLES, name));
+      const eth = await lintFindings(resolve(SAMPLES, name));
       expect(eth.length).toBeGreaterThan(0);
-      expect(await findings(wifiCapture(name)), name).toEqual(eth);
+      expect(await lintFindings(wifiCapture(name)), name).toEqual(eth);
     }
   });
 
   it('an encrypted frame, a beacon, a null data frame and cut headers are described, not dissected further', () => {
     const ctx = createDissector();
-    const frame = (linktype: number, data: Uint8Array) => ({ number: 1, tsSec: 0, tsNsec: 0, linktype, caplen: data.length, len: data.length, data, interfaceId: 0, comments: null });
+    const frame = frameOf;
     const eth = openCapture(resolve(SAMPLES, 'refresh.pcapng')).next()!.data.slice();
     const wifi = toWifi(eth, 0, { radiotap: false, tsft: false, fcs: false, qos: false, ds: 1 });
     const enc = wifi.slice();
@@ -132,7 +117,7 @@ describe('802.11 captures', () => {
       const d = base[k]!.slice();
       for (const [at, x] of flips) d[at % d.length] ^= x;
       const bytes = cut === undefined ? d : d.subarray(0, cut % (d.length + 1));
-      dissectFrame(ctx, { number: 1, tsSec: 0, tsNsec: 0, linktype: k === 0 ? 127 : 105, caplen: bytes.length, len: bytes.length, data: bytes, interfaceId: 0, comments: null });
+      dissectFrame(ctx, frameOf(k === 0 ? 127 : 105, bytes));
       expect(ctx.tree.count).toBeGreaterThan(0);
     }), { numRuns: 3000 });
   });
