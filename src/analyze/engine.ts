@@ -212,6 +212,7 @@ export class Engine {
         });
       },
       setTimer: (at: number, fn: TimerFn) => this.timers.push(at, fn),
+      cancelTimer: (handle: number) => this.timers.cancel(handle),
       now: () => this.current,
       startTime: () => this.first,
       tolerance: (x: number) => this.allowance(x),

@@ -7,8 +7,16 @@
  * arrival order, where setting and firing cost O(1). A timer due before the
  * last one queued goes to a min-heap instead; the earliest of the two fronts
  * fires first. Entries live in parallel arrays, so scheduling allocates no object.
+ *
+ * A timer that has not fired may be cancelled by the handle push() gave: a
+ * rule whose wait was answered says so while the flow is at hand, and the
+ * timer then costs nothing when its time comes (it is dropped from the front
+ * without calling back into a flow that has long left the cache).
  */
 import type { TimerFn } from './types.js';
+
+/** What a cancelled timer in the in-order queue is replaced with until it reaches the front. */
+const CANCELLED: TimerFn = () => {};
 
 export class TimerQueue {
   // The in-order queue: entries [qHead, qAt.length), compacted now and then.
@@ -21,33 +29,73 @@ export class TimerQueue {
   private order: number[] = [];
   private fns: TimerFn[] = [];
   private counter = 0;
+  /** Cancelled timers still in the in-order queue. */
+  private cancelledQueued = 0;
+  /** Order numbers of cancelled timers still in the heap. */
+  private readonly cancelledHeap = new Set<number>();
 
+  /** Timers pending (cancelled ones not counted). */
   get size(): number {
-    return this.qAt.length - this.qHead + this.at.length;
+    return this.qAt.length - this.qHead + this.at.length - this.cancelledQueued - this.cancelledHeap.size;
   }
 
   /** Time of the earliest timer, Infinity when none. */
   peek(): number {
+    if (this.cancelledQueued > 0 || this.cancelledHeap.size > 0) this.dropCancelled();
     const q = this.qHead < this.qAt.length ? this.qAt[this.qHead]! : Infinity;
     const h = this.at.length > 0 ? this.at[0]! : Infinity;
     return q < h ? q : h;
   }
 
-  push(at: number, fn: TimerFn): void {
+  /** Set a timer; the handle is for cancel(). */
+  push(at: number, fn: TimerFn): number {
     const n = this.qAt.length;
+    const order = this.counter++;
     if (n === this.qHead || at >= this.qAt[n - 1]!) {
       this.qAt.push(at);
-      this.qOrder.push(this.counter++);
+      this.qOrder.push(order);
       this.qFns.push(fn);
-      return;
+      return order;
     }
     this.at.push(at);
-    this.order.push(this.counter++);
+    this.order.push(order);
     this.fns.push(fn);
     this.up(this.at.length - 1);
+    // Heap entries move; their handles are told apart by sign.
+    return -order - 1;
   }
 
-  /** Remove and return the earliest timer's function (call peek() first). */
+  /** Withdraw a timer that has not fired yet (its handle from push()). */
+  cancel(handle: number): void {
+    if (handle < 0) {
+      this.cancelledHeap.add(-handle - 1);
+      return;
+    }
+    // The queue's order numbers increase: find the entry by bisection.
+    const o = this.qOrder;
+    let lo = this.qHead;
+    let hi = o.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = o[mid]!;
+      if (x === handle) {
+        if (this.qFns[mid] !== CANCELLED) { this.qFns[mid] = CANCELLED; this.cancelledQueued++; }
+        return;
+      }
+      if (x < handle) lo = mid + 1; else hi = mid - 1;
+    }
+  }
+
+  /** Drop cancelled timers from both fronts. */
+  private dropCancelled(): void {
+    while (this.qHead < this.qAt.length && this.qFns[this.qHead] === CANCELLED) {
+      this.shift();
+      this.cancelledQueued--;
+    }
+    while (this.at.length > 0 && this.cancelledHeap.delete(this.order[0]!)) this.popHeap();
+  }
+
+  /** Remove and return the earliest timer's function (call peek() first: it drops cancelled timers from the fronts). */
   pop(): TimerFn {
     if (this.qHead < this.qAt.length) {
       const qa = this.qAt[this.qHead]!;

@@ -84,8 +84,10 @@ export interface RuleContext {
   /** Seconds a flow may stay idle before it is forgotten. */
   readonly idleTimeout: number;
   report(at: Origin, message: string, opts?: ReportOptions): void;
-  /** Run fn when packet time (or the clock, live) reaches `at`, or at the end of the capture. */
-  setTimer(at: number, fn: TimerFn): void;
+  /** Run fn when packet time (or the clock, live) reaches `at`, or at the end of the capture; the handle is for cancelTimer(). */
+  setTimer(at: number, fn: TimerFn): number;
+  /** Withdraw a timer that has not fired yet. */
+  cancelTimer(handle: number): void;
   /** Current analysis time (the last packet's, or the clock's when advanced live). */
   now(): number;
   /** Time of the first packet (NaN before it). */

@@ -60,6 +60,48 @@ describe('TimerQueue', () => {
     expect(got.slice(5999, 6004)).toEqual([5999, 10000, 6000, 20001, 6001]);
   });
 
+  it('never fires a cancelled timer, in the queue or the heap, and fires the rest in order', () => {
+    const op = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('push' as const), dt: fc.integer({ min: -5, max: 20 }), pick: fc.nat() }), weight: 3 },
+      { arbitrary: fc.record({ kind: fc.constant('pop' as const), dt: fc.constant(0), pick: fc.nat() }), weight: 2 },
+      { arbitrary: fc.record({ kind: fc.constant('cancel' as const), dt: fc.constant(0), pick: fc.nat() }), weight: 2 },
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+      const q = new TimerQueue();
+      const model: { at: number; n: number; handle: number }[] = [];
+      let n = 0;
+      let now = 0;
+      const fired: number[] = [];
+      let heapHandles = 0;
+      for (const o of ops) {
+        if (o.kind === 'push') {
+          now += Math.max(0, o.dt);
+          const at = now + Math.min(0, o.dt) * 3;
+          const id = n++;
+          const handle = q.push(at, () => fired.push(id));
+          if (handle < 0) heapHandles++;
+          model.push({ at, n: id, handle });
+        } else if (o.kind === 'cancel' && model.length > 0) {
+          const [gone] = model.splice(o.pick % model.length, 1);
+          q.cancel(gone!.handle);
+        } else if (o.kind === 'pop' && model.length > 0) {
+          model.sort((a, b) => a.at - b.at || a.n - b.n);
+          const want = model.shift()!;
+          expect(q.peek()).toBe(want.at);
+          q.pop()(0, false);
+          expect(fired[fired.length - 1]).toBe(want.n);
+        }
+        expect(q.size).toBe(model.length);
+      }
+      while (q.peek() < Infinity) q.pop()(0, false);
+      model.sort((a, b) => a.at - b.at || a.n - b.n);
+      expect(fired.slice(fired.length - model.length)).toEqual(model.map((m) => m.n));
+      expect(q.size).toBe(0);
+      // Both kinds were exercised (out-of-order pushes land in the heap).
+      if (ops.length > 2000) expect(heapHandles).toBeGreaterThan(0);
+    }), { numRuns: 300 });
+  });
+
   it('fires in time order, equal times in the order set', () => {
     const q = new TimerQueue();
     const got: string[] = [];

@@ -29,8 +29,9 @@ interface BindingFlow extends Seen {
   /** A BU with the H flag was seen for this binding (MH-UNPROTECTED: its BAs must be protected too). */
   homeSeen: boolean;
   timerArmed: boolean;
-  /** BU-UNANSWERED's timer callback for this binding, made once per binding. */
+  /** BU-UNANSWERED's timer callback for this binding, made once per binding, and the handle of its pending timer. */
   check: ((now: number, atEnd: boolean) => void) | null;
+  timer: number;
   last: number;
   /** The binding's home address and HA (address ids): its flow text is made only for a finding. */
   home: number;
@@ -62,8 +63,9 @@ interface BindingEvent {
 export class BindingTracker {
   readonly flows;
   readonly ev: BindingEvent = { frame: -1, fileIndex: -1, flow: null, previousSeq: -1, retransmission: 0, interval: 0, firstRegistration: false, ignored135: -1, baMatched: null };
-  /** Set by BU-UNANSWERED: called when a series starts. */
+  /** Set by BU-UNANSWERED: called when a series starts, and when an outstanding one is over (answered, or given up by a BU without A). */
   onSeries: ((fl: BindingFlow) => void) | null = null;
+  onSettled: ((fl: BindingFlow) => void) | null = null;
 
   constructor(private readonly context: RuleContext) {
     this.flows = context.flows<BindingFlow>();
@@ -94,7 +96,7 @@ export class BindingTracker {
     if (!fl) {
       fl = {
         frame: f.frame, fileIndex: f.fileIndex, time: f.time, lastSeq: -1, outstanding: false, seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
-        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, last: f.time, home, ha: f.dst,
+        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, timer: 0, last: f.time, home, ha: f.dst,
       };
       this.flows.set(k, fl);
     }
@@ -119,8 +121,9 @@ export class BindingTracker {
       fl.retransmissions = 0;
       fl.homeRegistration = f.homeFlag;
       this.onSeries?.(fl);
-    } else {
+    } else if (fl.outstanding) {
       fl.outstanding = false;
+      this.onSettled?.(fl);
     }
     fl.seriesLastTime = f.time;
     fl.lastSeq = f.seq;
@@ -136,14 +139,14 @@ export class BindingTracker {
     // RFC 6275 11.7.3: status 135 carries the last accepted sequence number instead of the BU's.
     if (f.status === 135) {
       fl.outOfWindow = f.seq;
-      fl.outstanding = false;
+      if (fl.outstanding) { fl.outstanding = false; this.onSettled?.(fl); }
       ev.baMatched = true;
       return;
     }
     const inSeries = fl.lastSeq >= 0 && (f.seq === fl.lastSeq || f.seq === fl.seriesFirstSeq
       || (seqGreater(f.seq, fl.seriesFirstSeq) && seqGreater(fl.lastSeq, f.seq)));
     ev.baMatched = fl.outstanding ? inSeries : f.seq === fl.lastSeq;
-    if (inSeries) fl.outstanding = false;
+    if (inSeries && fl.outstanding) { fl.outstanding = false; this.onSettled?.(fl); }
     if (f.status >= 0 && f.status < 128) fl.acceptedOnce = true;
   }
 }
@@ -240,7 +243,7 @@ export const buUnanswered: Rule = {
       const check = (now: number, atEnd: boolean): void => {
         if (!fl.outstanding) { fl.timerArmed = false; return; }
         const due = fl.seriesLastTime + wait(fl, fl.retransmissions);
-        if (!atEnd && now < due) { context.setTimer(due, check); return; }
+        if (!atEnd && now < due) { fl.timer = context.setTimer(due, check); return; }
         fl.timerArmed = false;
         fl.outstanding = false;
         // The capture ended before the answer was due: no verdict.
@@ -254,7 +257,14 @@ export const buUnanswered: Rule = {
       fl.timerArmed = true;
       // One callback per binding, made on its first series: nothing allocated per BU.
       fl.check ??= checker(fl);
-      context.setTimer(fl.seriesLastTime + wait(fl, 0), fl.check);
+      fl.timer = context.setTimer(fl.seriesLastTime + wait(fl, 0), fl.check);
+    };
+    // An answered series needs no verdict: its timer goes now, while the flow is at hand, rather than
+    // calling back into it seconds later only to find it answered.
+    t.onSettled = (fl) => {
+      if (!fl.timerArmed) return;
+      fl.timerArmed = false;
+      context.cancelTimer(fl.timer);
     };
     return { message: { bindingUpdate: (f) => void t.observe(f), bindingAck: (f) => void t.observe(f) } };
   },
