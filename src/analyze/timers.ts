@@ -24,6 +24,8 @@ export class TimerQueue {
   private qOrder: number[] = [];
   private qFns: TimerFn[] = [];
   private qHead = 0;
+  /** Position of the queue's index 0 since the start (a queued timer's handle is its position). */
+  private qBase = 0;
   // The heap of timers set out of order.
   private at: number[] = [];
   private order: number[] = [];
@@ -41,7 +43,7 @@ export class TimerQueue {
 
   /** Time of the earliest timer, Infinity when none. */
   peek(): number {
-    if (this.cancelledQueued > 0 || this.cancelledHeap.size > 0) this.dropCancelled();
+    if (this.qFns[this.qHead] === CANCELLED || this.cancelledHeap.size > 0) this.dropCancelled();
     const q = this.qHead < this.qAt.length ? this.qAt[this.qHead]! : Infinity;
     const h = this.at.length > 0 ? this.at[0]! : Infinity;
     return q < h ? q : h;
@@ -55,7 +57,7 @@ export class TimerQueue {
       this.qAt.push(at);
       this.qOrder.push(order);
       this.qFns.push(fn);
-      return order;
+      return this.qBase + n;
     }
     this.at.push(at);
     this.order.push(order);
@@ -71,27 +73,23 @@ export class TimerQueue {
       this.cancelledHeap.add(-handle - 1);
       return;
     }
-    // The queue's order numbers increase: find the entry by bisection.
-    const o = this.qOrder;
-    let lo = this.qHead;
-    let hi = o.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const x = o[mid]!;
-      if (x === handle) {
-        if (this.qFns[mid] !== CANCELLED) { this.qFns[mid] = CANCELLED; this.cancelledQueued++; }
-        return;
-      }
-      if (x < handle) lo = mid + 1; else hi = mid - 1;
+    const i = handle - this.qBase;
+    if (i >= this.qHead && i < this.qFns.length && this.qFns[i] !== CANCELLED) {
+      this.qFns[i] = CANCELLED;
+      this.cancelledQueued++;
     }
   }
 
   /** Drop cancelled timers from both fronts. */
   private dropCancelled(): void {
-    while (this.qHead < this.qAt.length && this.qFns[this.qHead] === CANCELLED) {
-      this.shift();
+    const fns = this.qFns;
+    let h = this.qHead;
+    while (h < fns.length && fns[h] === CANCELLED) {
+      (fns as (TimerFn | undefined)[])[h] = undefined;
+      h++;
       this.cancelledQueued--;
     }
+    if (h !== this.qHead) { this.qHead = h; this.compact(); }
     while (this.at.length > 0 && this.cancelledHeap.delete(this.order[0]!)) this.popHeap();
   }
 
@@ -108,22 +106,29 @@ export class TimerQueue {
   private shift(): TimerFn {
     const i = this.qHead;
     const fn = this.qFns[i]!;
+    // Let the fired function be collected.
+    (this.qFns as (TimerFn | undefined)[])[i] = undefined;
     this.qHead = i + 1;
-    if (this.qHead === this.qAt.length) {
-      // Empty: start over (pop() keeps the arrays' storage).
+    this.compact();
+    return fn;
+  }
+
+  /** After the queue's head moved: start over when it is empty, drop the fired half when that is large. */
+  private compact(): void {
+    const n = this.qAt.length;
+    if (this.qHead === n) {
+      // pop() keeps the arrays' storage.
       while (this.qAt.length > 0) { this.qAt.pop(); this.qOrder.pop(); this.qFns.pop(); }
+      this.qBase += n;
       this.qHead = 0;
-    } else if (this.qHead >= 4096 && this.qHead * 2 >= this.qAt.length) {
-      // Drop the fired half, so the arrays do not grow for ever.
+    } else if (this.qHead >= 4096 && this.qHead * 2 >= n) {
+      // So the arrays do not grow for ever.
       this.qAt.splice(0, this.qHead);
       this.qOrder.splice(0, this.qHead);
       this.qFns.splice(0, this.qHead);
+      this.qBase += this.qHead;
       this.qHead = 0;
-    } else {
-      // Let the fired function be collected.
-      (this.qFns as (TimerFn | undefined)[])[i] = undefined;
     }
-    return fn;
   }
 
   private popHeap(): TimerFn {
