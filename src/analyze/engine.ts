@@ -262,20 +262,28 @@ export class Engine {
     if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_CHECK; }
     this.advanceTo(f.time);
     this.packets++;
-    for (const h of this.hPacket) h(f);
+    // Indexed loops: for-of here allocated an iterator result per handler call (measured with the sampling heap profiler).
+    const hPacket = this.hPacket;
+    for (let i = 0; i < hPacket.length; i++) hPacket[i]!(f);
     if (f.espItem >= 0) {
       this.replayCheck(f);
-      for (const h of this.hEsp) h(f);
+      const hEsp = this.hEsp;
+      for (let i = 0; i < hEsp.length; i++) hEsp[i]!(f);
       // A replayed packet never reaches the receiver's Mobility Header processing (RFC 4303 3.4.3).
       if (f.espVerdict === 'replay' || f.espVerdict === 'outside') return;
     }
     if (f.mhItem >= 0) {
-      for (const h of this.hMh) h(f);
-      if (f.mhType >= 0) for (const h of this.hMessage[f.mhType]!) h(f);
+      const hMh = this.hMh;
+      for (let i = 0; i < hMh.length; i++) hMh[i]!(f);
+      if (f.mhType >= 0) {
+        const hType = this.hMessage[f.mhType]!;
+        for (let i = 0; i < hType.length; i++) hType[i]!(f);
+      }
       // The binding cache follows accepted home registrations (RFC 6275 10.3.1); rules saw the state before.
       if (f.kind === 'bindingAck' && f.status >= 0 && f.status < 128 && f.home !== 0) this.bindings.accepted(f.home, f.src, f.lifetime, f);
     } else if (f.kind === 'icmpv6') {
-      for (const h of this.hIcmpv6) h(f);
+      const hIcmpv6 = this.hIcmpv6;
+      for (let i = 0; i < hIcmpv6.length; i++) hIcmpv6[i]!(f);
     }
   }
 

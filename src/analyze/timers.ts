@@ -31,19 +31,17 @@ export class TimerQueue {
   private order: number[] = [];
   private fns: TimerFn[] = [];
   private counter = 0;
-  /** Cancelled timers still in the in-order queue. */
-  private cancelledQueued = 0;
-  /** Order numbers of cancelled timers still in the heap. */
-  private readonly cancelledHeap = new Set<number>();
+  /** Cancelled timers still in the in-order queue or the heap (their function is CANCELLED). */
+  private cancelled = 0;
 
   /** Timers pending (cancelled ones not counted). */
   get size(): number {
-    return this.qAt.length - this.qHead + this.at.length - this.cancelledQueued - this.cancelledHeap.size;
+    return this.qAt.length - this.qHead + this.at.length - this.cancelled;
   }
 
   /** Time of the earliest timer, Infinity when none. */
   peek(): number {
-    if (this.qFns[this.qHead] === CANCELLED || this.cancelledHeap.size > 0) this.dropCancelled();
+    if (this.qFns[this.qHead] === CANCELLED || this.fns[0] === CANCELLED) this.dropCancelled();
     const q = this.qHead < this.qAt.length ? this.qAt[this.qHead]! : Infinity;
     const h = this.at.length > 0 ? this.at[0]! : Infinity;
     return q < h ? q : h;
@@ -67,16 +65,24 @@ export class TimerQueue {
     return -order - 1;
   }
 
-  /** Withdraw a timer that has not fired yet (its handle from push()). */
+  /** Withdraw a timer that has not fired yet (its handle from push(); a timer that fired is left alone). */
   cancel(handle: number): void {
     if (handle < 0) {
-      this.cancelledHeap.add(-handle - 1);
+      // The heap holds the few timers set out of order; an entry moves as others come and go, so it is looked for.
+      const order = -handle - 1;
+      const o = this.order;
+      for (let i = 0; i < o.length; i++) {
+        if (o[i] === order) {
+          if (this.fns[i] !== CANCELLED) { this.fns[i] = CANCELLED; this.cancelled++; }
+          return;
+        }
+      }
       return;
     }
     const i = handle - this.qBase;
     if (i >= this.qHead && i < this.qFns.length && this.qFns[i] !== CANCELLED) {
       this.qFns[i] = CANCELLED;
-      this.cancelledQueued++;
+      this.cancelled++;
     }
   }
 
@@ -87,10 +93,13 @@ export class TimerQueue {
     while (h < fns.length && fns[h] === CANCELLED) {
       (fns as (TimerFn | undefined)[])[h] = undefined;
       h++;
-      this.cancelledQueued--;
+      this.cancelled--;
     }
     if (h !== this.qHead) { this.qHead = h; this.compact(); }
-    while (this.at.length > 0 && this.cancelledHeap.delete(this.order[0]!)) this.popHeap();
+    while (this.at.length > 0 && this.fns[0] === CANCELLED) {
+      this.popHeap();
+      this.cancelled--;
+    }
   }
 
   /** Remove and return the earliest timer's function (call peek() first: it drops cancelled timers from the fronts). */

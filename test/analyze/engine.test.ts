@@ -73,6 +73,7 @@ describe('TimerQueue', () => {
       let now = 0;
       const fired: number[] = [];
       let heapHandles = 0;
+      const firedHandles: number[] = [];
       for (const o of ops) {
         if (o.kind === 'push') {
           now += Math.max(0, o.dt);
@@ -81,6 +82,9 @@ describe('TimerQueue', () => {
           const handle = q.push(at, () => fired.push(id));
           if (handle < 0) heapHandles++;
           model.push({ at, n: id, handle });
+        } else if (o.kind === 'cancel' && o.pick % 3 === 0 && firedHandles.length > 0) {
+          // Cancelling a timer that already fired changes nothing.
+          q.cancel(firedHandles[o.pick % firedHandles.length]!);
         } else if (o.kind === 'cancel' && model.length > 0) {
           const [gone] = model.splice(o.pick % model.length, 1);
           q.cancel(gone!.handle);
@@ -90,6 +94,7 @@ describe('TimerQueue', () => {
           expect(q.peek()).toBe(want.at);
           q.pop()(0, false);
           expect(fired[fired.length - 1]).toBe(want.n);
+          firedHandles.push(want.handle);
         }
         expect(q.size).toBe(model.length);
       }
