@@ -19,6 +19,8 @@
  * misses. slot() finds or adds an entry and returns where its cells start.
  */
 
+import { key2 } from './address.js';
+
 const MIN_CAPACITY = 16;
 const TWO32 = 4294967296;
 /** Touch time of an empty slot. */
@@ -101,6 +103,20 @@ export class FlowMap<V> {
     if (i < 0) return undefined;
     this.cells[this.stride * i + 1] = this.clock.now;
     return this.vals[i];
+  }
+
+  /**
+   * get(key2(a, b)), the key made here: a key handed to a call that is not
+   * inlined is a number allocated on the heap, and key2 of two address ids is
+   * past the small integers.
+   */
+  get2(a: number, b: number): V | undefined {
+    return this.get(key2(a, b));
+  }
+
+  /** set(key2(a, b), v), the key made here (see get2). */
+  set2(a: number, b: number, v: V): this {
+    return this.set(key2(a, b), v);
   }
 
   has(key: number): boolean {

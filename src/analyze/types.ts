@@ -116,6 +116,9 @@ export interface RuleContext {
 export interface FlowTable<V extends { last: number }> {
   get(key: number): V | undefined;
   set(key: number, v: V): void;
+  /** get(key2(a, b)) and set(key2(a, b), v), without the key crossing a call (see FlowMap.get2). */
+  get2(a: number, b: number): V | undefined;
+  set2(a: number, b: number, v: V): void;
   delete(key: number): void;
   readonly size: number;
   values(): IterableIterator<V>;

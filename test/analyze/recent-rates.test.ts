@@ -17,6 +17,9 @@ class RateWindow {
   }
 }
 
+/** A packet at time t. */
+const at = (time: number) => ({ frame: 1, fileIndex: 0, time });
+
 describe('RecentRates', () => {
   it.each([
     // One set of four ways for nine flows: most newcomers find it busy and go to the overflow table.
@@ -35,7 +38,7 @@ describe('RecentRates', () => {
         if (!w) { w = new RateWindow(limit); model.set(e.key, w); }
         let want = w.add(t, 0.9) && t - w.reportedAt >= 1;
         if (want) w.reportedAt = t;
-        expect(rates.add(e.key * 1e9 + 7, t, 0.9, 1)).toBe(want);
+        expect(rates.add(e.key * 1e9 + 7, e.key, 3, at(t), 0.9, 1)).toBe(want);
       }
     }), { numRuns: 2000 });
   });
@@ -43,10 +46,10 @@ describe('RecentRates', () => {
   it('reports a burst once, and again after a quiet second', () => {
     const r = new RecentRates(3, 1);
     const k = 123456789;
-    expect([0, 0.1, 0.2].map((t) => r.add(k, t, 0.9, 1))).toEqual([false, false, false]);
-    expect(r.add(k, 0.3, 0.9, 1)).toBe(true);
-    expect(r.add(k, 0.35, 0.9, 1)).toBe(false); // the same burst
-    expect([5, 5.1, 5.2].map((t) => r.add(k, t, 0.9, 1))).toEqual([false, false, false]);
-    expect(r.add(k, 5.25, 0.9, 1)).toBe(true);
+    expect([0, 0.1, 0.2].map((t) => r.add(k, 2, 3, at(t), 0.9, 1))).toEqual([false, false, false]);
+    expect(r.add(k, 2, 3, at(0.3), 0.9, 1)).toBe(true);
+    expect(r.add(k, 2, 3, at(0.35), 0.9, 1)).toBe(false); // the same burst
+    expect([5, 5.1, 5.2].map((t) => r.add(k, 2, 3, at(t), 0.9, 1))).toEqual([false, false, false]);
+    expect(r.add(k, 2, 3, at(5.25), 0.9, 1)).toBe(true);
   });
 });

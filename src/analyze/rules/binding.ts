@@ -2,7 +2,7 @@
  * BU-*, BA-STATUS, RR-COOKIE: the registration flow between a mobile node and
  * its home agent (RFC 6275 9.5, 10.3, 11.7, 11.8), keyed by (home address, HA).
  */
-import { key2, key3, seqGreater } from '../address.js';
+import { key3, seqGreater } from '../address.js';
 import type { Facts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 import { arrow, backoffShortfall, remember, secs, type Seen } from './util.js';
@@ -90,15 +90,14 @@ export class BindingTracker {
 
   private bu(f: Facts, ev: BindingEvent): void {
     const home = f.home !== 0 ? f.home : f.src;
-    const k = key2(home, f.dst);
-    let fl = this.flows.get(k);
+    let fl = this.flows.get2(home, f.dst);
     const c = this.context.constants;
     if (!fl) {
       fl = {
         frame: f.frame, fileIndex: f.fileIndex, time: f.time, lastSeq: -1, outstanding: false, seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
         acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, timer: 0, last: f.time, home, ha: f.dst,
       };
-      this.flows.set(k, fl);
+      this.flows.set2(home, f.dst, fl);
     }
     ev.flow = fl;
     if (f.homeFlag) fl.homeSeen = true;
@@ -132,7 +131,7 @@ export class BindingTracker {
 
   private ba(f: Facts, ev: BindingEvent): void {
     const home = f.home !== 0 ? f.home : f.dst;
-    const fl = this.flows.get(key2(home, f.src));
+    const fl = this.flows.get2(home, f.src);
     if (!fl) return;
     ev.flow = fl;
     fl.last = f.time;

@@ -763,7 +763,7 @@ export const harRate: Rule = {
     return {
       mh(f) {
         if (!INTER_HA.has(f.kind) || f.dstMulticast || f.src === 0) return;
-        if (peers.add(key2(f.src, f.dst), f.time, W - context.tolerance(W), W)) {
+        if (peers.add(f.src, f.dst, 0, f, W - context.tolerance(W), W)) {
           context.report(f, `more than ${limit} messages within ${within} to one peer home agent (MAX_UPDATE_RATE)`, { flow: arrow(context, f.src, f.dst) });
         }
       },

@@ -76,7 +76,7 @@ class SwitchTracker {
     if (f.kind === 'homeAgentSwitch' && f.home !== 0) this.switch(f, ev);
     else if (f.kind === 'bindingUpdate' && f.home !== 0) this.bu(f, ev);
     else if (f.kind === 'bindingError' && f.status === 2 && f.home !== 0) {
-      const fl = this.flows.get(key2(f.dst, f.home));
+      const fl = this.flows.get2(f.dst, f.home);
       if (fl && !fl.acked) { fl.unsupported = true; ev.acknowledged = fl; }
     } else if (f.kind === 'icmpv6' && f.subtype === 144) this.lastDiscovery = f.time;
     return ev;
@@ -127,7 +127,7 @@ class SwitchTracker {
    * current HA, or a BU creating a home binding at the sender when it is not.
    */
   private bu(f: Facts, ev: SwitchEvent): void {
-    const at = this.flows.get(key2(f.dst, f.home));
+    const at = this.flows.get2(f.dst, f.home);
     if (at && !at.acked && at.first.time <= f.time) {
       const ok = at.senderWasCurrent ? f.lifetime === 0 : f.lifetime > 0;
       if (ok || at.rekey) { at.acked = true; at.ackedAt = f.time; ev.acknowledged = at; return; }
@@ -248,7 +248,7 @@ export const hasRate: Rule = {
     return observing(t, {
       homeAgentSwitch(f) {
         if (!t.ev.started) return;
-        if (f.src !== 0 && senders.add(f.src, f.time, W - context.tolerance(W), W)) {
+        if (f.src !== 0 && senders.add(f.src, 0, 0, f, W - context.tolerance(W), W)) {
           context.report(f, `${context.name(f.src)} switched more than ${limit} mobile nodes within ${within} (MAX_HA_SWITCH_TRANSMIT_RATE ${rate}/s)`, { flow: context.name(f.src) });
         }
       },
@@ -307,7 +307,7 @@ export const hasLifetimeExtended: Rule = {
     return observing(t, {
       bindingAck(f) {
         if (f.home === 0 || f.status < 0 || f.status >= 128 || f.lifetime <= 0) return;
-        const fl = t.flows.get(key2(f.src, f.home));
+        const fl = t.flows.get2(f.src, f.home);
         if (!fl || fl.rekey || !fl.senderWasCurrent || fl.first.time > f.time) return;
         if (fl.listed.every((a) => a === f.src)) return; // the sender asked the MN to stay with it
         context.report(f, `binding lifetime extended to ${f.lifetime} s after the Home Agent Switch at ${secs(f.time - fl.first.time)} earlier; expected status 129`, { flow: switchFlowText(context, fl) });

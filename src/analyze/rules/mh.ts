@@ -169,7 +169,7 @@ export const mhRate: Rule = {
       mh(f) {
         if (f.src === 0 || f.dst === 0) return;
         const from = f.home !== 0 && f.kind === 'bindingUpdate' ? f.home : f.src;
-        if (rates.add(key3(from, f.dst, f.mhType), f.time, window, W)) {
+        if (rates.add(from, f.dst, f.mhType, f, window, W)) {
           context.report(f, `more than ${limit} messages of MH type ${f.mhType} within ${within} to one destination (MAX_UPDATE_RATE)`, { flow: arrow(context, from, f.dst) });
         }
       },

@@ -2,6 +2,7 @@
  * Small state machines several rule families share: a sliding-window rate
  * counter and the retransmission series of a request that expects a reply.
  */
+import { key3 } from '../address.js';
 import { hashKey } from '../flowmap.js';
 import type { Origin, RuleContext } from '../types.js';
 
@@ -78,13 +79,42 @@ export class RecentRates {
   }
 
   /**
-   * Record an event of flow `key` (a non-zero key) at `t`. True when more than `limit`
+   * Record an event of flow key3(a, b, c) at `at`'s time. True when more than `limit`
    * events fell within `window` seconds and the flow was not reported in the last
-   * `gap` seconds (one report per burst); the report is then recorded at `t`.
+   * `gap` seconds (one report per burst); the report is then recorded at that time.
+   *
+   * The key and the time are made here from small numbers and the packet, and the
+   * usual way (a flow busy in its set, or a set with a free way) is found here too:
+   * a key or a time handed to a call that is not inlined is a number allocated on
+   * the heap, which on the per-packet path was most of what the analysis allocated.
    */
-  add(key: number, t: number, window: number, gap: number): boolean {
+  add(ka: number, kb: number, kc: number, at: Origin, window: number, gap: number): boolean {
+    const key = key3(ka, kb, kc);
+    const t = at.time;
     const a = this.ways;
-    const base = this.wayFor(key, t) * this.stride;
+    const stride = this.stride;
+    const set = (hashKey(key) & this.mask) * WAYS;
+    let way = -1;
+    let free = -1;
+    let oldest = Infinity;
+    for (let w = set; w < set + WAYS; w++) {
+      const last = a[w * stride + 1]!;
+      if (a[w * stride] === key && t - last <= this.staleAfter) { way = w; break; }
+      if (t - last > this.staleAfter && last < oldest) { oldest = last; free = w; }
+    }
+    if (way < 0) {
+      if (free >= 0 && this.overflow.size === 0) {
+        way = free;
+        const b = free * stride;
+        a[b] = key;
+        a[b + 1] = -Infinity;
+        a[b + 2] = -Infinity;
+        a[b + 3] = 0;
+      } else {
+        way = this.wayFor(key, t);
+      }
+    }
+    const base = way * stride;
     const d = this.depth;
     const hc = a[base + 3]!;
     const head = Math.floor(hc / 256);
