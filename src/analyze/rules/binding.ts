@@ -256,7 +256,8 @@ export const buUnanswered: Rule = {
       fl.timerArmed = true;
       // One callback per binding, made on its first series: nothing allocated per BU.
       fl.check ??= checker(fl);
-      fl.timer = context.setTimer(fl.seriesLastTime + wait(fl, 0), fl.check);
+      // Due the first wait after the series' first BU (fl is its Origin; seriesLastTime still holds the BU before).
+      fl.timer = context.setTimer(fl.time + wait(fl, 0), fl.check);
     };
     // An answered series needs no verdict: its timer goes now, while the flow is at hand, rather than
     // calling back into it seconds later only to find it answered.

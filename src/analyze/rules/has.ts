@@ -287,7 +287,8 @@ export const hasUnanswered: Rule = {
         if (fl.unsupported) context.report(fl.first, 'the mobile node answered the Home Agent Switch with Binding Error status 2 (not supported)', { flow: switchFlowText(context, fl), severity: 'info' });
         else context.report(fl.first, `Home Agent Switch${fl.retransmissions ? ` (and ${fl.retransmissions} retransmissions)` : ''} never acknowledged by a Binding Update`, { flow: switchFlowText(context, fl) });
       };
-      context.setTimer(fl.lastSent + wait(0), check);
+      // Due the first wait after the switch that starts the series (lastSent still holds the one before).
+      context.setTimer(fl.first.time + wait(0), check);
     };
     return observing(t, {});
   },
