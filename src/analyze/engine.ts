@@ -225,6 +225,7 @@ export class Engine {
         return v;
       },
       flows: <V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V> => this.flowTable(onExpire, idle),
+      flowSlots: <V>(columns: number, idle?: number): FlowMap<V> => this.flowTable<V & { last: number }>(undefined, idle, columns) as unknown as FlowMap<V>,
       holdAddresses: (add: (keep: Set<number>) => void): void => { this.addressHolders.push(add); },
     };
   }

@@ -151,6 +151,31 @@ export class FlowMap<V> {
     return i;
   }
 
+  /** slot(key2(a, b)), the key made here (see get2). */
+  slot2(a: number, b: number): number {
+    return this.stride * this.place(key2(a, b));
+  }
+
+  /** findCells(key2(a, b)), the key made here (see get2). */
+  findCells2(a: number, b: number): number {
+    return this.findCells(key2(a, b));
+  }
+
+  /** Where `key`'s cells start, -1 when absent, without counting as activity (a timer looking at its flow). */
+  peekCells(key: number): number {
+    const i = this.find(key);
+    return i < 0 ? -1 : this.stride * i;
+  }
+
+  /** The value of the entry whose cells start at `at` (from slot() or findCells(), before any insert). */
+  valueAt(at: number): V | undefined {
+    return this.vals[at / this.stride];
+  }
+
+  setValueAt(at: number, v: V): void {
+    this.vals[at / this.stride] = v;
+  }
+
   /** Where `key`'s cells start, -1 when absent; counts as activity of that flow. */
   findCells(key: number): number {
     const i = this.find(key);

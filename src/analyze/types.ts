@@ -3,6 +3,7 @@
  * through, and the handlers a rule returns (ESLint's meta/create shape; Zeek's
  * split between analyzers that raise facts and policies that keep state).
  */
+import type { FlowMap } from './flowmap.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import type { Facts } from './facts.js';
@@ -109,6 +110,11 @@ export interface RuleContext {
    * recycles unused ones, and those are kept.
    */
   holdAddresses(add: (keep: Set<number>) => void): void;
+  /**
+   * A table of flows that keeps `columns` numbers per entry in its slots (FlowMap.slot) beside an
+   * optional value, forgetting entries idle longer than idleTimeout (or `idle`).
+   */
+  flowSlots<V>(columns: number, idle?: number): FlowMap<V>;
   /** A table of flows that forgets entries idle longer than idleTimeout (or `idle`). */
   flows<V extends { last: number }>(onExpire?: (key: number, v: V) => void, idle?: number): FlowTable<V>;
 }

@@ -679,3 +679,18 @@ describe('BU-UNANSWERED across series of one binding', () => {
     expect(byRule(lint(packets), 'BU-UNANSWERED')).toEqual([]);
   });
 });
+
+describe('BU-UNANSWERED with a short idle timeout', () => {
+  it('judges a series whose wait outlasts the idle time: the registration flow is kept until its timer is done', () => {
+    const l = new Lab();
+    const bu = (seq: number) => bindingUpdate({ sequence: seq, flags: { A: true, H: true }, lifetimeUnits: 150 });
+    // A first home registration retransmitted up to the 32 s wait, never answered, then silence.
+    const times = [0, 1.5, 4.5, 10.5, 22.5, 46.5, 78.5];
+    const packets: Packet[] = times.map((t, k) => ({ t, data: l.mnToHa(1, 1, bu(k + 1)) }));
+    packets.push({ t: 400, data: l.haToHa(1, 2, hello(1)) });
+    for (const idleTimeout of [5, 600]) {
+      const fired = byRule(lint(packets, { idleTimeout }), 'BU-UNANSWERED');
+      expect(fired.map((f) => [f.frame, f.message])).toEqual([[1, 'Binding Update (seq 1, 6 retransmissions) was never acknowledged']]);
+    }
+  });
+});

@@ -2,52 +2,59 @@
  * BU-*, BA-STATUS, RR-COOKIE: the registration flow between a mobile node and
  * its home agent (RFC 6275 9.5, 10.3, 11.7, 11.8), keyed by (home address, HA).
  */
-import { key3, seqGreater } from '../address.js';
+import { key2, key3, seqGreater } from '../address.js';
+import type { FlowMap } from '../flowmap.js';
 import type { Facts } from '../facts.js';
-import type { Rule, RuleContext } from '../types.js';
-import { arrow, backoffShortfall, remember, secs, type Seen } from './util.js';
+import type { Origin, Rule, RuleContext, TimerFn } from '../types.js';
+import { arrow, backoffShortfall, secs } from './util.js';
 
 /**
- * One binding's registration state as the capture shows it. It is also the
- * Origin of its current series' first BU (frame, fileIndex, time), which a
- * finding about the series points at: kept in the flow itself rather than in an
- * object of its own, one read less for each BU that starts a series.
+ * One binding's registration state as the capture shows it, kept in its slot
+ * of the tracker's table (FlowMap columns, offsets from the slot's start): a
+ * BU or BA reads and updates one or two cache lines, where a flow object cost
+ * two more dependent reads (the table's value, then the object), which on a
+ * table of tens of thousands of bindings are cache misses. Pairs of 32-bit
+ * numbers share a column (FlowMap.words).
  */
-interface BindingFlow extends Seen {
-  lastSeq: number;
-  /** Retransmission series of a BU with A set that has no BA yet. */
-  outstanding: boolean;
-  seriesFirstSeq: number;
-  seriesLastTime: number;
-  /** Retransmissions so far in the series (0: only the first BU). */
-  retransmissions: number;
-  /** Whether an accepted BA was seen for this binding (so the next BU is not a first registration). */
-  acceptedOnce: boolean;
-  /** Last accepted sequence from a BA with status 135, -1 when none (RFC 6275 11.7.3). */
-  outOfWindow: number;
-  homeRegistration: boolean;
-  /** A BU with the H flag was seen for this binding (MH-UNPROTECTED: its BAs must be protected too). */
-  homeSeen: boolean;
-  timerArmed: boolean;
-  /** BU-UNANSWERED's timer callback for this binding, made once per binding, and the handle of its pending timer. */
-  check: ((now: number, atEnd: boolean) => void) | null;
-  timer: number;
-  last: number;
-  /** The binding's home address and HA (address ids): its flow text is made only for a finding. */
-  home: number;
-  ha: number;
-}
+/** Words: last sequence number (-1 before the first BU), the current series' first. */
+const SEQS = 2;
+/** Words: flags (below), retransmissions so far in the series (0: only the first BU). */
+const STATE = 3;
+/** Time of the series' latest BU. */
+const SERIES_LAST = 4;
+/** Words: last accepted sequence from a BA with status 135, -1 when none (RFC 6275 11.7.3); the series' first BU's file index. */
+const WINDOW = 5;
+/** The series' first BU (a finding about the series points at it): its frame number and time. */
+const FRAME = 6;
+const TIME = 7;
+/** Words: the binding's home address and HA (address ids); its flow text is made only for a finding. */
+const ENDS = 8;
+/** BU-UNANSWERED's pending timer. */
+const TIMER = 9;
+const COLUMNS = 8;
 
-/** "home -> HA" of a binding, for a finding. */
-function flowText(context: RuleContext, fl: BindingFlow): string {
-  return arrow(context, fl.home, fl.ha);
-}
+/** A series of BUs with A set has no BA yet. */
+const OUTSTANDING = 1;
+/** An accepted BA was seen for this binding (so the next BU is not a first registration). */
+const ACCEPTED_ONCE = 2;
+/** The series is a home registration (H set). */
+const HOME_REGISTRATION = 4;
+/** A BU with the H flag was seen for this binding (MH-UNPROTECTED: its BAs must be protected too). */
+const HOME_SEEN = 8;
+/** BU-UNANSWERED has a timer pending for this binding. */
+const TIMER_ARMED = 16;
 
 /** What the current packet did to its binding (computed once per packet, read by each BU rule). */
 interface BindingEvent {
   frame: number;
   fileIndex: number;
-  flow: BindingFlow | null;
+  /** The packet belongs to a binding the capture showed a BU for. */
+  found: boolean;
+  /** That binding's home address and HA, and (BA) the last sequence number its MN sent. */
+  home: number;
+  ha: number;
+  lastSeq: number;
+  homeSeen: boolean;
   /** BU: previous sequence number of this binding (-1: first seen). */
   previousSeq: number;
   /** BU: this BU retransmits an unanswered one; its number in the series and the wait before it. */
@@ -60,15 +67,54 @@ interface BindingEvent {
   baMatched: boolean | null;
 }
 
+/** "home -> HA" of a binding, for a finding. */
+function flowText(context: RuleContext, ev: { home: number; ha: number }): string {
+  return arrow(context, ev.home, ev.ha);
+}
+
+/** A series' state as BU-UNANSWERED's timer reads it. */
+interface Series extends Origin {
+  frame: number;
+  fileIndex: number;
+  time: number;
+  outstanding: boolean;
+  firstSeq: number;
+  lastTime: number;
+  retransmissions: number;
+  /** The first wait is InitialBindackTimeoutFirstReg (a first home registration). */
+  firstRegistration: boolean;
+  home: number;
+  ha: number;
+}
+
 export class BindingTracker {
-  readonly flows;
-  readonly ev: BindingEvent = { frame: -1, fileIndex: -1, flow: null, previousSeq: -1, retransmission: 0, interval: 0, firstRegistration: false, ignored135: -1, baMatched: null };
-  /** Set by BU-UNANSWERED: called when a series starts, and when an outstanding one is over (answered, or given up by a BU without A). */
-  onSeries: ((fl: BindingFlow) => void) | null = null;
-  onSettled: ((fl: BindingFlow) => void) | null = null;
+  /** Bindings by key2(home, HA); a slot's value is BU-UNANSWERED's timer callback for it, made once per binding. */
+  readonly flows: FlowMap<TimerFn>;
+  readonly ev: BindingEvent = {
+    frame: -1, fileIndex: -1, found: false, home: 0, ha: 0, lastSeq: -1, homeSeen: false, previousSeq: -1, retransmission: 0, interval: 0,
+    firstRegistration: false, ignored135: -1, baMatched: null,
+  };
+  /**
+   * Set by BU-UNANSWERED: called with the binding's key and cells when a series starts, and when
+   * an outstanding one is over (answered, or given up by a BU without A).
+   */
+  onSeries: ((key: number, at: number) => void) | null = null;
+  onSettled: ((at: number) => void) | null = null;
 
   constructor(private readonly context: RuleContext) {
-    this.flows = context.flows<BindingFlow>();
+    const c = context.constants;
+    // Kept at least as long as BU-UNANSWERED may wait after a binding's last BU, so its timer always finds the binding.
+    const longestWait = 2 * c.MAX_BINDACK_TIMEOUT + context.tolerance(c.MAX_BINDACK_TIMEOUT);
+    const idle = Math.max(context.idleTimeout, 2 * longestWait);
+    this.flows = context.flowSlots<TimerFn>(COLUMNS, idle);
+    if (idle > context.idleTimeout) {
+      // Kept longer than the engine keeps addresses unused: their ids stay theirs.
+      const words = () => this.flows.words;
+      context.holdAddresses((keep) => this.flows.forEachSlot((_, at) => {
+        keep.add(words()[2 * (at + ENDS)]!);
+        keep.add(words()[2 * (at + ENDS) + 1]!);
+      }));
+    }
   }
 
   observe(f: Facts): BindingEvent {
@@ -76,7 +122,7 @@ export class BindingTracker {
     if (ev.frame === f.frame && ev.fileIndex === f.fileIndex) return ev;
     ev.frame = f.frame;
     ev.fileIndex = f.fileIndex;
-    ev.flow = null;
+    ev.found = false;
     ev.previousSeq = -1;
     ev.retransmission = 0;
     ev.interval = 0;
@@ -90,63 +136,141 @@ export class BindingTracker {
 
   private bu(f: Facts, ev: BindingEvent): void {
     const home = f.home !== 0 ? f.home : f.src;
-    let fl = this.flows.get2(home, f.dst);
+    const map = this.flows;
+    let at = map.findCells2(home, f.dst);
+    if (at < 0) {
+      at = map.slot2(home, f.dst);
+      const w = map.words;
+      w[2 * (at + SEQS)] = -1;
+      w[2 * (at + SEQS) + 1] = f.seq;
+      w[2 * (at + STATE)] = f.homeFlag ? HOME_REGISTRATION : 0;
+      w[2 * (at + WINDOW)] = -1;
+      w[2 * (at + WINDOW) + 1] = f.fileIndex;
+      w[2 * (at + ENDS)] = home;
+      w[2 * (at + ENDS) + 1] = f.dst;
+      map.cells[at + SERIES_LAST] = f.time;
+      map.cells[at + FRAME] = f.frame;
+      map.cells[at + TIME] = f.time;
+    }
+    const cells = map.cells;
+    const w = map.words;
     const c = this.context.constants;
-    if (!fl) {
-      fl = {
-        frame: f.frame, fileIndex: f.fileIndex, time: f.time, lastSeq: -1, outstanding: false, seriesFirstSeq: f.seq, seriesLastTime: f.time, retransmissions: 0,
-        acceptedOnce: false, outOfWindow: -1, homeRegistration: f.homeFlag, homeSeen: false, timerArmed: false, check: null, timer: 0, last: f.time, home, ha: f.dst,
-      };
-      this.flows.set2(home, f.dst, fl);
+    let flags = w[2 * (at + STATE)]!;
+    ev.found = true;
+    ev.home = home;
+    ev.ha = f.dst;
+    if (f.homeFlag) flags |= HOME_SEEN;
+    ev.homeSeen = (flags & HOME_SEEN) !== 0;
+    const lastSeq = w[2 * (at + SEQS)]!;
+    ev.previousSeq = lastSeq;
+    ev.lastSeq = lastSeq;
+    const outOfWindow = w[2 * (at + WINDOW)]!;
+    if (outOfWindow >= 0) {
+      if (!seqGreater(f.seq, outOfWindow)) ev.ignored135 = outOfWindow;
+      w[2 * (at + WINDOW)] = -1;
     }
-    ev.flow = fl;
-    if (f.homeFlag) fl.homeSeen = true;
-    ev.previousSeq = fl.lastSeq;
-    if (fl.outOfWindow >= 0) {
-      if (!seqGreater(f.seq, fl.outOfWindow)) ev.ignored135 = fl.outOfWindow;
-      fl.outOfWindow = -1;
-    }
-    const interval = f.time - fl.seriesLastTime;
+    const interval = f.time - cells[at + SERIES_LAST]!;
     // A series ends when answered, or when the MN has evidently given up (twice the longest wait).
-    if (fl.outstanding && f.ack && interval <= 2 * c.MAX_BINDACK_TIMEOUT + this.context.tolerance(c.MAX_BINDACK_TIMEOUT)) {
-      fl.retransmissions++;
-      ev.retransmission = fl.retransmissions;
+    if ((flags & OUTSTANDING) !== 0 && f.ack && interval <= 2 * c.MAX_BINDACK_TIMEOUT + this.context.tolerance(c.MAX_BINDACK_TIMEOUT)) {
+      const n = w[2 * (at + STATE) + 1]! + 1;
+      w[2 * (at + STATE) + 1] = n;
+      ev.retransmission = n;
       ev.interval = interval;
-      ev.firstRegistration = fl.homeRegistration && !fl.acceptedOnce;
+      ev.firstRegistration = (flags & HOME_REGISTRATION) !== 0 && (flags & ACCEPTED_ONCE) === 0;
+      w[2 * (at + STATE)] = flags;
     } else if (f.ack) {
-      fl.outstanding = true;
-      remember(fl, f);
-      fl.seriesFirstSeq = f.seq;
-      fl.retransmissions = 0;
-      fl.homeRegistration = f.homeFlag;
-      this.onSeries?.(fl);
-    } else if (fl.outstanding) {
-      fl.outstanding = false;
-      this.onSettled?.(fl);
+      flags = (flags | OUTSTANDING) & ~HOME_REGISTRATION;
+      if (f.homeFlag) flags |= HOME_REGISTRATION;
+      w[2 * (at + STATE)] = flags;
+      w[2 * (at + STATE) + 1] = 0;
+      w[2 * (at + SEQS) + 1] = f.seq;
+      w[2 * (at + WINDOW) + 1] = f.fileIndex;
+      cells[at + FRAME] = f.frame;
+      cells[at + TIME] = f.time;
+      this.onSeries?.(key2(home, f.dst), at);
+    } else {
+      w[2 * (at + STATE)] = flags & ~OUTSTANDING;
+      if ((flags & OUTSTANDING) !== 0) this.onSettled?.(at);
     }
-    fl.seriesLastTime = f.time;
-    fl.lastSeq = f.seq;
-    fl.last = f.time;
+    // onSeries adds nothing to this table: `at` still holds.
+    map.cells[at + SERIES_LAST] = f.time;
+    map.words[2 * (at + SEQS)] = f.seq;
   }
 
   private ba(f: Facts, ev: BindingEvent): void {
     const home = f.home !== 0 ? f.home : f.dst;
-    const fl = this.flows.get2(home, f.src);
-    if (!fl) return;
-    ev.flow = fl;
-    fl.last = f.time;
+    const map = this.flows;
+    const at = map.findCells2(home, f.src);
+    if (at < 0) return;
+    const w = map.words;
+    let flags = w[2 * (at + STATE)]!;
+    const lastSeq = w[2 * (at + SEQS)]!;
+    ev.found = true;
+    ev.home = home;
+    ev.ha = f.src;
+    ev.lastSeq = lastSeq;
+    ev.homeSeen = (flags & HOME_SEEN) !== 0;
+    const outstanding = (flags & OUTSTANDING) !== 0;
     // RFC 6275 11.7.3: status 135 carries the last accepted sequence number instead of the BU's.
     if (f.status === 135) {
-      fl.outOfWindow = f.seq;
-      if (fl.outstanding) { fl.outstanding = false; this.onSettled?.(fl); }
+      w[2 * (at + WINDOW)] = f.seq;
+      w[2 * (at + STATE)] = flags & ~OUTSTANDING;
+      if (outstanding) this.onSettled?.(at);
       ev.baMatched = true;
       return;
     }
-    const inSeries = fl.lastSeq >= 0 && (f.seq === fl.lastSeq || f.seq === fl.seriesFirstSeq
-      || (seqGreater(f.seq, fl.seriesFirstSeq) && seqGreater(fl.lastSeq, f.seq)));
-    ev.baMatched = fl.outstanding ? inSeries : f.seq === fl.lastSeq;
-    if (inSeries && fl.outstanding) { fl.outstanding = false; this.onSettled?.(fl); }
-    if (f.status >= 0 && f.status < 128) fl.acceptedOnce = true;
+    const firstSeq = w[2 * (at + SEQS) + 1]!;
+    const inSeries = lastSeq >= 0 && (f.seq === lastSeq || f.seq === firstSeq
+      || (seqGreater(f.seq, firstSeq) && seqGreater(lastSeq, f.seq)));
+    ev.baMatched = outstanding ? inSeries : f.seq === lastSeq;
+    if (inSeries) flags &= ~OUTSTANDING;
+    if (f.status >= 0 && f.status < 128) flags |= ACCEPTED_ONCE;
+    w[2 * (at + STATE)] = flags;
+    if (inSeries && outstanding) this.onSettled?.(at);
+  }
+
+  /** Whether BU-UNANSWERED has a timer pending for the binding at `at`, and its handle. */
+  timerArmed(at: number): boolean {
+    return (this.flows.words[2 * (at + STATE)]! & TIMER_ARMED) !== 0;
+  }
+
+  armed(at: number, handle: number): void {
+    const w = this.flows.words;
+    w[2 * (at + STATE)] = w[2 * (at + STATE)]! | TIMER_ARMED;
+    this.flows.cells[at + TIMER] = handle;
+  }
+
+  disarm(at: number): void {
+    const w = this.flows.words;
+    w[2 * (at + STATE)] = w[2 * (at + STATE)]! & ~TIMER_ARMED;
+  }
+
+  timer(at: number): number {
+    return this.flows.cells[at + TIMER]!;
+  }
+
+  /** The series state of the binding at `at` (into `s`), for BU-UNANSWERED's timer. */
+  series(at: number, s: Series): Series {
+    const w = this.flows.words;
+    const cells = this.flows.cells;
+    const flags = w[2 * (at + STATE)]!;
+    s.frame = cells[at + FRAME]!;
+    s.fileIndex = w[2 * (at + WINDOW) + 1]!;
+    s.time = cells[at + TIME]!;
+    s.outstanding = (flags & OUTSTANDING) !== 0;
+    s.firstSeq = w[2 * (at + SEQS) + 1]!;
+    s.lastTime = cells[at + SERIES_LAST]!;
+    s.retransmissions = w[2 * (at + STATE) + 1]!;
+    s.firstRegistration = (flags & HOME_REGISTRATION) !== 0 && (flags & ACCEPTED_ONCE) === 0;
+    s.home = w[2 * (at + ENDS)]!;
+    s.ha = w[2 * (at + ENDS) + 1]!;
+    return s;
+  }
+
+  /** Mark the series at `at` as over (BU-UNANSWERED decided it). */
+  conclude(at: number): void {
+    const w = this.flows.words;
+    w[2 * (at + STATE)] = w[2 * (at + STATE)]! & ~(OUTSTANDING | TIMER_ARMED);
   }
 }
 
@@ -171,17 +295,17 @@ export const buSequence: Rule = {
       message: {
         bindingUpdate(f) {
           const ev = t.observe(f);
-          if (!ev.flow) return;
+          if (!ev.found) return;
           if (ev.ignored135 >= 0) {
-            context.report(f, `BU seq ${f.seq} after a BA with status 135 that returned ${ev.ignored135}: the mobile node must use a greater number`, { flow: flowText(context, ev.flow) });
+            context.report(f, `BU seq ${f.seq} after a BA with status 135 that returned ${ev.ignored135}: the mobile node must use a greater number`, { flow: flowText(context, ev) });
           } else if (ev.previousSeq >= 0 && !seqGreater(f.seq, ev.previousSeq)) {
-            context.report(f, `BU seq ${f.seq} is not greater than the previous ${ev.previousSeq} for this binding${ev.retransmission ? ' (a retransmission must use a new number)' : ''}`, { flow: flowText(context, ev.flow) });
+            context.report(f, `BU seq ${f.seq} is not greater than the previous ${ev.previousSeq} for this binding${ev.retransmission ? ' (a retransmission must use a new number)' : ''}`, { flow: flowText(context, ev) });
           }
         },
         bindingAck(f) {
           const ev = t.observe(f);
-          if (ev.flow && ev.baMatched === false) {
-            context.report(f, `BA seq ${f.seq} matches no outstanding Binding Update (last sent ${ev.flow.lastSeq})`, { flow: flowText(context, ev.flow) });
+          if (ev.found && ev.baMatched === false) {
+            context.report(f, `BA seq ${f.seq} matches no outstanding Binding Update (last sent ${ev.lastSeq})`, { flow: flowText(context, ev) });
           }
         },
       },
@@ -206,11 +330,11 @@ export const buBackoff: Rule = {
       message: {
         bindingUpdate(f) {
           const ev = t.observe(f);
-          if (!ev.flow || ev.retransmission === 0) return;
+          if (!ev.found || ev.retransmission === 0) return;
           const initial = ev.firstRegistration ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT;
           const want = backoffShortfall(context, ev.interval, ev.retransmission, initial, c.MAX_BINDACK_TIMEOUT);
           if (want > 0) {
-            context.report(f, `BU retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: flowText(context, ev.flow) });
+            context.report(f, `BU retransmission ${ev.retransmission} after ${secs(ev.interval)}, expected at least ${secs(want)}`, { flow: flowText(context, ev) });
           }
         },
         bindingAck: (f) => void t.observe(f),
@@ -232,39 +356,45 @@ export const buUnanswered: Rule = {
   create(context) {
     const t = tracker(context);
     const c = context.constants;
-    const initial = (fl: BindingFlow): number => (fl.homeRegistration && !fl.acceptedOnce ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT);
+    const initial = (s: Series): number => (s.firstRegistration ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT);
     // Twice the expected wait: room for a late BA or a late retransmission before calling it unanswered.
-    const wait = (fl: BindingFlow, n: number): number => {
-      const w = Math.min(initial(fl) * 2 ** n, c.MAX_BINDACK_TIMEOUT);
+    const wait = (s: Series, n: number): number => {
+      const w = Math.min(initial(s) * 2 ** n, c.MAX_BINDACK_TIMEOUT);
       return 2 * w + context.tolerance(w);
     };
-    const checker = (fl: BindingFlow) => {
+    const s: Series = { frame: 0, fileIndex: 0, time: 0, outstanding: false, firstSeq: 0, lastTime: 0, retransmissions: 0, firstRegistration: false, home: 0, ha: 0 };
+    // A binding's timer callback, made once per binding: it finds the binding by its key (the tracker keeps
+    // a binding at least as long as this waits after its last BU).
+    const checker = (key: number) => {
       const check = (now: number, atEnd: boolean): void => {
-        if (!fl.outstanding) { fl.timerArmed = false; return; }
-        const due = fl.seriesLastTime + wait(fl, fl.retransmissions);
-        if (!atEnd && now < due) { fl.timer = context.setTimer(due, check); return; }
-        fl.timerArmed = false;
-        fl.outstanding = false;
+        const at = t.flows.peekCells(key);
+        if (at < 0) return;
+        t.series(at, s);
+        if (!s.outstanding) { t.disarm(at); return; }
+        const due = s.lastTime + wait(s, s.retransmissions);
+        if (!atEnd && now < due) { t.armed(at, context.setTimer(due, check)); return; }
+        t.conclude(at);
         // The capture ended before the answer was due: no verdict.
-        if (atEnd && context.early(now - fl.time, initial(fl))) return;
-        context.report(fl, `Binding Update (seq ${fl.seriesFirstSeq}${fl.retransmissions ? `, ${fl.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: flowText(context, fl) });
+        if (atEnd && context.early(now - s.time, initial(s))) return;
+        const origin: Origin = { frame: s.frame, fileIndex: s.fileIndex, time: s.time };
+        context.report(origin, `Binding Update (seq ${s.firstSeq}${s.retransmissions ? `, ${s.retransmissions} retransmissions` : ''}) was never acknowledged`, { flow: flowText(context, s) });
       };
       return check;
     };
-    t.onSeries = (fl) => {
-      if (fl.timerArmed) return;
-      fl.timerArmed = true;
-      // One callback per binding, made on its first series: nothing allocated per BU.
-      fl.check ??= checker(fl);
-      // Due the first wait after the series' first BU (fl is its Origin; seriesLastTime still holds the BU before).
-      fl.timer = context.setTimer(fl.time + wait(fl, 0), fl.check);
+    t.onSeries = (key, at) => {
+      if (t.timerArmed(at)) return;
+      let check = t.flows.valueAt(at);
+      if (check === undefined) { check = checker(key); t.flows.setValueAt(at, check); }
+      t.series(at, s);
+      // Due the first wait after the series' first BU.
+      t.armed(at, context.setTimer(s.time + wait(s, 0), check));
     };
-    // An answered series needs no verdict: its timer goes now, while the flow is at hand, rather than
+    // An answered series needs no verdict: its timer goes now, while the binding is at hand, rather than
     // calling back into it seconds later only to find it answered.
-    t.onSettled = (fl) => {
-      if (!fl.timerArmed) return;
-      fl.timerArmed = false;
-      context.cancelTimer(fl.timer);
+    t.onSettled = (at) => {
+      if (!t.timerArmed(at)) return;
+      t.disarm(at);
+      context.cancelTimer(t.timer(at));
     };
     return { message: { bindingUpdate: (f) => void t.observe(f), bindingAck: (f) => void t.observe(f) } };
   },

@@ -137,7 +137,7 @@ export const mhUnprotected: Rule = {
           case 'bindingAck': {
             // Only a BA outside ESP needs to know what it answers; the registration flow sees it either way.
             const ev = registrations.observe(f);
-            if (!f.inEsp && f.home !== 0 && ev.flow?.homeSeen) flag(f, 'Binding Acknowledgement of a home registration');
+            if (!f.inEsp && f.home !== 0 && ev.found && ev.homeSeen) flag(f, 'Binding Acknowledgement of a home registration');
             return;
           }
           case 'homeAgentSwitch':
