@@ -54,6 +54,14 @@ const P31 = 2147483648;
  */
 export function key2(a: number, b: number): number {
   if ((a >>> 0) === a && a < P27 && (b >>> 0) === b && b < P26) return a * P26 + b;
+  return hashed2(a, b);
+}
+
+/**
+ * key2 of larger numbers, apart so that key2 itself stays small enough for V8
+ * to inline: a key it returned from a call was a number allocated on the heap.
+ */
+function hashed2(a: number, b: number): number {
   return finish(split(b, split(a, 0x3c6ef372)), split(a, split(b, 0xa54ff53a)));
 }
 

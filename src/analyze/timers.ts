@@ -15,7 +15,7 @@
  */
 import type { TimerFn } from './types.js';
 
-/** What a cancelled timer in the in-order queue is replaced with until it reaches the front. */
+/** What a cancelled timer is replaced with, in the queue or the heap, until it reaches the front. */
 const CANCELLED: TimerFn = () => {};
 
 export class TimerQueue {

@@ -95,10 +95,10 @@ export class BindingTracker {
     firstRegistration: false, ignored135: -1, baMatched: null,
   };
   /**
-   * Set by BU-UNANSWERED: called with the binding's key and cells when a series starts, and when
+   * Set by BU-UNANSWERED: called with the binding's addresses and cells when a series starts, and when
    * an outstanding one is over (answered, or given up by a BU without A).
    */
-  onSeries: ((key: number, at: number) => void) | null = null;
+  onSeries: ((home: number, ha: number, at: number) => void) | null = null;
   onSettled: ((at: number) => void) | null = null;
 
   constructor(private readonly context: RuleContext) {
@@ -187,7 +187,7 @@ export class BindingTracker {
       w[2 * (at + WINDOW) + 1] = f.fileIndex;
       cells[at + FRAME] = f.frame;
       cells[at + TIME] = f.time;
-      this.onSeries?.(key2(home, f.dst), at);
+      this.onSeries?.(home, f.dst, at);
     } else {
       w[2 * (at + STATE)] = flags & ~OUTSTANDING;
       if ((flags & OUTSTANDING) !== 0) this.onSettled?.(at);
@@ -381,10 +381,10 @@ export const buUnanswered: Rule = {
       };
       return check;
     };
-    t.onSeries = (key, at) => {
+    t.onSeries = (home, ha, at) => {
       if (t.timerArmed(at)) return;
       let check = t.flows.valueAt(at);
-      if (check === undefined) { check = checker(key); t.flows.setValueAt(at, check); }
+      if (check === undefined) { check = checker(key2(home, ha)); t.flows.setValueAt(at, check); }
       t.series(at, s);
       // Due the first wait after the series' first BU.
       t.armed(at, context.setTimer(s.time + wait(s, 0), check));

@@ -27,6 +27,22 @@ export function remember(into: Seen, at: Origin): void {
 const WAYS = 4;
 
 /**
+ * The way of the set starting at `set` that holds flow `key` busy at `t`; else
+ * -2 - the way whose flow went quiet longest ago (free for another), or -1 when
+ * every way is busy.
+ */
+function scanSet(a: Float64Array, stride: number, set: number, key: number, t: number, staleAfter: number): number {
+  let free = -1;
+  let oldest = Infinity;
+  for (let w = set; w < set + WAYS; w++) {
+    const last = a[w * stride + 1]!;
+    if (a[w * stride] === key && t - last <= staleAfter) return w;
+    if (t - last > staleAfter && last < oldest) { oldest = last; free = w; }
+  }
+  return -2 - free;
+}
+
+/**
  * Message rates per flow: the last `limit + 1` event times of each, to tell whether
  * more than `limit` events fell inside a window (the rules shrink it by the tolerance,
  * so events exactly at the allowed pace never count as too fast). Made for very many
@@ -93,26 +109,10 @@ export class RecentRates {
     const t = at.time;
     const a = this.ways;
     const stride = this.stride;
-    const set = (hashKey(key) & this.mask) * WAYS;
-    let way = -1;
-    let free = -1;
-    let oldest = Infinity;
-    for (let w = set; w < set + WAYS; w++) {
-      const last = a[w * stride + 1]!;
-      if (a[w * stride] === key && t - last <= this.staleAfter) { way = w; break; }
-      if (t - last > this.staleAfter && last < oldest) { oldest = last; free = w; }
-    }
+    let way = scanSet(a, stride, (hashKey(key) & this.mask) * WAYS, key, t, this.staleAfter);
     if (way < 0) {
-      if (free >= 0 && this.overflow.size === 0) {
-        way = free;
-        const b = free * stride;
-        a[b] = key;
-        a[b + 1] = -Infinity;
-        a[b + 2] = -Infinity;
-        a[b + 3] = 0;
-      } else {
-        way = this.wayFor(key, t);
-      }
+      // A way of the set that went quiet, when no flow is in the overflow table (else the general path).
+      if (way <= -2 && this.overflow.size === 0) { way = -2 - way; this.claim(way, key); } else way = this.wayFor(key, t);
     }
     const base = way * stride;
     const d = this.depth;
@@ -134,15 +134,9 @@ export class RecentRates {
   private wayFor(key: number, t: number): number {
     const a = this.ways;
     const stride = this.stride;
-    const set = (hashKey(key) & this.mask) * WAYS;
-    let free = -1;
-    let oldest = Infinity;
-    for (let w = set; w < set + WAYS; w++) {
-      const last = a[w * stride + 1]!;
-      if (a[w * stride] === key && t - last <= this.staleAfter) return w;
-      // A way whose flow went quiet is free for another.
-      if (t - last > this.staleAfter && last < oldest) { oldest = last; free = w; }
-    }
+    const found = scanSet(a, stride, (hashKey(key) & this.mask) * WAYS, key, t, this.staleAfter);
+    if (found >= 0) return found;
+    let free = -2 - found;
     if (this.overflow.size > 0) {
       const o = this.overflow.get(key);
       if (o !== undefined) {
