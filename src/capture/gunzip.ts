@@ -59,6 +59,27 @@ export class CompressedDataError extends Error {
   }
 }
 
+/** CRC-32 (ISO-HDLC, as gzip's trailer carries it) table, made on the first compressed capture. */
+let crcTable: Int32Array | null = null;
+function crcTableOf(): Int32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c;
+  }
+  return crcTable;
+}
+
+/** The CRC-32 register after `data`, from `crc` (start at -1 = 0xffffffff; the checksum is its complement). */
+export function crc32Update(crc: number, data: Uint8Array): number {
+  const t = crcTableOf();
+  let c = crc;
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return c;
+}
+
 export class GunzipInput {
   /** Inflated chunks not yet handed out; the first from `headAt`. */
   private readonly queue: Uint8Array[] = [];
@@ -70,13 +91,30 @@ export class GunzipInput {
   /** Compressed bytes given to the inflater, and the first of them (to tell a stream cut inside its header from an empty one). */
   private compressed = 0;
   private readonly head = new Uint8Array(HEAD_KEPT);
+  /**
+   * What the trailer is checked against (RFC 1952 2.3.1: CRC-32 and length mod 2^32 of
+   * the inflated data, the member's last 8 bytes): the inflater does not check it, so a
+   * file cut inside its trailer, or data damaged in a way that still inflates, read as whole.
+   * Checked for a file of one member (the usual case); a file of several is read unchecked.
+   */
+  private crc = -1;
+  private size = 0;
+  private members = 1;
+  /** The last 8 compressed bytes. */
+  private readonly tail = new Uint8Array(8);
+  private checked = false;
 
   /** `already`: the compressed bytes read from `fd` before it was known to be gzip. */
   constructor(private readonly fd: number, already: Uint8Array) {
     this.gz = new (inflater().Gunzip)((data, final) => {
-      if (data.length > 0) this.queue.push(data);
+      if (data.length > 0) {
+        this.queue.push(data);
+        this.crc = crc32Update(this.crc, data);
+        this.size = (this.size + data.length) >>> 0;
+      }
       if (final) this.ended = true;
     });
+    this.gz.onmember = () => { this.members++; };
     if (already.length > 0) this.push(Uint8Array.from(already), false);
   }
 
@@ -85,6 +123,8 @@ export class GunzipInput {
 
   private push(data: Uint8Array, final: boolean): void {
     if (this.compressed < HEAD_KEPT) this.head.set(data.subarray(0, HEAD_KEPT - this.compressed), this.compressed);
+    if (data.length >= 8) this.tail.set(data.subarray(data.length - 8));
+    else if (data.length > 0) { this.tail.copyWithin(0, data.length); this.tail.set(data, 8 - data.length); }
     this.compressed += data.length;
     // The inflater takes a stream that ends inside or right after its header for an empty one.
     if (final && this.compressed < HEAD_KEPT) {
@@ -104,7 +144,10 @@ export class GunzipInput {
   /** Inflate into `into[at..at+max)`; the count, 0 at the end. Throws the read or inflate error. */
   read(into: Uint8Array, at: number, max: number): number {
     while (this.queue.length === 0) {
-      if (this.ended) return 0;
+      if (this.ended) {
+        this.checkTrailer();
+        return 0;
+      }
       if (this.failure !== null) throw this.failure;
       if (this.srcEnded) throw new CompressedDataError('it ends before the end of the compressed stream');
       const got = readFd(this.fd, this.chunk, 0, this.chunk.length);
@@ -122,5 +165,17 @@ export class GunzipInput {
     this.headAt += n;
     if (this.headAt === head.length) { this.queue.shift(); this.headAt = 0; }
     return n;
+  }
+
+  /** At the end of a file of one member: its trailer must hold the CRC-32 and length of what came out. */
+  private checkTrailer(): void {
+    if (this.checked || this.members > 1) return;
+    this.checked = true;
+    const t = this.tail;
+    const crc = (t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0;
+    const size = (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0;
+    if (crc !== (~this.crc >>> 0) || size !== this.size) {
+      throw new CompressedDataError('the data does not match the CRC-32 and length in the gzip trailer (the file is cut short inside its last 8 bytes, or damaged)');
+    }
   }
 }

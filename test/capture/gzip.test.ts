@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gzipHeaderLength } from '../../src/capture/gunzip.js';
+import { crc32Update, gzipHeaderLength } from '../../src/capture/gunzip.js';
 import { openCapture } from '../../src/capture/open.js';
 import { CaptureError } from '../../src/capture/reader.js';
 import { inputBytes } from '../../src/cli/options.js';
@@ -64,6 +64,35 @@ describe('gzip-compressed captures', () => {
     expect(cut.frames.length).toBeGreaterThan(10);
     expect(cut.frames).toEqual(plain.frames.slice(0, cut.frames.length));
     expect(cut.problems).toEqual([`${cut.frames.length + 1}: damaged gzip data: unexpected EOF`]);
+  });
+
+  it('cut inside its 8-byte trailer, or with a trailer that does not match the data: every frame, and a message saying so', () => {
+    const name = resolve(SAMPLES, 'hard-switch-failover.pcapng');
+    const plain = read(name);
+    const z = gzipSync(readFileSync(name));
+    const trailer = (): string => `${plain.frames.length + 1}: damaged gzip data: the data does not match the CRC-32 and length in the gzip trailer (the file is cut short inside its last 8 bytes, or damaged)`;
+    for (const cut of [1, 4, 7, 8]) {
+      const r = read(temp(z.subarray(0, z.length - cut)));
+      expect(r.frames, `cut ${cut}`).toEqual(plain.frames);
+      expect(r.problems, `cut ${cut}`).toEqual([trailer()]);
+    }
+    for (const at of [1, 5]) {
+      const d = Uint8Array.from(z);
+      d[d.length - at] ^= 0x40;
+      const r = read(temp(d), 1000);
+      expect(r.frames).toEqual(plain.frames);
+      expect(r.problems, `byte -${at}`).toEqual([trailer()]);
+    }
+    // The checksum the trailer is checked against is zlib's.
+    expect(Buffer.from(z.subarray(z.length - 8, z.length - 4)).readUInt32LE(0)).toBe(~crc32Update(-1, readFileSync(name)) >>> 0);
+  });
+
+  it('several gzip members one after the other read as one capture', () => {
+    const name = resolve(SAMPLES, 'hard-switch-failover.pcapng');
+    const bytes = readFileSync(name);
+    const half = Math.floor(bytes.length / 2);
+    const two = Buffer.concat([gzipSync(bytes.subarray(0, half)), gzipSync(bytes.subarray(half))]);
+    expect(read(temp(two))).toEqual(read(name));
   });
 
   it('cut inside or right after the gzip header: damaged, not empty', () => {
