@@ -87,6 +87,17 @@ describe('gzip-compressed captures', () => {
     expect(Buffer.from(z.subarray(z.length - 8, z.length - 4)).readUInt32LE(0)).toBe(~crc32Update(-1, readFileSync(name)) >>> 0);
   });
 
+  it('the CRC-32 is zlib\'s, whatever the pieces the data comes in', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat({ max: 300 }), { maxLength: 6 }), (bytes, cuts) => {
+      const z = gzipSync(bytes);
+      const want = Buffer.from(z.subarray(z.length - 8, z.length - 4)).readUInt32LE(0);
+      const at = [0, ...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length];
+      let c = -1;
+      for (let k = 1; k < at.length; k++) c = crc32Update(c, bytes.subarray(at[k - 1], at[k]));
+      expect(~c >>> 0).toBe(want);
+    }), { numRuns: 500 });
+  });
+
   it('several gzip members one after the other read as one capture', () => {
     const name = resolve(SAMPLES, 'hard-switch-failover.pcapng');
     const bytes = readFileSync(name);
