@@ -125,12 +125,18 @@ export interface AddressInterner {
 export class AddressTable implements AddressInterner {
   /** The 16 bytes of each id as four big-endian words. */
   private words: Int32Array;
-  /** Last analysis time each id was interned at. */
-  private seen: Float64Array;
+  /**
+   * Whole seconds from here to the analysis time an address was last interned
+   * at, rounded up, are kept in its slot (word 5), so a lookup stamps the cache
+   * line it read anyway, not a second array indexed by id. Set at the first
+   * address.
+   */
+  private epoch = NaN;
   private names: (string | undefined)[];
   /**
    * Open addressing, SLOT words a slot: the address's four words, then its id
-   * (0: empty). The words sit beside the id so a lookup reads one cache line.
+   * (0: empty), then its last use (see epoch). The words sit beside the id so
+   * a lookup reads one cache line.
    */
   private slots: Int32Array;
   private mask: number;
@@ -143,7 +149,6 @@ export class AddressTable implements AddressInterner {
     let cap = 16;
     while (cap < capacity) cap *= 2;
     this.words = new Int32Array(cap * 4);
-    this.seen = new Float64Array(cap);
     this.names = new Array<string | undefined>(cap).fill(undefined);
     this.slots = new Int32Array(cap * 2 * SLOT);
     this.mask = cap * 2 - 1;
@@ -175,7 +180,8 @@ export class AddressTable implements AddressInterner {
       const id = slots[k + 4]!;
       if (id === 0) return this.add(i, w0, w1, w2, w3);
       if (slots[k] === w0 && slots[k + 1] === w1 && slots[k + 2] === w2 && slots[k + 3] === w3) {
-        if (this.now > this.seen[id]!) this.seen[id] = this.now;
+        const stamp = this.stamp();
+        if (stamp > slots[k + 5]!) slots[k + 5] = stamp;
         return id;
       }
     }
@@ -184,12 +190,28 @@ export class AddressTable implements AddressInterner {
   private add(slot: number, w0: number, w1: number, w2: number, w3: number): number {
     const id = this.free.length > 0 ? this.free.pop()! : this.top++;
     this.setWords(id, w0, w1, w2, w3);
-    this.seen[id] = this.now;
+    if (this.epoch !== this.epoch) this.epoch = Math.floor(this.now) - 1;
+    const stamp = this.stamp();
     this.count++;
     // Past half full, rebuild twice as large (which places the new id too).
-    if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
-    else place(this.slots, slot, w0, w1, w2, w3, id);
+    if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2, id, stamp);
+    else place(this.slots, slot, w0, w1, w2, w3, id, stamp);
     return id;
+  }
+
+  /** `now` as a slot's last-use word: whole seconds from the epoch, rounded up (an address is never thought older than it is). */
+  private stamp(): number {
+    const d = this.now - this.epoch;
+    const s = d | 0;
+    return s < d ? s + 1 : s;
+  }
+
+  /** Each live id's last-use word, from the slots. */
+  private stamps(): Int32Array {
+    const out = new Int32Array(this.top);
+    const slots = this.slots;
+    for (let k = 0; k < slots.length; k += SLOT) if (slots[k + 4] !== 0) out[slots[k + 4]!] = slots[k + 5]!;
+    return out;
   }
 
   /** Store id's address (growing the arrays as needed); its text is made again when asked. */
@@ -207,15 +229,14 @@ export class AddressTable implements AddressInterner {
     const cap = (this.words.length / 4) * 2;
     const words = new Int32Array(cap * 4);
     words.set(this.words);
-    const seen = new Float64Array(cap);
-    seen.set(this.seen);
     this.words = words;
-    this.seen = seen;
     this.names.length = cap;
   }
 
-  /** Rebuild the slots with `size` of them from the live ids. */
-  private rehash(size: number): void {
+  /** Rebuild the slots with `size` of them from the live ids (`added`, just given its id, last used at `stamp`). */
+  private rehash(size: number, added = 0, stamp = 0): void {
+    const stamps = this.stamps();
+    if (added > 0) stamps[added] = stamp;
     const slots = new Int32Array(size * SLOT);
     const mask = size - 1;
     const words = this.words;
@@ -226,7 +247,7 @@ export class AddressTable implements AddressInterner {
       const k = id * 4;
       let i = hashWords(words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!) & mask;
       while (slots[i * SLOT + 4] !== 0) i = (i + 1) & mask;
-      place(slots, i, words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!, id);
+      place(slots, i, words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!, id, stamps[id]!);
     }
     this.slots = slots;
     this.mask = mask;
@@ -263,8 +284,9 @@ export class AddressTable implements AddressInterner {
   sweep(cutoff: number, keep?: ReadonlySet<number>): void {
     let freedAny = false;
     const free = new Set(this.free);
+    const stamps = this.stamps();
     for (let id = 1; id < this.top; id++) {
-      if (this.seen[id]! < cutoff && !free.has(id) && !keep?.has(id)) {
+      if (stamps[id]! + this.epoch < cutoff && !free.has(id) && !keep?.has(id)) {
         free.add(id);
         this.free.push(id);
         this.names[id] = undefined;
@@ -276,16 +298,17 @@ export class AddressTable implements AddressInterner {
   }
 }
 
-/** Words a slot of the address table takes (16 bytes of address, the id, padding to 32 bytes). */
+/** Words a slot of the address table takes (16 bytes of address, the id, its last use, padding to 32 bytes). */
 const SLOT = 8;
 
-function place(slots: Int32Array, i: number, w0: number, w1: number, w2: number, w3: number, id: number): void {
+function place(slots: Int32Array, i: number, w0: number, w1: number, w2: number, w3: number, id: number, stamp: number): void {
   const k = i * SLOT;
   slots[k] = w0;
   slots[k + 1] = w1;
   slots[k + 2] = w2;
   slots[k + 3] = w3;
   slots[k + 4] = id;
+  slots[k + 5] = stamp;
 }
 
 function hashWords(w0: number, w1: number, w2: number, w3: number): number {
