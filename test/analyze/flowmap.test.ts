@@ -8,7 +8,9 @@ type Op =
   | { op: 'get'; key: number }
   | { op: 'delete'; key: number }
   | { op: 'tick'; by: number }
-  | { op: 'expire'; idle: number };
+  | { op: 'expire'; idle: number }
+  | { op: 'pair'; a: number }
+  | { op: 'peek'; key: number };
 
 // Few distinct keys (so operations collide and probe runs form), spread over the 53-bit range like real keys.
 const keyArb = fc.integer({ min: 0, max: 40 }).map((i) => (i === 0 ? 1 : key2(i, 7)));
@@ -18,6 +20,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), key: keyArb }),
   fc.record({ op: fc.constant('tick' as const), by: fc.integer({ min: 0, max: 5 }) }),
   fc.record({ op: fc.constant('expire' as const), idle: fc.integer({ min: 0, max: 10 }) }),
+  // The key2(a, 7) forms: get2, findCells2 and set2 (with valueAt), which make the key themselves.
+  fc.record({ op: fc.constant('pair' as const), a: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ op: fc.constant('peek' as const), key: keyArb }),
 );
 
 describe('FlowMap', () => {
@@ -38,6 +43,25 @@ describe('FlowMap', () => {
           }
           case 'delete': expect(m.delete(o.key)).toBe(ref.delete(o.key)); break;
           case 'tick': clock.now += o.by; break;
+          case 'pair': {
+            const k = key2(o.a, 7);
+            const r = ref.get(k);
+            expect(m.get2(o.a, 7)).toBe(r?.v);
+            const at = m.findCells2(o.a, 7);
+            expect(at >= 0).toBe(r !== undefined);
+            if (r) {
+              expect(m.valueAt(at)).toBe(r.v);
+              m.setValueAt(at, r.v + 1);
+              r.v++;
+              r.t = clock.now;
+            } else {
+              m.set2(o.a, 7, 5);
+              ref.set(k, { v: 5, t: clock.now });
+            }
+            break;
+          }
+          // A look that does not count as activity: the expiry that follows would tell.
+          case 'peek': expect(m.peekCells(o.key) >= 0).toBe(ref.has(o.key)); break;
           case 'expire': {
             const cutoff = clock.now - o.idle;
             const want = [...ref].filter(([, r]) => r.t < cutoff).map(([k]) => k).sort((a, b) => a - b);
@@ -52,6 +76,21 @@ describe('FlowMap', () => {
       }
       expect(new Map([...m.entries()])).toEqual(new Map([...ref].map(([k, r]) => [k, r.v])));
     }), { numRuns: 300 });
+  });
+
+  it('peekCells finds an entry without counting as its activity; findCells2 and get2 do count', () => {
+    const clock = { now: 0 };
+    const m = new FlowMap<number>(16, clock);
+    m.set(key2(5, 7), 1);
+    m.set(key2(6, 7), 2);
+    clock.now = 3;
+    expect(m.peekCells(key2(5, 7))).toBeGreaterThanOrEqual(0);
+    expect(m.findCells2(6, 7)).toBeGreaterThanOrEqual(0);
+    expect(m.peekCells(key2(9, 7))).toBe(-1);
+    const gone: number[] = [];
+    m.expireIdle(3, (k) => gone.push(k));
+    expect(gone).toEqual([key2(5, 7)]);
+    expect(m.get2(6, 7)).toBe(2);
   });
 
   it('grows past many entries and shrinks back when they expire', () => {
