@@ -229,22 +229,25 @@ export class BindingTracker {
     if (inSeries && outstanding) this.onSettled?.(at);
   }
 
-  /** Whether BU-UNANSWERED has a timer pending for the binding at `at`, and its handle. */
+  /** Whether BU-UNANSWERED has a timer pending for the binding whose cells start at `at`. */
   timerArmed(at: number): boolean {
     return (this.flows.words[2 * (at + STATE)]! & TIMER_ARMED) !== 0;
   }
 
+  /** BU-UNANSWERED set the timer `handle` for that binding. */
   armed(at: number, handle: number): void {
     const w = this.flows.words;
     w[2 * (at + STATE)] = w[2 * (at + STATE)]! | TIMER_ARMED;
     this.flows.cells[at + TIMER] = handle;
   }
 
+  /** Its timer fired or was cancelled. */
   disarm(at: number): void {
     const w = this.flows.words;
     w[2 * (at + STATE)] = w[2 * (at + STATE)]! & ~TIMER_ARMED;
   }
 
+  /** The handle of its pending timer. */
   timer(at: number): number {
     return this.flows.cells[at + TIMER]!;
   }
