@@ -261,11 +261,11 @@ export class Engine {
     if (this.finished) throw new Error('engine.feed after finish()');
     if (this.files[f.fileIndex] === undefined) this.files[f.fileIndex] = f.file;
     if (Number.isNaN(this.first)) { this.first = f.time; this.nextSweep = f.time + SWEEP_CHECK; }
-    // The clock moves here, and advanceTo() is called only when a timer or a sweep is due: a packet
-    // time handed to a call that is not inlined is a number allocated on the heap, once per packet.
+    // The clock moves here rather than through advanceTo(now): a packet time handed to a call that
+    // is not inlined is a number allocated on the heap, once per packet.
     const now = f.time;
     if (now > this.current) { this.current = now; this.clock.now = now; }
-    if (this.timers.peek() <= this.current || this.current >= this.nextSweep) this.advanceTo(now);
+    this.fireDue();
     this.packets++;
     // Indexed loops: for-of here allocated an iterator result per handler call (measured with the sampling heap profiler).
     const hPacket = this.hPacket;
@@ -306,6 +306,11 @@ export class Engine {
   /** Advance analysis time to `now` (packet time, or the clock for live capture), firing due timers. */
   advanceTo(now: number): void {
     if (now > this.current) { this.current = now; this.clock.now = now; }
+    this.fireDue();
+  }
+
+  /** Fire the timers due at the current time, and sweep the tables when a sweep is due. */
+  private fireDue(): void {
     while (this.timers.peek() <= this.current) {
       const fn = this.timers.pop();
       fn(this.current, false);

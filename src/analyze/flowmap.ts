@@ -156,23 +156,9 @@ export class FlowMap<V> {
     return this.stride * this.place(key2(a, b));
   }
 
-  /**
-   * findCells(key2(a, b)), the key made here (see get2). The probe is written
-   * out: through find() the key crossed a call in the registration flows' BU
-   * path, which V8 did not inline there.
-   */
+  /** findCells(key2(a, b)), the key made here (see get2). */
   findCells2(a: number, b: number): number {
-    const key = key2(a, b);
-    const kt = this.cells;
-    const mask = this.mask;
-    const stride = this.stride;
-    for (let i = slotOf(key, mask); kt[stride * i + 1] !== EMPTY; i = (i + 1) & mask) {
-      if (kt[stride * i] === key) {
-        kt[stride * i + 1] = this.clock.now;
-        return stride * i;
-      }
-    }
-    return -1;
+    return this.findCells(key2(a, b));
   }
 
   /** Where `key`'s cells start, -1 when absent, without counting as activity (a timer looking at its flow). */

@@ -109,11 +109,10 @@ export class BindingTracker {
     this.flows = context.flowSlots<TimerFn>(COLUMNS, idle);
     if (idle > context.idleTimeout) {
       // Kept longer than the engine keeps addresses unused: their ids stay theirs.
-      const words = () => this.flows.words;
-      context.holdAddresses((keep) => this.flows.forEachSlot((_, at) => {
-        keep.add(words()[2 * (at + ENDS)]!);
-        keep.add(words()[2 * (at + ENDS) + 1]!);
-      }));
+      context.holdAddresses((keep) => {
+        const w = this.flows.words;
+        this.flows.forEachSlot((_, at) => { keep.add(w[2 * (at + ENDS)]!); keep.add(w[2 * (at + ENDS) + 1]!); });
+      });
     }
   }
 
