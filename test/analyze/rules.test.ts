@@ -694,3 +694,20 @@ describe('BU-UNANSWERED with a short idle timeout', () => {
     }
   });
 });
+
+describe('registration flows kept past a short idle timeout', () => {
+  it('hold their addresses, so a recycled id never joins a newcomer to an old binding', () => {
+    const l = new Lab();
+    const bu = (seq: number) => bindingUpdate({ sequence: seq, flags: { A: true, H: true }, lifetimeUnits: 150 });
+    // Thirty MNs send a BU with a high sequence number, never accepted (so no binding holds their
+    // addresses); 100 s later, newcomers start at 5. With addresses recycled past 50 after 70 s
+    // unused, the old registration flows (kept 140 s) must keep their home addresses' ids: a
+    // newcomer given one would be taken for that binding and its BU for a step backwards.
+    const packets: Packet[] = [];
+    for (let k = 0; k < 30; k++) packets.push({ t: k / 10, data: l.mnToHa(200 + k, 1, bu(1000)) });
+    // One new address first (HA2's), so the newcomers' home addresses, not their care-of addresses, get the freed ids of old ones.
+    packets.push({ t: 99.9, data: l.mnToHa(300, 1, bu(1)) }, { t: 100, data: l.haToHa(2, 1, hello(1)) });
+    for (let mn = 1; mn <= 100; mn++) packets.push({ t: 100 + mn / 10, data: l.mnToHa(mn, 1, bu(5)) });
+    expect(byRule(lint(packets, { idleTimeout: 5, maxAddresses: 50 }), 'BU-SEQUENCE')).toEqual([]);
+  });
+});
