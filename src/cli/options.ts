@@ -43,7 +43,7 @@ export function addPrintOptions(cmd: Command): Command {
     .addOption(new Option('-O, --protocols <list>', 'print the tree of these protocols only, the others one line each (comma separated, e.g. mip6,esp)').argParser(parseProtocols))
     .option('-x, --hex', 'print a hex dump of each packet')
     .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'ndjson', 'fields']).default('text'))
-    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s', collect, [])
+    .option('-e, --field <field>', 'with -T fields: a field to print (repeatable), as tshark; -E header=y, separator=, quote=, occurrence=, aggregator= as tshark\'s. With -T json or ndjson: the only fields each packet lists', collect, [])
     .addOption(new Option('-t, --time-format <format>', "the Time column as tshark's -t: r since the first packet, a/ad local time (and date), u/ud UTC, e epoch, d since the previous packet, dd since the previous one shown").choices([...TIME_FORMATS]));
 }
 
@@ -125,11 +125,26 @@ export function fieldOptionsOf(opts: CommonOptionValues): string[] {
   return (opts.E ?? []).filter(isFieldOption);
 }
 
-/** -T fields takes -e and -e needs -T fields; the names and -E print options are checked now, before any file is read. */
+/**
+ * -T fields takes -e and -E print options; -T json and ndjson take -e too (each
+ * packet's fields then only those, as tshark -T json -e); text takes neither.
+ * The names and -E print options are checked now, before any file is read.
+ */
 export function checkFieldsUsage(opts: CommonOptionValues & { format?: string; field?: string[] }, command = 'read'): void {
   const fields = opts.field ?? [];
-  if ((opts.format ?? 'text') !== 'fields') {
-    if (fields.length) throw new UsageError(`-e ${fields[0]}: fields are printed with -T fields`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype ...`);
+  const format = opts.format ?? 'text';
+  if (format !== 'fields') {
+    if (fields.length && format === 'text') {
+      throw new UsageError(`-e ${fields[0]}: fields are printed with -T fields (or -T json, -T ndjson)`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype ...`);
+    }
+    const printOptions = fieldOptionsOf(opts);
+    if (printOptions.length) throw new UsageError(`-E ${printOptions[0]}: a print option of -T fields`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype -E ${printOptions[0]}`);
+    try {
+      checkFieldNames(fields);
+    } catch (e) {
+      if (e instanceof FieldsError) throw new UsageError(e.message, e.hint);
+      throw e;
+    }
     return;
   }
   if (!fields.length) throw new UsageError('-T fields: name the fields to print with -e', `mip6scope ${command} -T fields -e frame.number -e ipv6.src -e mip6.mhtype ...`);

@@ -66,7 +66,9 @@ export function packetPrinter(
   const bytes = out instanceof Sink;
   const summary = bytes && format === 'text' ? new SummaryWriter(colors) : null;
   // -x with JSON (raw bytes beside each field) takes the string route.
-  const json = bytes && format !== 'text' && !opts.hex ? new JsonWriter() : null;
+  // -e with JSON (only the fields named) takes the string route too.
+  const only = format !== 'text' && opts.field !== undefined && opts.field.length > 0 ? new FieldsPrinter(opts.field, undefined, opts.timeFormat) : null;
+  const json = bytes && format !== 'text' && !opts.hex && !only ? new JsonWriter() : null;
   const expand = opts.protocols !== undefined && opts.protocols.length > 0 ? new Set(opts.protocols) : undefined;
   const verbose = opts.verbose === true || expand !== undefined;
   const times = format === 'text' && opts.timeFormat !== undefined && opts.timeFormat !== 'r' ? new TimeColumn(opts.timeFormat) : null;
@@ -86,11 +88,11 @@ export function packetPrinter(
     } else if (json) {
       json.write(out, tree, frame, format === 'json' && n ? ',' : '', multi ? file : undefined);
     } else {
-      const j = packetJson(tree, frame, opts.hex === true);
+      const j = packetJson(tree, frame, opts.hex === true, only?.record(tree, frame, opts.hex === true));
       if (multi) j.file = file;
       const str = JSON.stringify(j);
       out.line(format === 'json' ? `${n ? ',' : ''}${str}` : str);
     }
   };
-  return { print, seen: times ? (f) => times.seen(f) : nothing, start: () => (format === 'json' ? '[' : null) };
+  return { print, seen: times ? (f) => times.seen(f) : only ? (f) => only.seen(f) : nothing, start: () => (format === 'json' ? '[' : null) };
 }

@@ -69,7 +69,7 @@ export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunC
   // -w copies the packets in order from this thread.
   if (opts.write !== undefined) return null;
   // The second part cannot know which packet the first part printed last.
-  if (opts.format === 'fields' && needsPreviousDisplayed(opts.field ?? [])) return null;
+  if ((opts.format ?? 'text') !== 'text' && needsPreviousDisplayed(opts.field ?? [])) return null;
   if (((opts.format ?? 'text') === 'text' || opts.format === 'fields') && needsPreviousShown(opts.timeFormat)) return null;
   const size = inputBytes(files);
   if (size === null) return null;

@@ -19,7 +19,7 @@ import { toHex } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames } from '../filter/errors.js';
 import { elapsedText, FrameTimes } from './frame-times.js';
-import { addressText, infoText } from './packets.js';
+import { addressText, hasBytes, infoText, putValue } from './packets.js';
 import { TimeColumn, type TimeFormat } from './time-column.js';
 import { itemLabel, jsonValue } from './values.js';
 
@@ -221,14 +221,7 @@ export class FieldsPrinter {
 
   line(tree: Tree, frame: Frame): string {
     const values = this.values;
-    for (let k = 0; k < values.length; k++) values[k]!.length = 0;
-    if (this.byField.size > 0) {
-      const field = tree.field;
-      for (let i = 0; i < tree.count; i++) {
-        const cols = this.byField.get(field[i]!);
-        if (cols) for (let c = 0; c < cols.length; c++) values[cols[c]!]!.push(i);
-      }
-    }
+    this.collect(tree);
     const o = this.options;
     let out = '';
     for (let k = 0; k < this.columns.length; k++) {
@@ -244,6 +237,47 @@ export class FieldsPrinter {
     this.times.shown(frame);
     if (this.bomPending) { this.bomPending = false; out = `\ufeff${out}`; }
     return out;
+  }
+
+  /**
+   * The chosen fields of a packet shown as JSON (-T json -e): each name once, in
+   * the order given, with the values packetJson() gives it (a field occurring more
+   * than once as an array, in packet order; with `raw`, its bytes as hex under
+   * "<name>_raw"); the summary columns and derived times as the text -T fields
+   * prints. A field the packet lacks is left out, as tshark leaves it out.
+   */
+  record(tree: Tree, frame: Frame, raw: boolean): Record<string, unknown> {
+    const values = this.values;
+    this.collect(tree);
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < this.columns.length; k++) {
+      const name = this.names[k]!;
+      if (Object.hasOwn(out, name)) continue;
+      const c = this.columns[k]!;
+      if (c.kind === 'field') {
+        for (const i of values[k]!) {
+          const v = jsonValue(tree, i);
+          if (v !== null) putValue(out, name, v);
+        }
+        if (raw) for (const i of values[k]!) if (hasBytes(tree, i)) putValue(out, `${name}_raw`, toHex(tree.bufferOf(i), tree.start[i]!, tree.length[i]!));
+      } else if (c.kind === 'derived') out[name] = this.derived(c.what, frame);
+      else if (c.what === 'time') out[name] = this.timeColumn.textOf(frame);
+      else out[name] = column(c.what, tree, frame);
+    }
+    this.times.shown(frame);
+    return out;
+  }
+
+  /** The items of each field column (values[k]), in packet order. */
+  private collect(tree: Tree): void {
+    const values = this.values;
+    for (let k = 0; k < values.length; k++) values[k]!.length = 0;
+    if (this.byField.size === 0) return;
+    const field = tree.field;
+    for (let i = 0; i < tree.count; i++) {
+      const cols = this.byField.get(field[i]!);
+      if (cols) for (let c = 0; c < cols.length; c++) values[cols[c]!]!.push(i);
+    }
   }
 
   private occurrences(tree: Tree, items: number[]): string {

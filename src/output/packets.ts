@@ -136,28 +136,34 @@ export interface PacketJson {
 }
 
 /** Add `v` under `k`: a second occurrence makes an array (in packet order). */
-function put(fields: Record<string, unknown>, k: string, v: unknown): void {
+export function putValue(fields: Record<string, unknown>, k: string, v: unknown): void {
   const prev = fields[k];
   if (prev === undefined) fields[k] = v;
   else if (Array.isArray(prev)) prev.push(v);
   else fields[k] = [prev, v];
 }
 
+/** Whether item i has bytes in the packet (-x's "_raw"): computed items have none, and a packet comment's text is not packet bytes. */
+export function hasBytes(tree: Tree, i: number): boolean {
+  return !tree.isGenerated(i) && tree.length[i]! > 0 && tree.bufferNames[tree.buf[i]!] !== COMMENT_SOURCE;
+}
+
 /**
  * The packet as one JSON object. `fields` is flat, keyed by field abbreviation;
  * a field occurring more than once becomes an array (in packet order). With
  * `raw` (-x), each field and protocol that has bytes in the packet also gets
- * them as hex under "<abbrev>_raw", as tshark -T json -x adds them.
+ * them as hex under "<abbrev>_raw", as tshark -T json -x adds them. `only`:
+ * the fields to list instead of every field (-e: FieldsPrinter.record()).
  */
-export function packetJson(tree: Tree, frame: Frame, raw = false): PacketJson {
-  const fields: Record<string, unknown> = {};
-  for (let i = 0; i < tree.count; i++) {
-    const def = tree.fieldOf(i);
-    const v = jsonValue(tree, i);
-    if (v !== null) put(fields, def.abbrev, v);
-    // Computed items have no bytes; a packet comment's text is not packet bytes.
-    if (raw && !tree.isGenerated(i) && tree.length[i]! > 0 && tree.bufferNames[tree.buf[i]!] !== COMMENT_SOURCE) {
-      put(fields, `${def.abbrev}_raw`, toHex(tree.bufferOf(i), tree.start[i]!, tree.length[i]!));
+export function packetJson(tree: Tree, frame: Frame, raw = false, only?: Record<string, unknown>): PacketJson {
+  let fields = only;
+  if (fields === undefined) {
+    fields = {};
+    for (let i = 0; i < tree.count; i++) {
+      const def = tree.fieldOf(i);
+      const v = jsonValue(tree, i);
+      if (v !== null) putValue(fields, def.abbrev, v);
+      if (raw && hasBytes(tree, i)) putValue(fields, `${def.abbrev}_raw`, toHex(tree.bufferOf(i), tree.start[i]!, tree.length[i]!));
     }
   }
   return {

@@ -54,6 +54,15 @@ describe('live -Y', () => {
     expect(sw.code).toBe(1);
   });
 
+  it('-T ndjson -e: packets list only the fields named (-Y and findings as without -e)', async () => {
+    const r = await replay('bad-no-backoff.pcapng', { lint: true, format: 'ndjson', field: ['frame.number', 'mip6.mhtype'], displayFilter: 'mip6.mhtype == 12' });
+    const objs = objects(r.text);
+    const packets = objs.filter((o) => !('rule' in o));
+    expect(packets.length).toBeGreaterThan(0);
+    expect(packets.map((p) => p.fields)).toEqual(packets.map((p) => ({ 'frame.number': p.frame, 'mip6.mhtype': 12 })));
+    expect(objs.some((o) => o.rule === 'HAS-BACKOFF')).toBe(true);
+  });
+
   it('a bad filter is a usage error before the capture opens', async () => {
     let opened = false;
     const p = liveMain({ interface: 'veth-test', displayFilter: 'mip6.mhtpye == 12' }, {

@@ -183,3 +183,80 @@ describe.skipIf(!hasTshark)(`read -T fields = tshark -T fields${hasTshark ? '' :
     expect(`${ours.lines.join('\n')}\n`).toBe(tsharkDump(path, fields.flatMap((f) => ['-e', f])));
   });
 });
+
+describe('read -T json -e', () => {
+  const json = (opts: Partial<ReadOptions>, name = 'registration-and-switch.pcapng') => {
+    const r = run([sample(name)], { format: 'ndjson', ...opts });
+    return { ...r, packets: r.lines.map((l) => JSON.parse(l) as { frame: number; info: string; fields: Record<string, unknown> }) };
+  };
+
+  it('lists only the fields named, in the order named, each once; a field the packet lacks is left out; the rest of the packet as without -e', () => {
+    const r = json({ field: ['mip6.bu.seqnr', 'frame.number', 'ipv6.addr', 'mip6.bu.seqnr', 'mip6.ba.status'], count: 2 });
+    expect(r.code).toBe(0);
+    expect(r.packets.map((p) => p.fields)).toEqual([
+      { 'mip6.bu.seqnr': 100, 'frame.number': 1, 'ipv6.addr': ['2001:db8:77:1::1000', '2001:db8:1::a1'] },
+      { 'frame.number': 2, 'ipv6.addr': ['2001:db8:1::a1', '2001:db8:77:1::1000'], 'mip6.ba.status': 0 },
+    ]);
+    expect(Object.keys(r.packets[0]!.fields)).toEqual(['mip6.bu.seqnr', 'frame.number', 'ipv6.addr']);
+    // Everything but `fields` is what -T ndjson prints without -e.
+    const all = json({ count: 2 }).packets;
+    expect(r.packets.map(({ fields: _, ...rest }) => rest)).toEqual(all.map(({ fields: _, ...rest }) => rest));
+    // The values are those of the whole packet's JSON.
+    expect(r.packets[1]!.fields['ipv6.addr']).toEqual(all[1]!.fields['ipv6.addr']);
+  });
+
+  it('-T json is an array of the same objects; -x adds the bytes of the fields named only; times and columns as -T fields prints them, -t included', () => {
+    const r = run([sample('registration-and-switch.pcapng')], { format: 'json', field: ['frame.number', 'mip6.mhtype', 'frame.time_relative', '_ws.col.Time', '_ws.col.Info'], hex: true, timeFormat: 'ud', count: 2 });
+    expect(r.code).toBe(0);
+    const arr = JSON.parse(r.lines.join('\n')) as { fields: Record<string, unknown> }[];
+    expect(arr.map((p) => p.fields)).toEqual([
+      { 'frame.number': 1, 'mip6.mhtype': 5, 'mip6.mhtype_raw': '05', 'frame.time_relative': '0.000000000', '_ws.col.Time': '2026-01-15 09:00:00.000000', '_ws.col.Info': 'Binding Update seq 100 AHK lifetime 600 s' },
+      { 'frame.number': 2, 'mip6.mhtype': 6, 'mip6.mhtype_raw': '06', 'frame.time_relative': expect.stringMatching(/^0\.\d{9}$/), '_ws.col.Time': expect.stringMatching(/^2026-01-15 09:00:00\.\d{6}$/), '_ws.col.Info': expect.stringMatching(/^Binding Acknowledgement/) },
+    ]);
+  });
+
+  it('refuses unknown names (with close ones) and -T fields\' print options before reading', () => {
+    const unknown = json({ field: ['frame.number', 'mip6.bu.seqno'] });
+    expect([unknown.code, unknown.lines]).toEqual([2, []]);
+    expect(unknown.err).toMatch(/not a field: mip6\.bu\.seqno[\s\S]*did you mean mip6\.bu\.seqnr/);
+    const printOption = json({ field: ['frame.number'], E: ['header=y'] });
+    expect([printOption.code, printOption.lines]).toEqual([2, []]);
+    expect(printOption.err).toMatch(/-E header=y: a print option of -T fields/);
+  });
+});
+
+/** tshark -T json -e of a sample: each packet's layers (field name to its values, as text). */
+function tsharkJson(path: string, args: string[]): Record<string, string[]>[] {
+  const r = spawnSync('tshark', ['-o', 'esp.enable_null_encryption_decode_heuristic:TRUE', '-r', path, '-T', 'json', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`tshark failed on ${path} (${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { _source: { layers: Record<string, string[]> } }[]).map((p) => p._source.layers);
+}
+
+/** One of our JSON values as tshark's field text, for the fields both print (flags 1/0, hex fields as tshark shows them by the field's text). */
+function asText(v: unknown, theirs: string): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number' && /^0x[0-9a-f]+$/.test(theirs)) return Number.parseInt(theirs, 16) === v ? theirs : `0x${v.toString(16)}`;
+  return String(v);
+}
+
+describe.skipIf(!hasTshark)(`read -T json -e = tshark -T json -e${hasTshark ? '' : ` (skipped: ${NO_TSHARK})`}`, () => {
+  it('on every sample: the same fields in each packet, the same number of occurrences, the same values', { timeout: 120_000 }, () => {
+    const e = SHARED.flatMap((f) => ['-e', f]);
+    for (const name of readdirSync(SAMPLES).filter((n) => n.endsWith('.pcapng')).sort()) {
+      const ours = run([sample(name)], { format: 'ndjson', field: SHARED });
+      expect(ours.code, name).toBe(0);
+      const theirs = tsharkJson(sample(name), e);
+      expect(ours.lines.length, name).toBe(theirs.length);
+      ours.lines.forEach((line, k) => {
+        const fields = (JSON.parse(line) as { fields: Record<string, unknown> }).fields;
+        const t = theirs[k]!;
+        // tshark lists the fields in its own order; ours follow -e. The same names either way.
+        expect(Object.keys(fields).sort(), `${name} frame ${k + 1}`).toEqual(Object.keys(t).sort());
+        for (const [f, v] of Object.entries(fields)) {
+          const list = Array.isArray(v) ? v : [v];
+          expect(list.map((x, j) => asText(x, t[f]![j] ?? '')), `${name} frame ${k + 1} ${f}`).toEqual(t[f]);
+        }
+      });
+    }
+  });
+});
