@@ -15,7 +15,6 @@ import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { OutputError } from '../output/write-fully.js';
-import { writeAnnotated } from '../output/annotate.js';
 import { formatFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
 import { formatJunit } from '../output/junit.js';
@@ -263,6 +262,8 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
   if (opts.annotate) {
     const unopened = new Set(results.flatMap((r) => r.unopened));
     try {
+      // Loaded only for --annotate (with the capture writer it needs).
+      const { writeAnnotated } = await import('../output/annotate.js');
       writeAnnotated(files.filter((f) => !unopened.has(f)), findings, opts.annotate);
     } catch (e) {
       // Opening it (no such directory, no permission) or writing it (a full disk).

@@ -21,9 +21,10 @@ import { colorize, type Colors } from '../output/color.js';
 import type { TimeFormat } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import {
-  addCommonOptions, addPrintOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, fieldOptionsOf, UsageError,
   type CommonOptionValues, type RunConfig, type Terminal,
 } from './options.js';
+import { addPrintOptions, checkFieldsUsage } from './print-options.js';
 import { parseTolerance } from './lint.js';
 import { contextFor } from './pipeline.js';
 import { packetPrinter } from './read-print.js';

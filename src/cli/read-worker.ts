@@ -13,7 +13,7 @@ import { compileFilter } from '../filter/index.js';
 import { colorize } from '../output/color.js';
 import { Sink } from '../output/sink.js';
 import type { Profile } from '../profile/profile.js';
-import { isFieldOption } from '../output/fields-text.js';
+import { isFieldOption } from '../output/field-options.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import type { SplitPart } from './read-split.js';
 

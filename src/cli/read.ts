@@ -8,9 +8,10 @@ import { CaptureCopy } from '../output/capture-copy.js';
 import { Sink } from '../output/sink.js';
 import { packetPrinter, type ReadOptions } from './read-print.js';
 import {
-  addCommonOptions, addPrintOptions, buildRunConfig, checkFieldsUsage, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
+  addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, fieldOptionsOf, RECORD_OVERHEAD, sameFile, startProgress, UsageError, usageText,
   type Terminal,
 } from './options.js';
+import { addPrintOptions, checkFieldsUsage } from './print-options.js';
 import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
 import { readSplit, splitPlan } from './read-split.js';
 import { unopenedSas } from '../dissect/esp.js';

@@ -7,7 +7,7 @@
  * the file still loads.
  */
 import { readFileSync } from 'node:fs';
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../packages.js';
 import { checkSaKeys, type AddressMatch, type AuthAlgorithm, type EncAlgorithm, type SecurityAssociation } from './sa.js';
 
 export interface SaLoadError {
@@ -108,11 +108,11 @@ export function parseAddressMatch(text: string, family: 4 | 6 | null = null): Pa
   }
   let bytes: Uint8Array;
   let fam: 4 | 6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(addr)) {
-    bytes = Uint8Array.from(ipaddr.IPv4.parse(addr).toByteArray());
+  if (ipaddr().IPv4.isValidFourPartDecimal(addr)) {
+    bytes = Uint8Array.from(ipaddr().IPv4.parse(addr).toByteArray());
     fam = 4;
-  } else if (ipaddr.IPv6.isValid(addr) && !addr.includes('%')) {
-    bytes = Uint8Array.from(ipaddr.IPv6.parse(addr).toByteArray());
+  } else if (ipaddr().IPv6.isValid(addr) && !addr.includes('%')) {
+    bytes = Uint8Array.from(ipaddr().IPv6.parse(addr).toByteArray());
     fam = 6;
   } else return fail(`bad address "${t}"`);
   if (family !== null && fam !== family) return fail(`address "${t}" is not IPv${family}`);

@@ -13,7 +13,7 @@
  * A comparison with an absent field is false, whatever the operator: "!(f == 1)"
  * and "f not in {1}" hold for packets without f, "f != 1" does not.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../packages.js';
 // Field names resolve against every dissector's declarations, which happen on import.
 import '../dissect/index.js';
 import { allFields, type FieldDef, fieldByAbbrev, FT } from '../dissect/fields.js';
@@ -470,11 +470,11 @@ function addressValue(text: string, def: FieldDef, v: Token): AddressValue {
   const addrText = slash < 0 ? s : s.slice(0, slash);
   const size = v6 ? 16 : 4;
   const bad = (msg: string): never => { throw new FilterError(text, v.pos, msg, [], v.len); };
-  if (v6 ? !ipaddr.IPv6.isValid(addrText) || addrText.includes('%') : !ipaddr.IPv4.isValidFourPartDecimal(addrText)) {
+  if (v6 ? !ipaddr().IPv6.isValid(addrText) || addrText.includes('%') : !ipaddr().IPv4.isValidFourPartDecimal(addrText)) {
     if (v.kind === 'word' && fieldByAbbrev(s)) bad(`comparing ${def.abbrev} with another field is not supported: give an address`);
     bad(`"${s}" is not an ${v6 ? 'IPv6' : 'IPv4'} address${v6 ? ' or prefix (write 2001:db8::1 or 2001:db8:1::/48)' : ''}`);
   }
-  const bytes = Uint8Array.from((v6 ? ipaddr.IPv6.parse(addrText) : ipaddr.IPv4.parse(addrText)).toByteArray());
+  const bytes = Uint8Array.from((v6 ? ipaddr().IPv6.parse(addrText) : ipaddr().IPv4.parse(addrText)).toByteArray());
   let bits = size * 8;
   if (slash >= 0) {
     const len = s.slice(slash + 1);

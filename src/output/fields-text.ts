@@ -18,6 +18,7 @@ import { allFields, FT, fieldByAbbrev, type FieldDef } from '../dissect/fields.j
 import { toHex } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames } from '../filter/errors.js';
+import { FIELD_OPTION_KEYS, isFieldOption } from './field-options.js';
 import { elapsedText, FrameTimes } from './frame-times.js';
 import { addressText, hasBytes, infoText, putValue } from './packets.js';
 import { TimeColumn, type TimeFormat } from './time-column.js';
@@ -47,13 +48,6 @@ export const DEFAULT_FIELD_OPTIONS: FieldPrintOptions = {
   header: false, separator: '\t', occurrence: 0, aggregator: ',', quote: '', escape: true, bom: false,
 };
 
-const FIELD_OPTION_KEYS = ['header', 'separator', 'occurrence', 'aggregator', 'quote', 'escape', 'bom'] as const;
-const FIELD_OPTION = /^(header|separator|occurrence|aggregator|quote|escape|bom)=/;
-
-/** Whether an -E argument is one of tshark's field print options rather than an ESP key. */
-export function isFieldOption(arg: string): boolean {
-  return FIELD_OPTION.test(arg);
-}
 
 /** "/t" tab, "/s" space, else the character given (tshark's spelling). */
 function character(key: string, v: string): string {

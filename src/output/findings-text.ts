@@ -3,11 +3,11 @@
  * file and time, an optional timeline of failover and switch events, and
  * summary tables.
  */
-import Table from 'cli-table3';
 import type { Finding, RuleMeta, Severity } from '../analyze/types.js';
 import { SEVERITY_RANK } from '../analyze/types.js';
 import type { NoteSeverity } from '../dissect/tree.js';
 import { colorize, type Colors } from './color.js';
+import { tableClass } from '../packages.js';
 import type { TimelineEvent } from './timeline.js';
 
 export interface TextOptions {
@@ -103,6 +103,7 @@ export function summarize(findings: readonly Finding[]): { total: number; bySeve
 function summaryTable(findings: readonly Finding[], catalog: readonly RuleMeta[]): string {
   const s = summarize(findings);
   if (s.total === 0) return 'No findings.';
+  const Table = tableClass();
   const t = new Table({ head: ['rule', 'error', 'warning', 'info', 'spec'], style: { head: [], border: [] } });
   const meta = new Map(catalog.map((m) => [m.id, m]));
   const rows = new Map<string, Record<Severity, number>>();

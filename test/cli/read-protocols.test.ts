@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../filter/helpers.js';
-import { parseProtocols } from '../../src/cli/options.js';
+import { parseProtocols } from '../../src/cli/print-options.js';
 import { runRead } from './read-helpers.js';
 
 const sample = (n: string): string => resolve(SAMPLES, n);
