@@ -50,6 +50,9 @@ export function setMhNames(ctx: DissectContext): void {
     const o = ctx.optByType[n];
     if (o) MH_OPTION_NAMES[n] = o.name;
   }
+  // Pad1 and PadN are RFC 6275 6.2.2's own numbers, which mobilityOptions() takes as padding whatever the profile says.
+  MH_OPTION_NAMES[0] = 'Pad1';
+  MH_OPTION_NAMES[1] = 'PadN';
 }
 
 function unknownInfo(tree: Tree, item: number): string {

@@ -10,6 +10,7 @@ import { mobilityOptions } from '../../../src/dissect/mh/header.js';
 import { ipAddressCodeName, registerIpAddressCodes } from '../../../src/dissect/mh/options.js';
 import type { MhMessageDef } from '../../../src/dissect/context.js';
 import { dissect, groups, hex, overIpv6, value, values, withChecksum } from './helpers.js';
+import { treeText } from '../../../src/output/packets.js';
 
 /** A BU (seq 1000, A, lifetime 4 units) followed by the given option bytes. */
 function bu(options: string): Uint8Array {
@@ -32,6 +33,16 @@ describe('options in a Binding Update', () => {
       03 10 ${HOA}            # Alternate CoA, length 16`));
     expect(value(t, 'mip6.acoa.acoa')).toBe('2001:db8::1000');
     expect(t.notes).toEqual([]);
+  });
+  it('Pad1 and PadN are named in the tree (RFC 6275 6.2.2), as Wireshark names them, whatever the profile numbers', () => {
+    const t = dissect(bu(`
+      01 02 0000              # PadN, 2 bytes of padding
+      00 00 00 00 00 00 00 00 # eight Pad1`));
+    expect(t.notes).toEqual([]);
+    const lines = treeText(t).split('\n').map((l) => l.trim());
+    expect(lines).toEqual(expect.arrayContaining(['Option: PadN (1)', 'Type: PadN (1)', 'PadN: 0000', 'Pad1']));
+    expect(lines.filter((l) => l === 'Pad1')).toHaveLength(8);
+    expect(lines.join('\n')).not.toMatch(/Unknown/);
   });
   it('Nonce Indices then Binding Authorization Data last (RFC 6275 6.2.6, 6.2.7)', () => {
     const t = dissect(bu(`
