@@ -30,24 +30,17 @@ export function addPrintOptions(cmd: Command): Command {
 export function checkFieldsUsage(opts: CommonOptionValues & { format?: string; field?: string[] }, command = 'read'): void {
   const fields = opts.field ?? [];
   const format = opts.format ?? 'text';
-  if (format !== 'fields') {
-    if (fields.length && format === 'text') {
-      throw new UsageError(`-e ${fields[0]}: fields are printed with -T fields (or -T json, -T ndjson)`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype ...`);
-    }
-    const printOptions = fieldOptionsOf(opts);
-    if (printOptions.length) throw new UsageError(`-E ${printOptions[0]}: a print option of -T fields`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype -E ${printOptions[0]}`);
-    try {
-      checkFieldNames(fields);
-    } catch (e) {
-      if (e instanceof FieldsError) throw new UsageError(e.message, e.hint);
-      throw e;
-    }
-    return;
+  const printOptions = fieldOptionsOf(opts);
+  if (format === 'text' && fields.length) {
+    throw new UsageError(`-e ${fields[0]}: fields are printed with -T fields (or -T json, -T ndjson)`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype ...`);
   }
-  if (!fields.length) throw new UsageError('-T fields: name the fields to print with -e', `mip6scope ${command} -T fields -e frame.number -e ipv6.src -e mip6.mhtype ...`);
+  if (format !== 'fields' && printOptions.length) {
+    throw new UsageError(`-E ${printOptions[0]}: a print option of -T fields`, `mip6scope ${command} -T fields -e frame.number -e mip6.mhtype -E ${printOptions[0]}`);
+  }
+  if (format === 'fields' && !fields.length) throw new UsageError('-T fields: name the fields to print with -e', `mip6scope ${command} -T fields -e frame.number -e ipv6.src -e mip6.mhtype ...`);
   try {
     checkFieldNames(fields);
-    parseFieldOptions(fieldOptionsOf(opts));
+    parseFieldOptions(printOptions);
   } catch (e) {
     if (e instanceof FieldsError) throw new UsageError(e.message, e.hint);
     throw e;

@@ -48,7 +48,6 @@ export const DEFAULT_FIELD_OPTIONS: FieldPrintOptions = {
   header: false, separator: '\t', occurrence: 0, aggregator: ',', quote: '', escape: true, bom: false,
 };
 
-
 /** "/t" tab, "/s" space, else the character given (tshark's spelling). */
 function character(key: string, v: string): string {
   if (v === '/t') return '\t';
