@@ -19,7 +19,7 @@ import '../dissect/index.js';
 import { allFields, type FieldDef, fieldByAbbrev, FT } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
 import { closeNames, FilterError } from './errors.js';
-import { parse, type FunctionName, type Node, type RelOp, type SetElement, type Slice, type Token } from './parse.js';
+import { parse, type Arith, type FunctionName, type Node, type RelOp, type SetElement, type Slice, type Token } from './parse.js';
 
 export interface Filter {
   /** The filter as typed. */
@@ -66,6 +66,7 @@ function compileNode(text: string, n: Node): Pred {
     case 'xor': { const a = compileNode(text, n.a); const b = compileNode(text, n.b); return (t) => a(t) !== b(t); }
     case 'not': { const a = compileNode(text, n.a); return (t) => !a(t); }
     case 'test': return compileTest(text, n);
+    case 'arith': return arithmeticTest(text, n);
   }
 }
 
@@ -181,6 +182,161 @@ function fieldComparison(text: string, n: Extract<Node, { kind: 'test' }>, a: Fi
     return (t) => t.first(a) >= 0 && t.first(b) >= 0 && !differs(t);
   }
   return anyPair(order(op));
+}
+
+// ------------------------------------------------------------ arithmetic
+
+/** Values one side of an arithmetic test may take at most (every occurrence, and every pair for a binary operator); the rest are left out. */
+const MAX_VALUES = 1024;
+
+/**
+ * Arithmetic compiled: values(tree) writes the values the expression takes in
+ * the packet into `out` and returns how many. A field gives one value per
+ * occurrence; a binary operator one per pair of its operands' values (as
+ * Wireshark: ipv6.opt.type + ipv6.opt.type holds 1 + 201 when both options are
+ * there); a division by zero gives none. The arrays are made here, once, so
+ * matching allocates nothing.
+ */
+interface ArithEval {
+  out: Float64Array;
+  values(t: Tree): number;
+  /** Whether a field takes part (a side made of numbers alone is a constant). */
+  hasField: boolean;
+}
+
+function compileArith(text: string, a: Arith): ArithEval {
+  const out = new Float64Array(MAX_VALUES);
+  switch (a.kind) {
+    case 'atom': {
+      const tok = a.token;
+      const def = fieldByAbbrev(tok.text);
+      if (!def) {
+        if (a.fn === undefined && /^-?(\d+|0x[0-9a-f]+|0b[01]+|0o[0-7]+)$/i.test(tok.text)) {
+          const neg = tok.text[0] === '-';
+          const x = plainNumber(text, neg ? { ...tok, text: tok.text.slice(1) } : tok);
+          out[0] = neg ? -x : x;
+          return { out, values: () => 1, hasField: false };
+        }
+        throw new FilterError(text, tok.pos, `"${tok.text}" is neither a field name nor a number`, closeNames(tok.text, fieldNames()), tok.len);
+      }
+      if (a.fn === 'count') {
+        return {
+          out, hasField: true,
+          values: (t) => {
+            let c = 0;
+            for (let i = t.first(def); i >= 0; i = t.next(def, i)) c++;
+            if (c === 0) return 0;
+            out[0] = c;
+            return 1;
+          },
+        };
+      }
+      if (a.fn === 'len') {
+        return {
+          out, hasField: true,
+          values: (t) => {
+            let n = 0;
+            for (let i = t.first(def); i >= 0 && n < MAX_VALUES; i = t.next(def, i)) out[n++] = Math.min(t.length[i]!, t.bufferOf(i).length - t.start[i]!);
+            return n;
+          },
+        };
+      }
+      if (a.fn !== undefined) throw new FilterError(text, a.fnToken!.pos, `${a.fn}() gives text, which takes no part in arithmetic`, [], a.fnToken!.len);
+      if (!NUMERIC.has(def.type) || isBareProtocol(def)) {
+        throw new FilterError(text, tok.pos, `${def.abbrev} is ${typeName(def)}: only numbers take part in arithmetic (+ - * / %)`, [], tok.len);
+      }
+      return {
+        out, hasField: true,
+        values: (t) => {
+          let n = 0;
+          for (let i = t.first(def); i >= 0 && n < MAX_VALUES; i = t.next(def, i)) out[n++] = t.value[i]!;
+          return n;
+        },
+      };
+    }
+    case 'neg': {
+      const e = compileArith(text, a.a);
+      return {
+        out, hasField: e.hasField,
+        values: (t) => {
+          const n = e.values(t);
+          for (let k = 0; k < n; k++) out[k] = -e.out[k]!;
+          return n;
+        },
+      };
+    }
+    case 'binary': {
+      const x = compileArith(text, a.a);
+      const y = compileArith(text, a.b);
+      const op = a.op;
+      return {
+        out, hasField: x.hasField || y.hasField,
+        values: (t) => {
+          const nx = x.values(t);
+          if (nx === 0) return 0;
+          const ny = y.values(t);
+          let n = 0;
+          for (let i = 0; i < nx; i++) {
+            for (let j = 0; j < ny && n < MAX_VALUES; j++) {
+              const u = x.out[i]!;
+              const v = y.out[j]!;
+              // Whole numbers, as Wireshark's integer fields: division truncates, the remainder takes the dividend's sign.
+              if ((op === '/' || op === '%') && v === 0) continue;
+              out[n++] = op === '+' ? u + v : op === '-' ? u - v : op === '*' ? u * v : op === '/' ? Math.trunc(u / v) : u % v;
+            }
+          }
+          return n;
+        },
+      };
+    }
+  }
+}
+
+/**
+ * A test with arithmetic on either side (Wireshark 4): every value of the left
+ * side against every value of the right, with the operators' meaning for
+ * repeated fields (==, <, ... some pair; != no pair equal; ~= some pair differs;
+ * === every pair equal; both sides must have a value). With no comparison, the
+ * test holds when the left side has a value. The left side must have a field in it.
+ */
+function arithmeticTest(text: string, n: Extract<Node, { kind: 'arith' }>): Pred {
+  const lhs = compileArith(text, n.lhs);
+  if (!lhs.hasField) {
+    const tok = leftmost(n.lhs);
+    throw new FilterError(text, tok.pos, 'the left side of a comparison must have a field in it (Wireshark refuses arithmetic on constants there)', [], tok.len);
+  }
+  if (n.op === undefined) return (t) => lhs.values(t) > 0;
+  const opTok = n.opToken!;
+  if (n.op === 'contains' || n.op === 'matches') {
+    throw new FilterError(text, opTok.pos, `"${text.slice(opTok.pos, opTok.pos + opTok.len)}" works on bytes and text; arithmetic gives numbers`, [], opTok.len);
+  }
+  const rhs = compileArith(text, n.rhs!);
+  const op = n.op;
+  const holds = order(op === 'ne' || op === 'any_ne' || op === 'all_eq' ? 'eq' : op);
+  return (t) => {
+    const nl = lhs.values(t);
+    if (nl === 0) return false;
+    const nr = rhs.values(t);
+    if (nr === 0) return false;
+    let some = false;
+    let every = true;
+    for (let i = 0; i < nl; i++) {
+      for (let j = 0; j < nr; j++) {
+        if (holds(lhs.out[i]! - rhs.out[j]!)) some = true; else every = false;
+      }
+    }
+    switch (op) {
+      case 'ne': return !some;
+      case 'any_ne': return !every;
+      case 'all_eq': return every;
+      default: return some;
+    }
+  };
+}
+
+/** The first token of an expression, for messages about the whole of it. */
+function leftmost(a: Arith): Token {
+  return a.kind === 'atom' ? a.token : a.kind === 'neg' ? a.token : leftmost(a.a);
 }
 
 // ------------------------------------------------------------ slices and functions

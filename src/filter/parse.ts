@@ -8,7 +8,11 @@
  *   andExpr := unary (("and" | "&&") unary)*
  *   unary   := ("not" | "!") unary | "(" expr ")" | test
  *   test    := operand [ relop VALUE | "contains" VALUE | ("matches" | "~") "REGEX" | ["not"] "in" "{" element* "}" ]
+ *            | sum [ relop sum ]                          (arithmetic on either side, as Wireshark 4)
  *   operand := FIELD [ "[" range "]" ] | FUNCTION "(" FIELD ")"
+ *   sum     := product (("+" | "-") product)*
+ *   product := factor (("*" | "/" | "%") factor)*
+ *   factor  := "-" factor | "{" sum "}" | FIELD | FUNCTION "(" FIELD ")" | NUMBER
  *   range   := N ":" M | N "-" M | N | ":" M | N ":"      (offset:length, first-last, one byte; N may be negative)
  *   element := VALUE | VALUE ".." VALUE
  */
@@ -32,6 +36,8 @@ const SYMBOLS: readonly [string, string][] = [
   // Longest first so "===" is not read as "==" then "=".
   ['===', 'all_eq'], ['!==', 'any_ne'], ['==', 'eq'], ['!=', 'ne'], ['~=', 'any_ne'], ['<=', 'le'], ['>=', 'ge'],
   ['&&', 'and'], ['||', 'or'], ['^^', 'xor'], ['<', 'lt'], ['>', 'gt'], ['!', 'not'], ['~', 'matches'],
+  // Arithmetic; "-" and "/" are word characters (negative numbers, prefixes), so alone they are words the parser reads as operators.
+  ['+', '+'], ['*', '*'], ['%', '%'],
 ];
 
 const KEYWORDS: Readonly<Record<string, string>> = {
@@ -140,10 +146,19 @@ export interface Slice {
 export const FUNCTIONS = ['len', 'count', 'lower', 'upper'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
+export type ArithOp = '+' | '-' | '*' | '/' | '%';
+
+/** Arithmetic (Wireshark 4): a field or a function of one (its occurrences), a number, and what + - * / % and unary minus make of them. */
+export type Arith =
+  | { kind: 'atom'; token: Token; fn?: FunctionName; fnToken?: Token }
+  | { kind: 'neg'; a: Arith; token: Token }
+  | { kind: 'binary'; op: ArithOp; a: Arith; b: Arith; token: Token };
+
 export type Node =
   | { kind: 'or' | 'and' | 'xor'; a: Node; b: Node }
   | { kind: 'not'; a: Node }
-  | { kind: 'test'; field: Token; slice?: Slice; fn?: FunctionName; fnToken?: Token; op?: RelOp; opToken?: Token; value?: Token; set?: SetElement[] };
+  | { kind: 'test'; field: Token; slice?: Slice; fn?: FunctionName; fnToken?: Token; op?: RelOp; opToken?: Token; value?: Token; set?: SetElement[] }
+  | { kind: 'arith'; lhs: Arith; op?: RelOp; opToken?: Token; rhs?: Arith };
 
 export function parse(text: string): Node {
   const tokens = tokenize(text);
@@ -172,15 +187,8 @@ export function parse(text: string): Node {
   function unary(): Node {
     const t = peek();
     if (isOp(t, 'not')) { take(); return { kind: 'not', a: unary() }; }
-    if (t.kind === 'lparen') {
-      take();
-      const e = orExpr();
-      const close = peek();
-      if (close.kind !== 'rparen') fail(close, close.kind === 'end' ? 'missing ")" to close the "(" opened earlier' : `expected ")" here, found ${describe(close)}`);
-      take();
-      return e;
-    }
-    if (t.kind === 'word') return test();
+    if (t.kind === 'lparen') return group('rparen', '(', ')', orExpr);
+    if (t.kind === 'word' || t.kind === 'lbrace') return test();
     if (t.kind === 'end') return fail(t, 'the filter ends where a field name was expected');
     return fail(t, `expected a field name, found ${describe(t)}`);
   }
@@ -212,12 +220,99 @@ export function parse(text: string): Node {
     return { field: first, slice: parseSlice(text, body, token) };
   }
 
-  function test(): Node {
-    const { field, slice, fn, fnToken } = operand();
+  // ---- arithmetic
+  /** The operator `t` stands for where an operator may follow an operand, or null. */
+  function arithOp(t: Token): ArithOp | null {
+    if (t.kind === 'op' && (t.text === '+' || t.text === '*' || t.text === '%')) return t.text;
+    if (t.kind === 'word' && (t.text === '-' || t.text === '/')) return t.text;
+    // "a -1": the tokenizer reads "-1" as a negative number; after an operand it is "minus 1".
+    if (t.kind === 'word' && t.text.length > 1 && t.text[0] === '-') return '-';
+    return null;
+  }
+  /** Whether an arithmetic operator follows the operand just read. */
+  const arithFollows = (): boolean => arithOp(peek()) !== null;
+  /** Take the operator of arithOp(); a glued "-1" leaves "1" to be read next. */
+  function takeArithOp(): { op: ArithOp; token: Token } {
+    const t = peek();
+    const op = arithOp(t)!;
+    if (t.kind === 'word' && t.text.length > 1) {
+      tokens[p] = { kind: 'word', text: t.text.slice(1), pos: t.pos + 1, len: t.len - 1 };
+      return { op, token: { ...t, text: '-', len: 1 } };
+    }
+    take();
+    return { op, token: t };
+  }
+  function sum(first?: Arith): Arith {
+    let a = product(first);
+    for (let o = arithOp(peek()); o === '+' || o === '-'; o = arithOp(peek())) {
+      const { op, token } = takeArithOp();
+      a = { kind: 'binary', op, a, b: product(), token };
+    }
+    return a;
+  }
+  function product(first?: Arith): Arith {
+    let a = first ?? factor();
+    for (let o = arithOp(peek()); o === '*' || o === '/' || o === '%'; o = arithOp(peek())) {
+      const { op, token } = takeArithOp();
+      a = { kind: 'binary', op, a, b: factor(), token };
+    }
+    return a;
+  }
+  /** What `inner` reads between the opening token here (taken) and its closing one. */
+  function group<T>(closeKind: TokenKind, open: string, close: string, inner: () => T): T {
+    take();
+    const e = inner();
+    const c = peek();
+    if (c.kind !== closeKind) fail(c, c.kind === 'end' ? `missing "${close}" to close the "${open}" opened earlier` : `expected "${close}" here, found ${describe(c)}`);
+    take();
+    return e;
+  }
+  /** "-" alone, or a word the tokenizer read with a leading "-" that is not a negative number ("-mip6.bu.seqnr"): a unary minus. */
+  const negation = (t: Token): boolean => t.kind === 'word' && t.text[0] === '-' && (t.text.length === 1 || !/^-\d/.test(t.text));
+  function factor(): Arith {
+    const t = peek();
+    if (t.kind === 'lbrace') return group('rbrace', '{', '}', () => sum());
+    if (t.kind === 'word' && t.text === '-') { take(); return { kind: 'neg', a: factor(), token: t }; }
+    if (negation(t)) {
+      tokens[p] = { kind: 'word', text: t.text.slice(1), pos: t.pos + 1, len: t.len - 1 };
+      return { kind: 'neg', a: factor(), token: { ...t, text: '-', len: 1 } };
+    }
+    if (t.kind !== 'word') return fail(t, t.kind === 'end' ? 'the filter ends where a field or number was expected' : `expected a field or a number, found ${describe(t)}`);
+    if (tokens[p + 1]!.kind === 'lparen') {
+      const { field, fn, fnToken } = operand();
+      return { kind: 'atom', token: field, fn, fnToken };
+    }
+    take();
+    if (peek().kind === 'lbracket') fail(peek(), 'a slice does not take part in arithmetic: compare it with a byte string');
+    return { kind: 'atom', token: t };
+  }
+  /** The rest of a test whose left side is arithmetic: a comparison with a value or arithmetic, or nothing (the left side has a value). */
+  function arithTest(lhs: Arith): Node {
     const t = peek();
     if (t.kind === 'op' && RELOPS.has(t.text)) {
       take();
       const v = peek();
+      if (v.kind === 'end') fail(v, 'the filter ends where a value to compare with was expected');
+      return { kind: 'arith', lhs, op: t.text as RelOp, opToken: t, rhs: sum() };
+    }
+    if (isOp(t, 'in') || (isOp(t, 'not') && isOp(tokens[p + 1]!, 'in'))) fail(t, 'arithmetic is compared with ==, !=, <, >, <=, >=, not tested with "in"');
+    if (t.kind === 'word' || t.kind === 'string') fail(t, 'expected an operator (==, !=, <, >, <=, >=, + - * / %) here');
+    return { kind: 'arith', lhs };
+  }
+
+  function test(): Node {
+    const start = peek();
+    if (start.kind === 'lbrace' || negation(start)) return arithTest(sum());
+    const { field, slice, fn, fnToken } = operand();
+    if (slice === undefined && arithFollows()) return arithTest(sum({ kind: 'atom', token: field, fn, fnToken }));
+    const t = peek();
+    if (t.kind === 'op' && RELOPS.has(t.text)) {
+      take();
+      const v = peek();
+      if (v.kind === 'lbrace' || (v.kind === 'word' && tokens[p + 1] !== undefined && arithOp(tokens[p + 1]!) !== null && slice === undefined)) {
+        // Arithmetic on the right: the left side is the field (or function) as one operand.
+        return { kind: 'arith', lhs: { kind: 'atom', token: field, fn, fnToken }, op: t.text as RelOp, opToken: t, rhs: sum() };
+      }
       if (v.kind !== 'word' && v.kind !== 'string') fail(v, v.kind === 'end' ? `the filter ends where a value to compare ${field.text} with was expected` : `expected a value after "${text.slice(t.pos, t.pos + t.len)}", found ${describe(v)}`);
       take();
       return { kind: 'test', field, slice, fn, fnToken, op: t.text as RelOp, opToken: t, value: v };

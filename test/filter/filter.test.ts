@@ -277,3 +277,51 @@ describe('slices and functions', () => {
     }
   });
 });
+
+describe('arithmetic', () => {
+  // registration-and-switch: BUs 100, 101, 102, 103 (frames 1, 3, 7, 9), lifetimes 150 units but for 102 (0).
+  it('+ - * / % and unary minus over numbers, with Wireshark\'s precedence and {} to group', () => {
+    expect(matching(RS, 'mip6.bu.seqnr + 2 * 3 == 106')).toEqual([1]);
+    expect(matching(RS, '{mip6.bu.seqnr + 2} * 3 == 306')).toEqual([1]);
+    expect(matching(RS, 'mip6.bu.seqnr - 50 - 50 == 0')).toEqual([1]);
+    expect(matching(RS, 'mip6.bu.seqnr / 50 == 2')).toEqual([1, 3, 7, 9]);
+    expect(matching(RS, 'mip6.bu.seqnr % 100 >= 2')).toEqual([7, 9]);
+    expect(matching(RS, '-mip6.bu.seqnr < -102')).toEqual([9]);
+    expect(matching(RS, '- mip6.bu.seqnr == -101')).toEqual([3]);
+    expect(matching(RS, 'mip6.bu.seqnr == 0x64 + 0b1')).toEqual([3]);
+    expect(matching(RS, 'mip6.bu.lifetime * mip6.bu.seqnr == 15150')).toEqual([3]);
+    // A division by zero gives no value: nothing compares with it.
+    expect(matching(RS, 'mip6.bu.seqnr / {mip6.bu.lifetime - 150} >= 0')).toEqual([7]);
+    expect(matching(RS, 'mip6.bu.seqnr % mip6.bu.lifetime == 102')).toEqual([]);
+  });
+
+  it('a repeated field takes part with every occurrence; the operators keep their meaning over the values', () => {
+    // The BU's Destination Options hold PadN (1) and the Home Address option (201).
+    expect(matching(RS, 'ipv6.opt.type * 2 == 402')).toEqual([1, 3, 7, 9]);
+    expect(matching(RS, 'ipv6.opt.type + ipv6.opt.type == 202')).toEqual([1, 3, 7, 9]);
+    expect(matching(RS, 'ipv6.opt.type + 0 != 1')).toEqual([]);
+    expect(matching(RS, 'ipv6.opt.type + 0 != 2')).toEqual([1, 3, 7, 9]);
+    expect(matching(RS, 'ipv6.opt.type + 0 === 1')).toEqual([]);
+    expect(matching(RS, 'ipv6.opt.type + 0 ~= 1')).toEqual([1, 3, 7, 9]);
+    // Alone, arithmetic holds where it has a value.
+    expect(matching(RS, 'mip6.ba.seqnr * 0')).toEqual([2, 4, 8, 10]);
+  });
+
+  it('refuses what it cannot compute, pointing at it', () => {
+    const cases: [string, RegExp, number][] = [
+      ['1 + 1 == 2', /the left side of a comparison must have a field in it/, 0],
+      ['ipv6.src + 1 == 1', /ipv6.src is an IPv6 address: only numbers take part in arithmetic/, 0],
+      ['mip6.bu.seqnr + 1 in {101 102}', /compared with ==, !=, <, >, <=, >=, not tested with "in"/, 18],
+      ['mip6.bu.seqnr + nosuch == 1', /"nosuch" is neither a field name nor a number/, 16],
+      ['{mip6.bu.seqnr + 1 == 2', /expected "}" here/, 19],
+      ['mip6.bu.seqnr * 2 contains 2', /works on bytes and text; arithmetic gives numbers/, 18],
+      ['lower(frame.comment) + 1 == 1', /lower\(\) gives text, which takes no part in arithmetic/, 0],
+      ['mip6.bu.seqnr + == 1', /expected a field or a number/, 16],
+    ];
+    for (const [f, msg, at] of cases) {
+      const e = errorOf(f);
+      expect(e.message, f).toMatch(msg);
+      expect(e.position, f).toBe(at);
+    }
+  });
+});

@@ -12,6 +12,7 @@ const PIECES = [
   'and', 'or', '&&', '||', 'xor', '"', '"good"', '"a\\', '"Administratively prohibited"', 'true', '0x0c', '12', '-1', '1..5',
   '2001:db8:1::a1', '2001:db8:1::/48', '::/0', 'ba:4c', 'zz', ',', '=', '#', ' ', ' ', ' ',
   '[0:2]', '[-1]', '[3-1]', '[:4]', '[15:]', '[', ']', 'len(', 'count(', 'lower(', 'upper(', 'frame.comment',
+  '+', '-', '*', '/', '%', '-mip6.bu.seqnr', 'ipv6.opt.type',
 ];
 
 const filterText = fc.oneof(
@@ -40,6 +41,11 @@ const test: fc.Arbitrary<string> = fc.oneof(
     .map(([f, vs]) => `${f} in {${vs.join(' ')}}`),
   fc.tuple(fc.constantFrom(...FIELDS), fc.array(fc.constantFrom(...VALUES, '1..5'), { minLength: 1, maxLength: 3 }))
     .map(([f, vs]) => `${f} not in {${vs.join(', ')}}`),
+  // Arithmetic on either side, grouped or not (values of every kind: most of those fail on types).
+  fc.tuple(fc.constantFrom(...FIELDS, 'ipv6.opt.type', 'count(ipv6.addr)', 'len(esp.icv)'), fc.constantFrom('+', '-', '*', '/', '%'),
+    fc.constantFrom(...VALUES, 'mip6.bu.seqnr', '0', '-3', '{mip6.hlen * 2}'), fc.constantFrom(...OPS), fc.constantFrom(...VALUES, 'mip6.hlen + 1', '{-mip6.hlen}'),
+    fc.boolean())
+    .map(([f, a, x, o, v, grouped]) => (grouped ? `{${f} ${a} ${x}} ${o} ${v}` : `${f} ${a} ${x} ${o} ${v}`)),
 );
 const { expr } = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof({ depthSize: 'small', withCrossShrink: true },

@@ -1,7 +1,7 @@
 /**
  * Display filters against Wireshark's own: on the fields both have, the packets
- * -Y keeps are tshark's, frame for frame, for slices, functions and the
- * repeated-field operators.
+ * -Y keeps are tshark's, frame for frame, for slices, functions, arithmetic
+ * and the repeated-field operators.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -25,8 +25,14 @@ const FILTERS = [
   // Wireshark's names that ours answer to.
   'mipv6', 'mipv6 && !mip6.bu.seqnr', 'ipv6.opt.mipv6.home_address == 2001:db8:1::1000',
   'mip6.bu.seqnr > mip6.hlen', 'ipv6.src == ipv6.dst', 'eth.src != eth.dst', 'ipv6.src < ipv6.dst', 'eth.addr == 02:00:5e:10:00:a2', 'eth.addr != 02:00:5e:10:00:01',
+  // Arithmetic (Wireshark 4): + - * / %, unary minus, {} to group; a repeated field gives every occurrence (and every pair).
+  'mip6.bu.seqnr + 1 == 101', 'mip6.bu.seqnr == 100 + 1', 'frame.len - ipv6.plen == 54', 'mip6.bu.lifetime * 4 == 600', 'mip6.bu.seqnr % 2 == 1',
+  '-mip6.bu.seqnr == -100', 'mip6.bu.seqnr + mip6.bu.lifetime == 250', '{mip6.bu.seqnr + 1} * 2 == 202', 'mip6.bu.seqnr / 2 == 50', 'mip6.bu.seqnr -1 == 99',
+  'ipv6.opt.type + 0 == 201', 'ipv6.opt.type + ipv6.opt.type == 202', 'ipv6.opt.type + 0 != 1', 'ipv6.opt.type * 1 ~= 1', 'mip6.bu.seqnr + 1',
+  'mip6.bu.seqnr / 0 == 0', 'count(ipv6.addr) + 1 == 3', 'len(ipv6.src) * 2 == 32', 'mip6.ba.seqnr - mip6.ba.status > 100', 'frame.len > ipv6.plen * 2',
+  'mip6.ba.seqnr * 2 - 1 < 201', 'mip6.bu.seqnr >= {mip6.hlen + 1} * 50',
 ];
-const NEVER = new Set(['count(mip6.bu.seqnr) == 0', 'mip6.has.address != ipv6.src', 'ipv6.addr === ipv6.src', 'ipv6.src == ipv6.dst', 'mip6.has.address != 2001:db8:1::a2']);
+const NEVER = new Set(['ipv6.opt.type + 0 != 1', 'mip6.bu.seqnr / 0 == 0', 'count(mip6.bu.seqnr) == 0', 'mip6.has.address != ipv6.src', 'ipv6.addr === ipv6.src', 'ipv6.src == ipv6.dst', 'mip6.has.address != 2001:db8:1::a2']);
 const CAPTURES = ['hard-switch-failover.pcapng', 'registration-and-switch.pcapng', 'bad-no-backoff.pcapng', 'vhar-failover.pcapng'];
 
 function tsharkFrames(capture: string, filter: string): number[] {
