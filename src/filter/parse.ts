@@ -231,14 +231,17 @@ export function parse(text: string): Node {
   }
   /** Whether an arithmetic operator follows the operand just read. */
   const arithFollows = (): boolean => arithOp(peek()) !== null;
+  /** Split the "-" the tokenizer read into the word here off it: returns the "-" and leaves the rest to be read. */
+  function splitMinus(): Token {
+    const t = peek();
+    tokens[p] = { kind: 'word', text: t.text.slice(1), pos: t.pos + 1, len: t.len - 1 };
+    return { ...t, text: '-', len: 1 };
+  }
   /** Take the operator of arithOp(); a glued "-1" leaves "1" to be read next. */
   function takeArithOp(): { op: ArithOp; token: Token } {
     const t = peek();
     const op = arithOp(t)!;
-    if (t.kind === 'word' && t.text.length > 1) {
-      tokens[p] = { kind: 'word', text: t.text.slice(1), pos: t.pos + 1, len: t.len - 1 };
-      return { op, token: { ...t, text: '-', len: 1 } };
-    }
+    if (t.kind === 'word' && t.text.length > 1) return { op, token: splitMinus() };
     take();
     return { op, token: t };
   }
@@ -274,8 +277,8 @@ export function parse(text: string): Node {
     if (t.kind === 'lbrace') return group('rbrace', '{', '}', () => sum());
     if (t.kind === 'word' && t.text === '-') { take(); return { kind: 'neg', a: factor(), token: t }; }
     if (negation(t)) {
-      tokens[p] = { kind: 'word', text: t.text.slice(1), pos: t.pos + 1, len: t.len - 1 };
-      return { kind: 'neg', a: factor(), token: { ...t, text: '-', len: 1 } };
+      const minus = splitMinus();
+      return { kind: 'neg', a: factor(), token: minus };
     }
     if (t.kind !== 'word') return fail(t, t.kind === 'end' ? 'the filter ends where a field or number was expected' : `expected a field or a number, found ${describe(t)}`);
     if (tokens[p + 1]!.kind === 'lparen') {
