@@ -190,7 +190,7 @@ export function parse(text: string): Node {
     if (t.kind === 'lparen') return group('rparen', '(', ')', orExpr);
     if (t.kind === 'word' || t.kind === 'lbrace') return test();
     if (t.kind === 'end') return fail(t, 'the filter ends where a field name was expected');
-    return fail(t, `expected a field name, found ${describe(t)}`);
+    return fail(t, `expected a field name, found ${describe(t, text)}`);
   }
   /** A field with its slice, or a function of a field. */
   function operand(): { field: Token; slice?: Slice; fn?: FunctionName; fnToken?: Token } {
@@ -200,11 +200,11 @@ export function parse(text: string): Node {
       if (!(FUNCTIONS as readonly string[]).includes(name)) fail(first, `"${first.text}" is not a function: the functions are ${FUNCTIONS.join(', ')}`);
       take();
       const field = peek();
-      if (field.kind !== 'word') fail(field, `expected a field name in ${name}(...), found ${describe(field)}`);
+      if (field.kind !== 'word') fail(field, `expected a field name in ${name}(...), found ${describe(field, text)}`);
       take();
       if (peek().kind === 'lbracket') fail(peek(), `${name}() takes a whole field, not a slice of it`);
       const close = peek();
-      if (close.kind !== 'rparen') fail(close, `expected ")" to close ${name}(, found ${describe(close)}`);
+      if (close.kind !== 'rparen') fail(close, `expected ")" to close ${name}(, found ${describe(close, text)}`);
       take();
       return { field, fn: name as FunctionName, fnToken: { ...first, len: close.pos + 1 - first.pos } };
     }
@@ -214,7 +214,7 @@ export function parse(text: string): Node {
     let body = '';
     if (r.kind === 'word') { body = r.text; take(); } else if (r.kind === 'op' && r.text === 'not') fail(r, 'expected a byte range such as [0:2], [0-1] or [-2:]');
     const close = peek();
-    if (close.kind !== 'rbracket') fail(close, close.kind === 'end' ? 'the range is not closed: add "]"' : `expected "]" here, found ${describe(close)}`);
+    if (close.kind !== 'rbracket') fail(close, close.kind === 'end' ? 'the range is not closed: add "]"' : `expected "]" here, found ${describe(close, text)}`);
     take();
     const token: Token = { kind: 'word', text: body, pos: open.pos, len: close.pos + 1 - open.pos };
     return { field: first, slice: parseSlice(text, body, token) };
@@ -266,7 +266,7 @@ export function parse(text: string): Node {
     take();
     const e = inner();
     const c = peek();
-    if (c.kind !== closeKind) fail(c, c.kind === 'end' ? `missing "${close}" to close the "${open}" opened earlier` : `expected "${close}" here, found ${describe(c)}`);
+    if (c.kind !== closeKind) fail(c, c.kind === 'end' ? `missing "${close}" to close the "${open}" opened earlier` : `expected "${close}" here, found ${describe(c, text)}`);
     take();
     return e;
   }
@@ -280,7 +280,7 @@ export function parse(text: string): Node {
       const minus = splitMinus();
       return { kind: 'neg', a: factor(), token: minus };
     }
-    if (t.kind !== 'word') return fail(t, t.kind === 'end' ? 'the filter ends where a field or number was expected' : `expected a field or a number, found ${describe(t)}`);
+    if (t.kind !== 'word') return fail(t, t.kind === 'end' ? 'the filter ends where a field or number was expected' : `expected a field or a number, found ${describe(t, text)}`);
     if (tokens[p + 1]!.kind === 'lparen') {
       const { field, fn, fnToken } = operand();
       return { kind: 'atom', token: field, fn, fnToken };
@@ -316,7 +316,7 @@ export function parse(text: string): Node {
         // Arithmetic on the right: the left side is the field (or function) as one operand.
         return { kind: 'arith', lhs: { kind: 'atom', token: field, fn, fnToken }, op: t.text as RelOp, opToken: t, rhs: sum() };
       }
-      if (v.kind !== 'word' && v.kind !== 'string') fail(v, v.kind === 'end' ? `the filter ends where a value to compare ${field.text} with was expected` : `expected a value after "${text.slice(t.pos, t.pos + t.len)}", found ${describe(v)}`);
+      if (v.kind !== 'word' && v.kind !== 'string') fail(v, v.kind === 'end' ? `the filter ends where a value to compare ${field.text} with was expected` : `expected a value after "${text.slice(t.pos, t.pos + t.len)}", found ${describe(v, text)}`);
       take();
       return { kind: 'test', field, slice, fn, fnToken, op: t.text as RelOp, opToken: t, value: v };
     }
@@ -335,7 +335,7 @@ export function parse(text: string): Node {
         if (e.kind === 'rbrace') { take(); break; }
         if (e.kind === 'comma') { take(); continue; }
         if (e.kind === 'end') fail(open, 'the set is not closed: add "}"');
-        if (e.kind !== 'word' && e.kind !== 'string') fail(e, `expected a value in the set, found ${describe(e)}`);
+        if (e.kind !== 'word' && e.kind !== 'string') fail(e, `expected a value in the set, found ${describe(e, text)}`);
         take();
         set.push(splitRange(e));
       }
@@ -350,7 +350,7 @@ export function parse(text: string): Node {
 
   const root = orExpr();
   const rest = peek();
-  if (rest.kind !== 'end') fail(rest, rest.kind === 'rparen' ? 'this ")" has no matching "("' : `unexpected ${describe(rest)}: join tests with "and" or "or"`);
+  if (rest.kind !== 'end') fail(rest, rest.kind === 'rparen' ? 'this ")" has no matching "("' : `unexpected ${describe(rest, text)}: join tests with "and" or "or"`);
   return root;
 }
 
@@ -392,11 +392,12 @@ function splitRange(t: Token): SetElement {
   };
 }
 
-function describe(t: Token): string {
+/** A token as a message names it: an operator as typed (its text is the canonical name: "==" is "eq"). */
+function describe(t: Token, filter: string): string {
   switch (t.kind) {
     case 'end': return 'the end of the filter';
     case 'string': return `the string "${t.text}"`;
-    case 'op': return `"${t.text}"`;
+    case 'op': return `"${filter.slice(t.pos, t.pos + t.len)}"`;
     default: return `"${t.text}"`;
   }
 }

@@ -316,7 +316,9 @@ describe('arithmetic', () => {
       ['{mip6.bu.seqnr + 1 == 2', /expected "}" here/, 19],
       ['mip6.bu.seqnr * 2 contains 2', /works on bytes and text; arithmetic gives numbers/, 18],
       ['lower(frame.comment) + 1 == 1', /lower\(\) gives text, which takes no part in arithmetic/, 0],
-      ['mip6.bu.seqnr + == 1', /expected a field or a number/, 16],
+      // An operator is named as typed ("==", not its name "eq").
+      ['mip6.bu.seqnr + == 1', /expected a field or a number, found "=="/, 16],
+      ['mip6.bu.seqnr == && 1', /expected a value after "==", found "&&"/, 17],
     ];
     for (const [f, msg, at] of cases) {
       const e = errorOf(f);
