@@ -111,21 +111,32 @@ export class GunzipInput {
   private compressed = 0;
   private readonly head = new Uint8Array(HEAD_KEPT);
   /**
-   * What the trailer is checked against (RFC 1952 2.3.1: CRC-32 and length mod 2^32 of
-   * the inflated data, the member's last 8 bytes): the inflater does not check it, so a
-   * file cut inside its trailer, or data damaged in a way that still inflates, read as whole.
-   * Checked for a file of one member (the usual case); a file of several is read unchecked.
+   * What each member's trailer is checked against (RFC 1952 2.3.1: CRC-32 and length
+   * mod 2^32 of the member's inflated data, its last 8 bytes): the inflater does not
+   * check it, so a file cut inside its trailer, or data damaged in a way that still
+   * inflates, read as whole. The running values of the member being inflated.
    */
   private crc = -1;
   private size = 0;
-  private members = 1;
   /** The last 8 compressed bytes. */
   private readonly tail = new Uint8Array(8);
   private checked = false;
+  /**
+   * Where a member's trailer is found when the next member's header is met: in the
+   * chunk being inflated (`current`, from compressed byte `currentAt`), or in the
+   * RECENT bytes before it, kept as a ring (position q at recent[q % RECENT]); a
+   * header longer than that across two reads leaves the member before it unchecked.
+   */
+  private readonly recent = new Uint8Array(RECENT);
+  private current: Uint8Array = new Uint8Array(0);
+  private currentAt = 0;
+  /** A member's trailer did not match: nothing after it is handed out. */
+  private stopped = false;
 
   /** `already`: the compressed bytes read from `fd` before it was known to be gzip. */
   constructor(private readonly fd: number, already: Uint8Array) {
     this.gz = new (inflater().Gunzip)((data, final) => {
+      if (this.stopped) return;
       if (data.length > 0) {
         this.queue.push(data);
         this.crc = crc32Update(this.crc, data);
@@ -133,7 +144,8 @@ export class GunzipInput {
       }
       if (final) this.ended = true;
     });
-    this.gz.onmember = () => { this.members++; };
+    // A new member starts at `offset` (compressed): the one before has all come out and ends with its trailer.
+    this.gz.onmember = (offset) => this.memberEnded(offset);
     if (already.length > 0) this.push(Uint8Array.from(already), false);
   }
 
@@ -144,6 +156,8 @@ export class GunzipInput {
     if (this.compressed < HEAD_KEPT) this.head.set(data.subarray(0, HEAD_KEPT - this.compressed), this.compressed);
     if (data.length >= 8) this.tail.set(data.subarray(data.length - 8));
     else if (data.length > 0) { this.tail.copyWithin(0, data.length); this.tail.set(data, 8 - data.length); }
+    this.current = data;
+    this.currentAt = this.compressed;
     this.compressed += data.length;
     // The inflater takes a stream that ends inside or right after its header for an empty one.
     if (final && this.compressed < HEAD_KEPT) {
@@ -158,6 +172,9 @@ export class GunzipInput {
     } catch (e) {
       this.failure = new CompressedDataError((e as Error).message);
     }
+    // The chunk's last bytes join the ring (the chunk itself is read into again).
+    const keep = data.subarray(Math.max(0, data.length - RECENT));
+    for (let k = 0, q = this.compressed - keep.length; k < keep.length; k++, q++) this.recent[q % RECENT] = keep[k]!;
   }
 
   /** Inflate into `into[at..at+max)`; the count, 0 at the end. Throws the read or inflate error. */
@@ -186,15 +203,49 @@ export class GunzipInput {
     return n;
   }
 
-  /** At the end of a file of one member: its trailer must hold the CRC-32 and length of what came out. */
+  /** At the end of the file: the last member's trailer must hold the CRC-32 and length of what it inflated to. */
   private checkTrailer(): void {
-    if (this.checked || this.members > 1) return;
+    if (this.checked) return;
     this.checked = true;
-    const t = this.tail;
-    const crc = (t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0;
-    const size = (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0;
-    if (crc !== (~this.crc >>> 0) || size !== this.size) {
+    if (!this.trailerMatches(this.tail)) {
       throw new CompressedDataError('the data does not match the CRC-32 and length in the gzip trailer (the file is cut short inside its last 8 bytes, or damaged)');
     }
   }
+
+  /**
+   * A member ended just before `offset`: its trailer (the 8 bytes before) must hold
+   * its CRC-32 and length; when not, the input ends there (what it inflated to was
+   * handed out, nothing after it is). The next member's count starts.
+   */
+  private memberEnded(offset: number): void {
+    const t = this.trailerAt(offset - 8);
+    if (t !== null && !this.trailerMatches(t)) {
+      this.stopped = true;
+      this.failure = new CompressedDataError(`the data of the gzip member ending at byte ${offset} does not match the CRC-32 and length in its trailer (the member is damaged)`);
+    }
+    this.crc = -1;
+    this.size = 0;
+  }
+
+  /** The 8 compressed bytes from position `at` (a member's trailer), or null when they are no longer kept. */
+  private trailerAt(at: number): Uint8Array | null {
+    const t = new Uint8Array(8);
+    for (let k = 0; k < 8; k++) {
+      const q = at + k;
+      if (q >= this.currentAt && q < this.currentAt + this.current.length) t[k] = this.current[q - this.currentAt]!;
+      else if (q < this.currentAt && this.currentAt - q <= RECENT) t[k] = this.recent[q % RECENT]!;
+      else return null;
+    }
+    return t;
+  }
+
+  /** Whether the 8 bytes `t` are the trailer of the member inflated so far. */
+  private trailerMatches(t: Uint8Array): boolean {
+    const crc = (t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0;
+    const size = (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0;
+    return crc === (~this.crc >>> 0) && size === this.size;
+  }
 }
+
+/** Compressed bytes kept to find a member's trailer. */
+const RECENT = 1 << 12;

@@ -104,6 +104,39 @@ describe('gzip-compressed captures', () => {
     const half = Math.floor(bytes.length / 2);
     const two = Buffer.concat([gzipSync(bytes.subarray(0, half)), gzipSync(bytes.subarray(half))]);
     expect(read(temp(two))).toEqual(read(name));
+    // Three members, read through windows small enough that trailers and headers fall across reads.
+    const third = Math.floor(bytes.length / 3);
+    const three = Buffer.concat([gzipSync(bytes.subarray(0, third)), gzipSync(bytes.subarray(third, 2 * third)), gzipSync(bytes.subarray(2 * third))]);
+    for (const chunk of [undefined, 1000, 333]) expect(read(temp(three), chunk), `chunk ${chunk}`).toEqual(read(name));
+  });
+
+  it('each member\'s trailer is checked: a damaged one ends the capture after that member\'s frames, with a message', () => {
+    const name = resolve(SAMPLES, 'hard-switch-failover.pcapng');
+    const plain = read(name);
+    const bytes = readFileSync(name);
+    // Cut at a frame boundary: the first member holds whole frames, so its frames are all read.
+    const first = openCapture(name);
+    let at = 0;
+    let framesBefore = 0;
+    for (let f = first.next(); f; f = first.next()) { if (first.frameOffset > bytes.length / 2) break; at = first.frameOffset; framesBefore = f.number - 1; }
+    first.close();
+    const a = gzipSync(bytes.subarray(0, at));
+    const b = gzipSync(bytes.subarray(at));
+    for (const [what, k] of [['CRC-32', 8], ['length', 3]] as const) {
+      const bad = Buffer.concat([a, b]);
+      bad[a.length - k]! ^= 0x01;
+      for (const chunk of [undefined, 997]) {
+        const r = read(temp(bad), chunk);
+        expect(r.frames, `${what} ${chunk}`).toEqual(plain.frames.slice(0, framesBefore));
+        expect(r.problems, `${what} ${chunk}`).toEqual([`${framesBefore + 1}: damaged gzip data: the data of the gzip member ending at byte ${a.length} does not match the CRC-32 and length in its trailer (the member is damaged)`]);
+      }
+    }
+    // The last member's trailer is checked as a single member's is.
+    const lastBad = Buffer.concat([a, b]);
+    lastBad[lastBad.length - 2]! ^= 0x01;
+    const r = read(temp(lastBad));
+    expect(r.frames).toEqual(plain.frames);
+    expect(r.problems).toEqual([`${plain.frames.length + 1}: damaged gzip data: the data does not match the CRC-32 and length in the gzip trailer (the file is cut short inside its last 8 bytes, or damaged)`]);
   });
 
   it('cut inside or right after the gzip header: damaged, not empty', () => {
