@@ -211,9 +211,9 @@ function compileArith(text: string, a: Arith): ArithEval {
       const tok = a.token;
       const def = fieldByAbbrev(tok.text);
       if (!def) {
-        if (a.fn === undefined && /^-?(\d+|0x[0-9a-f]+|0b[01]+|0o[0-7]+)$/i.test(tok.text)) {
-          const neg = tok.text[0] === '-';
-          const x = plainNumber(text, neg ? { ...tok, text: tok.text.slice(1) } : tok);
+        const neg = tok.text[0] === '-';
+        const x = a.fn === undefined ? wholeNumber(neg ? tok.text.slice(1) : tok.text) : null;
+        if (x !== null) {
           out[0] = neg ? -x : x;
           return { out, values: () => 1, hasField: false };
         }
@@ -223,8 +223,7 @@ function compileArith(text: string, a: Arith): ArithEval {
         return {
           out, hasField: true,
           values: (t) => {
-            let c = 0;
-            for (let i = t.first(def); i >= 0; i = t.next(def, i)) c++;
+            const c = countOf(t, def);
             if (c === 0) return 0;
             out[0] = c;
             return 1;
@@ -236,7 +235,7 @@ function compileArith(text: string, a: Arith): ArithEval {
           out, hasField: true,
           values: (t) => {
             let n = 0;
-            for (let i = t.first(def); i >= 0 && n < MAX_VALUES; i = t.next(def, i)) out[n++] = Math.min(t.length[i]!, t.bufferOf(i).length - t.start[i]!);
+            for (let i = t.first(def); i >= 0 && n < MAX_VALUES; i = t.next(def, i)) out[n++] = itemLength(t, i);
             return n;
           },
         };
@@ -395,16 +394,32 @@ function viewTest(op: RelOp, want: Uint8Array): (b: Uint8Array) => boolean {
   return (b) => holds(compareBytes(b, viewStart, viewLength, want, 0, want.length));
 }
 
+/** A whole number written in decimal, 0x, 0b or 0o; null when `s` is not one. */
+function wholeNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
+  if (/^0b[01]+$/i.test(s)) return parseInt(s.slice(2), 2);
+  if (/^0o[0-7]+$/i.test(s)) return parseInt(s.slice(2), 8);
+  return null;
+}
+
 /** A plain number for len() and count(): decimal, 0x, 0b or 0o. */
 function plainNumber(text: string, v: Token): number {
-  const s = v.text;
-  if (v.kind === 'word') {
-    if (/^\d+$/.test(s)) return Number(s);
-    if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
-    if (/^0b[01]+$/i.test(s)) return parseInt(s.slice(2), 2);
-    if (/^0o[0-7]+$/i.test(s)) return parseInt(s.slice(2), 8);
-  }
-  throw new FilterError(text, v.pos, `"${s}" is not a whole number`, [], v.len);
+  const x = v.kind === 'word' ? wholeNumber(v.text) : null;
+  if (x === null) throw new FilterError(text, v.pos, `"${v.text}" is not a whole number`, [], v.len);
+  return x;
+}
+
+/** count(f): the field's occurrences in the packet. */
+function countOf(t: Tree, def: FieldDef): number {
+  let c = 0;
+  for (let i = t.first(def); i >= 0; i = t.next(def, i)) c++;
+  return c;
+}
+
+/** len(f) of one occurrence: the bytes the field takes in the packet, whatever its type (as Wireshark's len: 1 for an 8-bit number). */
+function itemLength(t: Tree, i: number): number {
+  return Math.min(t.length[i]!, t.bufferOf(i).length - t.start[i]!);
 }
 
 function compareNumber(op: RelOp, x: number, opTok: Token, text: string): (v: number) => boolean {
@@ -430,16 +445,13 @@ function functionTest(text: string, n: Extract<Node, { kind: 'test' }>, def: Fie
     const test = n.set ? numberSet(text, n.set) : compareNumber(n.op!, plainNumber(text, n.value!), opTok, text);
     // As in Wireshark, an absent field has no count: count(f) == 0 is never true (test its absence with !f).
     return (t) => {
-      let c = 0;
-      for (let i = t.first(def); i >= 0; i = t.next(def, i)) c++;
+      const c = countOf(t, def);
       return c > 0 && test(c);
     };
   }
   if (fn === 'len') {
-    // The bytes the field takes in the packet, whatever its type (as Wireshark's len: 1 for an 8-bit number).
-    const length = (t: Tree, i: number): number => Math.min(t.length[i]!, t.bufferOf(i).length - t.start[i]!);
-    if (n.set) { const inSet = numberSet(text, n.set); return anyItem(def, (t, i) => inSet(length(t, i))); }
-    return overOccurrences(def, n.op!, (op) => { const c = compareNumber(op, plainNumber(text, n.value!), opTok, text); return (t, i) => c(length(t, i)); });
+    if (n.set) { const inSet = numberSet(text, n.set); return anyItem(def, (t, i) => inSet(itemLength(t, i))); }
+    return overOccurrences(def, n.op!, (op) => { const c = compareNumber(op, plainNumber(text, n.value!), opTok, text); return (t, i) => c(itemLength(t, i)); });
   }
   // lower() and upper(): the text, case changed, compared as text.
   if (def.type !== FT.String) throw new FilterError(text, n.fnToken!.pos, `${fn}() changes the case of text; ${def.abbrev} is ${typeName(def)}`, [], n.fnToken!.len);
