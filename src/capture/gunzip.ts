@@ -118,14 +118,13 @@ export class GunzipInput {
    */
   private crc = -1;
   private size = 0;
-  /** The last 8 compressed bytes. */
-  private readonly tail = new Uint8Array(8);
   private checked = false;
   /**
-   * Where a member's trailer is found when the next member's header is met: in the
-   * chunk being inflated (`current`, from compressed byte `currentAt`), or in the
-   * RECENT bytes before it, kept as a ring (position q at recent[q % RECENT]); a
-   * header longer than that across two reads leaves the member before it unchecked.
+   * Where a member's trailer is found, when the next member's header is met or the
+   * file ends: in the chunk being inflated (`current`, from compressed byte
+   * `currentAt`), or in the RECENT bytes before it, kept as a ring (position q at
+   * recent[q % RECENT]); a header longer than that across two reads leaves the
+   * member before it unchecked.
    */
   private readonly recent = new Uint8Array(RECENT);
   private current: Uint8Array = new Uint8Array(0);
@@ -154,8 +153,6 @@ export class GunzipInput {
 
   private push(data: Uint8Array, final: boolean): void {
     if (this.compressed < HEAD_KEPT) this.head.set(data.subarray(0, HEAD_KEPT - this.compressed), this.compressed);
-    if (data.length >= 8) this.tail.set(data.subarray(data.length - 8));
-    else if (data.length > 0) { this.tail.copyWithin(0, data.length); this.tail.set(data, 8 - data.length); }
     this.current = data;
     this.currentAt = this.compressed;
     this.compressed += data.length;
@@ -207,7 +204,9 @@ export class GunzipInput {
   private checkTrailer(): void {
     if (this.checked) return;
     this.checked = true;
-    if (!this.trailerMatches(this.tail)) {
+    // The file's last 8 bytes: in the ring by now (the last push may be the empty one that says the end).
+    const t = this.trailerAt(this.compressed - 8);
+    if (t === null || !this.trailerMatches(t)) {
       throw new CompressedDataError('the data does not match the CRC-32 and length in the gzip trailer (the file is cut short inside its last 8 bytes, or damaged)');
     }
   }
@@ -229,6 +228,7 @@ export class GunzipInput {
 
   /** The 8 compressed bytes from position `at` (a member's trailer), or null when they are no longer kept. */
   private trailerAt(at: number): Uint8Array | null {
+    if (at < 0) return null;
     const t = new Uint8Array(8);
     for (let k = 0; k < 8; k++) {
       const q = at + k;
