@@ -220,12 +220,7 @@ export class FieldsPrinter {
     for (let k = 0; k < this.columns.length; k++) {
       if (k > 0) out += o.separator;
       const c = this.columns[k]!;
-      let text: string;
-      if (c.kind === 'field') text = this.occurrences(tree, values[k]!);
-      else if (c.kind === 'derived') text = this.derived(c.what, frame);
-      else if (c.what === 'time') text = this.timeColumn.textOf(frame);
-      else text = column(c.what, tree, frame);
-      out += this.quoted(text);
+      out += this.quoted(c.kind === 'field' ? this.occurrences(tree, values[k]!) : this.columnText(c, tree, frame));
     }
     this.times.shown(frame);
     if (this.bomPending) { this.bomPending = false; out = `\ufeff${out}`; }
@@ -253,12 +248,16 @@ export class FieldsPrinter {
           if (v !== null) putValue(out, name, v);
         }
         if (raw) for (const i of values[k]!) if (hasBytes(tree, i)) putValue(out, `${name}_raw`, toHex(tree.bufferOf(i), tree.start[i]!, tree.length[i]!));
-      } else if (c.kind === 'derived') out[name] = this.derived(c.what, frame);
-      else if (c.what === 'time') out[name] = this.timeColumn.textOf(frame);
-      else out[name] = column(c.what, tree, frame);
+      } else out[name] = this.columnText(c, tree, frame);
     }
     this.times.shown(frame);
     return out;
+  }
+
+  /** A derived time's or a summary column's text. */
+  private columnText(c: Exclude<Column, { kind: 'field' }>, tree: Tree, frame: Frame): string {
+    if (c.kind === 'derived') return this.derived(c.what, frame);
+    return c.what === 'time' ? this.timeColumn.textOf(frame) : column(c.what, tree, frame);
   }
 
   /** The items of each field column (values[k]), in packet order. */
