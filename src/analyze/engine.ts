@@ -253,6 +253,17 @@ export class Engine {
   }
 
   /**
+   * Feed an undissected frame whose facts can be read from its bytes (direct.ts)
+   * and return true; false when it needs dissecting first (then feed() it).
+   */
+  feedFrame(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): boolean {
+    const f = this.extractor.direct(ctx, frame, file, fileIndex);
+    if (f === null) return false;
+    this.feedFacts(f);
+    return true;
+  }
+
+  /**
    * Feed the facts of one packet, extracted here by feed() or decoded from a
    * dissecting thread's (FactsDecoder, which interns their addresses in this
    * engine's table). Packets must come in time order.

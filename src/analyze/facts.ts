@@ -12,6 +12,7 @@ import type { MhTypeKey } from '../profile/defaults.js';
 import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressInterner } from './address.js';
 import type { FieldSet } from './fields.js';
 import type { ReplayVerdict } from '../esp/replay.js';
+import { directFacts } from './direct.js';
 
 /** RFC 4303 3.4.3: the receiver's anti-replay window, 64 packets (the recommended default). */
 export const ESP_REPLAY_WINDOW = 64;
@@ -46,7 +47,8 @@ export function mhKinds(mhTypes: Readonly<Record<string, number>>): MhKinds {
   return { kinds, numbers };
 }
 
-const NO_NOTES: readonly Note[] = [];
+/** The notes of a packet without any. */
+export const NO_NOTES: readonly Note[] = [];
 
 export class Facts {
   // Where and when.
@@ -368,5 +370,10 @@ export class FactExtractor {
   extract(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts {
     extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.mhKinds, this.addresses);
     return this.facts;
+  }
+
+  /** Facts of an undissected frame read from its bytes (direct.ts); null when it needs dissecting. */
+  direct(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts | null {
+    return directFacts(this.facts, ctx, frame, file, fileIndex, this.mhKinds, this.addresses) ? this.facts : null;
   }
 }

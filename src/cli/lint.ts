@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
 import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
+import type { Frame } from '../capture/frame.js';
 import { FactExtractor } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
 import { RingFailed, RingWriter } from '../analyze/ring.js';
@@ -26,7 +27,7 @@ import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, inputBytes, RECORD_OVERHEAD, refuseFieldOptions, sameFile, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
-import { contextFor, describeProblems, LinkCensus, runPipeline } from './pipeline.js';
+import { contextFor, describeProblems, LinkCensus, runPipeline, type FrameHandler } from './pipeline.js';
 import { dropEarlyAnalyzer, PIPELINE_MIN_BYTES, spawnAnalyzer, takeEarlyAnalyzer, workerUrl } from './analyzer-thread.js';
 
 const VERSION = '0.1.0';
@@ -140,15 +141,36 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   let start = NaN;
   // Packets of a link type nothing is dissected in: a capture of only those would otherwise lint "clean".
   const census = new LinkCensus();
-  const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
+  const account = (frame: Frame, file: string): void => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
     census.add(frame, file);
     if (Number.isNaN(start)) start = frame.tsSec + frame.tsNsec / 1e9;
+  };
+  // Without -Y or a timeline, nothing needs a packet's tree but its facts: most frames' facts are read
+  // from their bytes (analyze/direct.ts), and only the others are dissected.
+  let direct: FrameHandler | undefined;
+  if (!matched && !timeline) {
+    direct = engine
+      ? (c, frame, file, fileIndex) => {
+        if (!engine.feedFrame(c, frame, file, fileIndex)) return false;
+        account(frame, file);
+        return true;
+      }
+      : (c, frame, file, fileIndex) => {
+        const facts = extractor!.direct(c, frame, file, fileIndex);
+        if (facts === null) return false;
+        account(frame, file);
+        ship!.send(facts);
+        return true;
+      };
+  }
+  const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
+    account(frame, file);
     if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
     timeline?.add(c.tree, frame, file, fileIndex);
     if (engine) engine.feed(c, frame, file, fileIndex);
     else ship!.send(extractor!.extract(c, frame, file, fileIndex));
-  }, ctx);
+  }, ctx, direct);
   if (!counter) progress.done();
   const all = engine ? engine.finish() : [];
 

@@ -29,6 +29,13 @@ export interface PipelineResult {
 /** Called per dissected packet; return false to stop. */
 export type PacketHandler = (ctx: DissectContext, frame: Frame, file: string, fileIndex: number) => void | false;
 
+/**
+ * Called per frame before it is dissected: returns true when it took the frame
+ * without a dissection (lint reading facts from the bytes), false to have it
+ * dissected and handed to the PacketHandler.
+ */
+export type FrameHandler = (ctx: DissectContext, frame: Frame, file: string, fileIndex: number) => boolean;
+
 /** Build the dissection context a run config describes. */
 export function contextFor(cfg: RunConfig): DissectContext {
   const ctx = createDissector(cfg.profile, { espNull: cfg.espNull });
@@ -41,7 +48,9 @@ function timeOf(f: Frame): number {
   return f.tsSec + f.tsNsec / 1e9;
 }
 
-export function runPipeline(files: readonly string[], cfg: RunConfig, onPacket: PacketHandler, ctx: DissectContext = contextFor(cfg)): PipelineResult {
+export function runPipeline(
+  files: readonly string[], cfg: RunConfig, onPacket: PacketHandler, ctx: DissectContext = contextFor(cfg), undissected?: FrameHandler,
+): PipelineResult {
   const readers: (CaptureReader | null)[] = [];
   const unopened: CaptureError[] = [];
   for (const f of files) {
@@ -60,9 +69,11 @@ export function runPipeline(files: readonly string[], cfg: RunConfig, onPacket: 
       const r = readers[0];
       let f = heads[0] ?? null;
       while (r && f && packets < limit) {
-        dissectFrame(ctx, f);
         packets++;
-        if (onPacket(ctx, f, files[0]!, 0) === false) break;
+        if (undissected === undefined || !undissected(ctx, f, files[0]!, 0)) {
+          dissectFrame(ctx, f);
+          if (onPacket(ctx, f, files[0]!, 0) === false) break;
+        }
         f = r.next();
       }
     } else {
@@ -75,9 +86,11 @@ export function runPipeline(files: readonly string[], cfg: RunConfig, onPacket: 
         }
         if (best < 0) break;
         const f = heads[best]!;
-        dissectFrame(ctx, f);
         packets++;
-        if (onPacket(ctx, f, files[best]!, best) === false) break;
+        if (undissected === undefined || !undissected(ctx, f, files[best]!, best)) {
+          dissectFrame(ctx, f);
+          if (onPacket(ctx, f, files[best]!, best) === false) break;
+        }
         heads[best] = readers[best]!.next();
       }
     }
