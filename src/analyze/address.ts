@@ -159,6 +159,11 @@ export class AddressTable implements AddressInterner {
     return this.count;
   }
 
+  /** Every id's address as four big-endian words at 4 * id (id 0: four zeros), for reading only. */
+  get allWords(): Int32Array {
+    return this.words;
+  }
+
   /**
    * Analysis time that intern() stamps each use with. A field set once per packet
    * rather than an argument: a time is a double, and passing one to a function

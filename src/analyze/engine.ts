@@ -9,12 +9,12 @@ import type { DissectContext } from '../dissect/context.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import { getDefaultProfile } from '../profile/profile.js';
-import { AddressTable, key2 } from './address.js';
-import { checkWindow, VERDICTS } from '../esp/replay.js';
+import { AddressTable } from './address.js';
 import { BindingTable } from './bindings.js';
 import { FlowMap } from './flowmap.js';
 import { FactExtractor, type Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
+import { DEFAULT_IDLE_TIMEOUT, MIN_SWEEP_EVERY, saKey, SaWindows, SWEEP_CHECK } from './sa-windows.js';
 import { ALL_RULES } from './rules/index.js';
 import { TimerQueue } from './timers.js';
 import type { Finding, FlowTable, Origin, ReportOptions, Rule, RuleContext, RuleHandlers, TimerFn } from './types.js';
@@ -95,15 +95,14 @@ interface Table {
   nextSweep: number;
 }
 
-/**
+/*
  * A table is swept every half of its idle time (at least MIN_SWEEP_EVERY
  * seconds; tables with a short idle time, such as the rate windows, more often),
  * so a flow is forgotten at most 50% after it went idle, and a sweep, which
- * visits every slot, runs rarely enough to cost little per packet.
+ * visits every slot, runs rarely enough to cost little per packet. The engine
+ * looks for tables due a sweep every SWEEP_CHECK seconds of analysis time
+ * (sa-windows.ts keeps the SAs' windows on the same schedule).
  */
-const MIN_SWEEP_EVERY = 1;
-/** How often the engine looks for tables due a sweep, in seconds of analysis time. */
-const SWEEP_CHECK = 1;
 /**
  * Interned addresses are recycled only past this many (a capture of a fixed
  * population stays interned, so every id keeps its address for the whole run),
@@ -113,9 +112,6 @@ const SWEEP_CHECK = 1;
  * those rules hold for longer (RuleContext.holdAddresses) are kept. Findings decided long after their packet keep the text they need.
  */
 const MAX_ADDRESSES = 1 << 16;
-/** Cells of an SA's slot: the highest sequence number accepted, and the 64-bit window (two 32-bit words). */
-const SA_HIGHEST = 2;
-const SA_BITS = 3;
 const ADDRESS_GRACE = 60;
 
 export class Engine {
@@ -140,12 +136,8 @@ export class Engine {
   private readonly addressHolders: ((keep: Set<number>) => void)[] = [];
   /** Every address of the run, interned (Facts carry their ids). */
   readonly addresses = new AddressTable();
-  /**
-   * The receiver's anti-replay window per SA, in the table's slots (SA_HIGHEST,
-   * SA_BITS): an SA's check reads one cache line, where a window object took
-   * three more dependent reads, on the path of every ESP packet.
-   */
-  private readonly sas: FlowMap<never>;
+  /** The receiver's anti-replay window per SA (for packets whose facts come without a verdict). */
+  private readonly saWindows: SaWindows;
   private readonly onFinding?: (f: Finding) => void;
   private readonly idleTimeout: number;
   private readonly retainFindings: boolean;
@@ -170,7 +162,7 @@ export class Engine {
     this.profile = opts.profile ?? getDefaultProfile();
     this.constants = Object.freeze({ ...this.profile.constants, ...(opts.constants ?? {}) }) as Record<ConstantName, number>;
     this.tolerance = { ...DEFAULT_TOLERANCE, ...(opts.tolerance ?? {}) };
-    this.idleTimeout = opts.idleTimeout ?? 600;
+    this.idleTimeout = opts.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
     this.onFinding = opts.onFinding;
     this.retainFindings = opts.retainFindings ?? true;
     this.maxAddresses = opts.maxAddresses ?? MAX_ADDRESSES;
@@ -178,7 +170,7 @@ export class Engine {
 
     this.extractor = new FactExtractor(this.fields, this.profile.mhTypes, this.addresses);
     for (let i = 0; i < 256; i++) this.hMessage.push([]);
-    this.sas = this.flowTable<never>(undefined, undefined, 2);
+    this.saWindows = new SaWindows(this.idleTimeout);
     this.rules = selectRules(opts.catalog ?? ALL_RULES, opts.rules, opts.disable);
     for (const rule of this.rules) this.install(rule, rule.create(this.contextFor(rule)));
   }
@@ -303,15 +295,14 @@ export class Engine {
     }
   }
 
-  /** The receiver's anti-replay window per SA (SPI, destination, source): the verdict on this packet. */
+  /**
+   * The receiver's anti-replay verdict on this packet, unless it came with one
+   * (a lint's reading thread keeps the windows then).
+   */
   private replayCheck(f: Facts): void {
-    if (f.spi < 0 || f.espSeq < 0) return;
-    // The address pair packs exactly (key2 of two ids); only the SPI is hashed in.
-    const k = key2(f.spi + 1, key2(f.dst, f.src));
-    const at = this.sas.slot(k);
-    const cells = this.sas.cells;
-    f.espHighestBefore = cells[at + SA_HIGHEST]!;
-    f.espVerdict = VERDICTS[checkWindow(cells, at + SA_HIGHEST, this.sas.words, 2 * (at + SA_BITS), f.espSeq)]!;
+    if (f.espVerdict !== '' || f.spi < 0 || f.espSeq < 0) return;
+    const w = this.addresses.allWords;
+    this.saWindows.check(f, saKey(f.spi, w, 4 * f.src, w, 4 * f.dst));
   }
 
   /** Advance analysis time to `now` (packet time, or the clock for live capture), firing due timers. */
@@ -322,6 +313,7 @@ export class Engine {
 
   /** Fire the timers due at the current time, and sweep the tables when a sweep is due. */
   private fireDue(): void {
+    this.saWindows.advance(this.current);
     while (this.timers.peek() <= this.current) {
       const fn = this.timers.pop();
       fn(this.current, false);
@@ -354,7 +346,7 @@ export class Engine {
 
   /** Number of live flows over every rule's tables (for tests of bounded memory). */
   flowCount(): number {
-    let n = 0;
+    let n = this.saWindows.size;
     for (const t of this.tables) n += t.map.size;
     return n;
   }

@@ -10,11 +10,14 @@
  * as in a run on one thread (same ids, same recycling).
  *
  * Every field a rule reads is carried; tree items are not (rules ask only
- * whether the Mobility Header and ESP were there).
+ * whether the Mobility Header and ESP were there). The dissecting thread also
+ * judges ESP sequence numbers against the SAs' anti-replay windows (SaWindows)
+ * and ships the verdict; the engine judges a packet that comes without one.
  */
 import { i32 } from '../dissect/bytes.js';
 import type { Note, NoteSeverity } from '../dissect/tree.js';
 import type { AddressInterner, AddressTable } from './address.js';
+import { VERDICTS } from '../esp/replay.js';
 import { Facts, type PacketKind } from './facts.js';
 import type { RingReader, RingWriter } from './ring.js';
 
@@ -24,7 +27,7 @@ const ICV = ['', 'good', 'bad', 'unchecked'];
 const SEVERITIES: NoteSeverity[] = ['error', 'warning', 'note', 'chat'];
 
 /** Fixed part of a facts record, in words. */
-const FIXED = 37;
+const FIXED = 38;
 
 const f64 = new Float64Array(1);
 const f64w = new Int32Array(f64.buffer);
@@ -114,7 +117,9 @@ export class FactsEncoder {
     d[i + 9] = (f.srcLinkLocal ? 1 : 0) | (f.dstLinkLocal ? 2 : 0) | (f.dstMulticast ? 4 : 0) | (f.srcGlobal ? 8 : 0)
       | (f.inEsp ? 16 : 0) | (f.espOpened ? 32 : 0) | (f.ack ? 64 : 0) | (f.active ? 128 : 0) | (f.homeFlag ? 256 : 0)
       | (f.replyRequested ? 512 : 0) | (f.rekey ? 1024 : 0) | (f.backup ? 2048 : 0) | (f.vhar ? 4096 : 0)
-      | (f.mhItem >= 0 ? 8192 : 0) | (f.espItem >= 0 ? 16384 : 0);
+      | (f.mhItem >= 0 ? 8192 : 0) | (f.espItem >= 0 ? 16384 : 0)
+      // The anti-replay verdict, when the dissecting thread judged the packet (SaWindows): its place in VERDICTS + 1.
+      | ((f.espVerdict === '' ? 0 : VERDICTS.indexOf(f.espVerdict) + 1) << 15);
     d[i + 10] = f.kindNo;
     d[i + 11] = f.mhType;
     putDouble(d, i + 12, f.spi);
@@ -137,6 +142,7 @@ export class FactsEncoder {
     d[i + 34] = f.optionTypes.length;
     d[i + 35] = f.ipAddressCodes.length | (notes.length << 16);
     d[i + 36] = nAddr;
+    d[i + 37] = f.espHighestBefore | 0;
     let p = i + FIXED;
     for (let k = 0; k < 4 * nAddr; k++) d[p++] = rec.words[k]!;
     for (let k = 0; k < f.listed.length; k++) d[p++] = f.listed[k]!;
@@ -208,8 +214,9 @@ export class FactsDecoder {
       f.spi = getDouble(d, i + 12);
       f.espSeq = getDouble(d, i + 14);
       f.icv = ICV[d[i + 16]!] ?? '';
-      f.espVerdict = '';
-      f.espHighestBefore = 0;
+      const verdict = (b >>> 15) & 7;
+      f.espVerdict = verdict === 0 ? '' : VERDICTS[verdict - 1]!;
+      f.espHighestBefore = d[i + 37]! >>> 0;
       f.seq = d[i + 17]!;
       f.lifetime = d[i + 18]!;
       f.status = d[i + 19]!;

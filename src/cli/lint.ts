@@ -9,8 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { Option, type Command } from 'commander';
 import { createEngine, RuleSelectionError, type Tolerance } from '../analyze/engine.js';
 import type { Frame } from '../capture/frame.js';
-import { FactExtractor } from '../analyze/facts.js';
+import { FactExtractor, type Facts } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
+import { SaWindows } from '../analyze/sa-windows.js';
 import { RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
@@ -131,6 +132,12 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     disable: opts.disable,
   });
   const extractor = ship ? new FactExtractor(resolveFields(), cfg.profile.mhTypes, ship.addresses) : null;
+  // Shipping, this thread keeps the SAs' anti-replay windows (the analyzing thread is the busier one).
+  const windows = ship ? new SaWindows() : null;
+  const send = (facts: Facts): void => {
+    windows!.judgeRecorded(facts, ship!.addresses.words);
+    ship!.send(facts);
+  };
   const ctx = contextFor(cfg);
   const filter = compileDisplayFilter(opts.displayFilter);
   const format = opts.format ?? 'text';
@@ -160,7 +167,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
         const facts = extractor!.direct(c, frame, file, fileIndex);
         if (facts === null) return false;
         account(frame, file);
-        ship!.send(facts);
+        send(facts);
         return true;
       };
   }
@@ -169,7 +176,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     if (matched && filter!.match(c.tree)) matched.add(fileIndex, frame.number);
     timeline?.add(c.tree, frame, file, fileIndex);
     if (engine) engine.feed(c, frame, file, fileIndex);
-    else ship!.send(extractor!.extract(c, frame, file, fileIndex));
+    else send(extractor!.extract(c, frame, file, fileIndex));
   }, ctx, direct);
   if (!counter) progress.done();
   const all = engine ? engine.finish() : [];

@@ -20,7 +20,7 @@ function view(f: Facts) {
     time: f.time, frame: f.frame, fileIndex: f.fileIndex, file: f.file, src: f.src, dst: f.dst, home: f.home,
     srcLinkLocal: f.srcLinkLocal, dstLinkLocal: f.dstLinkLocal, dstMulticast: f.dstMulticast, srcGlobal: f.srcGlobal,
     kind: f.kind, kindNo: f.kindNo, hasMh: f.mhItem >= 0, mhType: f.mhType, inEsp: f.inEsp, hasEsp: f.espItem >= 0, spi: f.spi, espSeq: f.espSeq,
-    icv: f.icv, espOpened: f.espOpened, seq: f.seq, lifetime: f.lifetime, status: f.status, identifier: f.identifier, subtype: f.subtype,
+    icv: f.icv, espOpened: f.espOpened, espVerdict: f.espVerdict, espHighestBefore: f.espHighestBefore, seq: f.seq, lifetime: f.lifetime, status: f.status, identifier: f.identifier, subtype: f.subtype,
     group: f.group, preference: f.preference, interval: f.interval, refreshAdvice: f.refreshAdvice, numAddrs: f.numAddrs, cookie: f.cookie,
     ack: f.ack, active: f.active, homeFlag: f.homeFlag, replyRequested: f.replyRequested, rekey: f.rekey, backup: f.backup, vhar: f.vhar,
     vharSpi: f.vharSpi, vharSeq: f.vharSeq, listed: [...f.listed], optionTypes: [...f.optionTypes], ipAddressCodes: [...f.ipAddressCodes],
@@ -37,6 +37,7 @@ const factsArb = fc.record({
   flags: fc.array(fc.boolean(), { minLength: 15, maxLength: 15 }),
   kind: fc.constantFrom(...kinds), mhType: fc.integer({ min: -1, max: 255 }), spi: u32, espSeq: u32,
   icv: fc.constantFrom('', 'good', 'bad', 'unchecked'),
+  verdict: fc.constantFrom('', 'new', 'replay', 'outside', 'gap'), highestBefore: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 ** 32 - 1 })),
   ints: fc.array(small, { minLength: 10, maxLength: 10 }), cookie: key, vharSpi: u32, vharSeq: key,
   listed: fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 5 }), optionTypes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }),
   ipAddressCodes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 3 }),
@@ -57,6 +58,8 @@ function build(r: FactsRecord, files: string[]): Facts {
   f.kind = r.kind; f.kindNo = kinds.indexOf(r.kind); f.mhType = r.mhType; f.spi = r.spi; f.espSeq = r.espSeq; f.icv = r.icv;
   [f.seq, f.lifetime, f.status, f.identifier, f.subtype, f.group, f.preference, f.interval, f.refreshAdvice, f.numAddrs] = r.ints;
   f.cookie = r.cookie; f.vharSpi = r.vharSpi; f.vharSeq = r.vharSeq;
+  // The anti-replay verdict a dissecting thread may have given (SaWindows).
+  f.espVerdict = r.verdict as Facts['espVerdict']; f.espHighestBefore = r.verdict === '' ? 0 : r.highestBefore;
   f.listed.push(...r.listed); f.optionTypes.push(...r.optionTypes); f.ipAddressCodes.push(...r.ipAddressCodes);
   f.notes = r.notes;
   return f;
