@@ -37,6 +37,13 @@ let uncertain = false;
 const guess: EspNullGuess = { icvLength: 0, padLength: 0, nextHeader: 0 };
 
 /**
+ * Where the last packet directFacts() accepted has its IPv6 header and its
+ * Mobility Header (-1: none), in frame.data: read's summary line takes what
+ * Facts do not carry from there.
+ */
+export const directLayout = { ip: -1, mh: -1 };
+
+/**
  * The ESP NULL heuristic's payload check for a Mobility Header, as the
  * dissector's (dissect/esp.ts); for the other Next Headers the dissector would
  * try, the answer is left to the dissector (the packet is declined).
@@ -285,9 +292,11 @@ export function directFacts(
   f.srcGlobal = isGlobalUnicast(b, ip + 8);
   f.dstLinkLocal = isLinkLocal(b, ip + 24);
   f.dstMulticast = isMulticast(b, ip + 24);
+  const mh = f.mhItem < 0 ? -1 : f.inEsp ? o + 8 : o;
   if (f.numAddrs > 0) {
-    const first = (f.inEsp ? o + 8 : o) + 8;
-    for (let i = 0; i < f.numAddrs; i++) f.listed.push(addresses.intern(b, first + 16 * i));
+    for (let i = 0; i < f.numAddrs; i++) f.listed.push(addresses.intern(b, mh + 8 + 16 * i));
   }
+  directLayout.ip = ip;
+  directLayout.mh = mh;
   return true;
 }

@@ -31,10 +31,22 @@ export type PacketHandler = (ctx: DissectContext, frame: Frame, file: string, fi
 
 /**
  * Called per frame before it is dissected: returns true when it took the frame
- * without a dissection (lint reading facts from the bytes), false to have it
- * dissected and handed to the PacketHandler.
+ * without a dissection (lint reading facts from the bytes, read printing a
+ * summary line from them), false to have it dissected and handed to the
+ * PacketHandler, null when it took the frame and the run is to stop.
  */
-export type FrameHandler = (ctx: DissectContext, frame: Frame, file: string, fileIndex: number) => boolean;
+export type FrameHandler = (ctx: DissectContext, frame: Frame, file: string, fileIndex: number) => boolean | null;
+
+/** Hand `f` to `undissected`, else dissect it and hand it to `onPacket`: false when the run is to stop. */
+export function handleFrame(
+  ctx: DissectContext, f: Frame, file: string, fileIndex: number, onPacket: PacketHandler, undissected: FrameHandler | undefined,
+): boolean {
+  const taken = undissected === undefined ? false : undissected(ctx, f, file, fileIndex);
+  if (taken === null) return false;
+  if (taken) return true;
+  dissectFrame(ctx, f);
+  return onPacket(ctx, f, file, fileIndex) !== false;
+}
 
 /** Build the dissection context a run config describes. */
 export function contextFor(cfg: RunConfig): DissectContext {
@@ -70,10 +82,7 @@ export function runPipeline(
       let f = heads[0] ?? null;
       while (r && f && packets < limit) {
         packets++;
-        if (undissected === undefined || !undissected(ctx, f, files[0]!, 0)) {
-          dissectFrame(ctx, f);
-          if (onPacket(ctx, f, files[0]!, 0) === false) break;
-        }
+        if (!handleFrame(ctx, f, files[0]!, 0, onPacket, undissected)) break;
         f = r.next();
       }
     } else {
@@ -87,10 +96,7 @@ export function runPipeline(
         if (best < 0) break;
         const f = heads[best]!;
         packets++;
-        if (undissected === undefined || !undissected(ctx, f, files[best]!, best)) {
-          dissectFrame(ctx, f);
-          if (onPacket(ctx, f, files[best]!, best) === false) break;
-        }
+        if (!handleFrame(ctx, f, files[best]!, best, onPacket, undissected)) break;
         heads[best] = readers[best]!.next();
       }
     }

@@ -4,9 +4,10 @@
  * without loading the command line.
  */
 import type { Frame } from '../capture/frame.js';
+import type { DissectContext } from '../dissect/context.js';
 import type { Tree } from '../dissect/tree.js';
 import type { Colors } from '../output/color.js';
-import { JsonWriter, SummaryWriter } from '../output/fast-packets.js';
+import { DirectSummary, JsonWriter, SummaryWriter } from '../output/fast-packets.js';
 import { FieldsPrinter, parseFieldOptions } from '../output/fields-text.js';
 import { hexDump, packetJson, summaryLine, treeText } from '../output/packets.js';
 import { Sink } from '../output/sink.js';
@@ -38,6 +39,12 @@ export interface PacketPrinter {
   seen(frame: Frame): void;
   /** What the whole output starts with (-T fields: the header line), or null. */
   start(): string | null;
+  /**
+   * Summary lines only: print an undissected frame whose line can be read from its
+   * bytes (DirectSummary) and return true, having counted it as seen; false when it
+   * needs dissecting (nothing done).
+   */
+  direct?(ctx: DissectContext, frame: Frame, first: number): boolean;
 }
 
 const nothing = (): void => {};
@@ -94,5 +101,17 @@ export function packetPrinter(
       out.line(format === 'json' ? `${n ? ',' : ''}${str}` : str);
     }
   };
-  return { print, seen: times ? (f) => times.seen(f) : only ? (f) => only.seen(f) : nothing, start: () => (format === 'json' ? '[' : null) };
+  const seen = times ? (f: Frame): void => times.seen(f) : only ? (f: Frame): void => only.seen(f) : nothing;
+  let directSummary: DirectSummary | null = null;
+  const direct = summary !== null && !verbose && !opts.hex
+    ? (ctx: DissectContext, frame: Frame, first: number): boolean => {
+      if (directSummary === null) directSummary = new DirectSummary(ctx, summary);
+      // The Time column's text needs the frame seen first; a frame given back is seen by whoever dissects it.
+      if (!directSummary.accepts(frame)) return false;
+      seen(frame);
+      directSummary.write(out as Sink, frame, first, times?.text(frame));
+      return true;
+    }
+    : undefined;
+  return { print, seen, start: () => (format === 'json' ? '[' : null), direct };
 }

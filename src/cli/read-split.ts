@@ -26,14 +26,14 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { openCapture } from '../capture/open.js';
 import { CaptureError, type CaptureProblem } from '../capture/reader.js';
-import { dissectFrame, type DissectContext } from '../dissect/index.js';
+import type { DissectContext } from '../dissect/index.js';
 import { MAX_UNOPENED_SAS, unopenedSas, type UnopenedSa } from '../dissect/esp.js';
 import type { Progress } from '../output/progress.js';
 import { needsPreviousDisplayed } from '../output/fields-text.js';
 import { needsPreviousShown } from '../output/time-column.js';
 import { Sink } from '../output/sink.js';
 import { inputBytes, type RunConfig } from './options.js';
-import type { PacketHandler, PipelineResult } from './pipeline.js';
+import { handleFrame, type FrameHandler, type PacketHandler, type PipelineResult } from './pipeline.js';
 import type { ReadOptions } from './read-print.js';
 
 /** Below this size a file is read on one thread: the second thread's start would cost more than it saves. */
@@ -109,7 +109,7 @@ export interface SplitIo {
 }
 
 export function readSplit(
-  plan: SplitPlan, cfg: RunConfig, ctx: DissectContext, onFrame: PacketHandler, io: SplitIo,
+  plan: SplitPlan, cfg: RunConfig, ctx: DissectContext, onFrame: PacketHandler, io: SplitIo, undissected?: FrameHandler,
 ): { result: PipelineResult; printed: number } {
   const { file } = plan;
   let reader;
@@ -169,9 +169,8 @@ export function readSplit(
     /** Dissect and print the frames whose records start before `limit`; false when the output stopped taking them. */
     const readUntil = (limit: number): boolean => {
       while (f && reader.frameOffset < limit) {
-        dissectFrame(ctx, f);
         packets++;
-        if (onFrame(ctx, f, file, 0) === false) return false;
+        if (!handleFrame(ctx, f, file, 0, onFrame, undissected)) return false;
         if ((packets & 4095) === 0 && worker) {
           // The worker's packets on the progress line too.
           const p = counts[0]!;

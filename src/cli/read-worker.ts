@@ -73,8 +73,9 @@ function run(): SplitPart {
     let packets = 0;
     let printed = 0;
     let bytes = 0;
+    // Summary lines of the usual signalling straight from the frames' bytes, as on the main thread.
+    const direct = filter === null ? printer.direct : undefined;
     for (; f; f = reader.next()) {
-      dissectFrame(ctx, f);
       packets++;
       bytes += f.caplen + RECORD_OVERHEAD;
       if ((packets & 1023) === 0) {
@@ -83,6 +84,12 @@ function run(): SplitPart {
         Atomics.add(words, 1, 1);
         if (Atomics.load(words, STOP) !== 0) break;
       }
+      if (direct !== undefined && direct(ctx, f, d.first)) {
+        printed++;
+        if (out.closed) break;
+        continue;
+      }
+      dissectFrame(ctx, f);
       printer.seen(f);
       if (filter && !filter.match(ctx.tree)) continue;
       // Every object with its comma (-T json): the main thread drops the first when its part printed none.

@@ -12,7 +12,7 @@ import {
   type Terminal,
 } from './options.js';
 import { addPrintOptions, checkFieldsUsage } from './print-options.js';
-import { contextFor, describeProblems, runPipeline, type PacketHandler } from './pipeline.js';
+import { contextFor, describeProblems, runPipeline, type FrameHandler, type PacketHandler } from './pipeline.js';
 import { readSplit, splitPlan } from './read-split.js';
 import { unopenedSas } from '../dissect/esp.js';
 
@@ -105,14 +105,26 @@ export function readMain(
     n++;
     if (out.closed) return false;
   };
+  // Summary lines of the usual signalling are written from the frames' bytes, without a dissection (DirectSummary).
+  const directLine = printer.direct;
+  const direct: FrameHandler | undefined = directLine && !filter && !copy && printing
+    ? (c, frame) => {
+      const t = frame.tsSec + frame.tsNsec / 1e9;
+      if (!directLine(c, frame, first < 0 ? t : first)) return false;
+      progress.packet(frame.caplen + RECORD_OVERHEAD);
+      if (first < 0) first = t;
+      n++;
+      return out.closed ? null : true;
+    }
+    : undefined;
   const split = splitPlan(files, opts, cfg, out);
   let res;
   if (split) {
-    const r = readSplit(split, cfg, ctx, onFrame, { opts, color: colors.enabled, out, progress, printed: () => n });
+    const r = readSplit(split, cfg, ctx, onFrame, { opts, color: colors.enabled, out, progress, printed: () => n }, direct);
     res = r.result;
     n += r.printed;
   } else {
-    res = runPipeline(files, cfg, onFrame, ctx);
+    res = runPipeline(files, cfg, onFrame, ctx, direct);
   }
   progress.done();
   if (format === 'json' && printing) out.line(']');

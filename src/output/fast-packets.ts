@@ -8,13 +8,17 @@
 import type { Frame } from '../capture/frame.js';
 import { FT, fieldById, type FieldDef } from '../dissect/fields.js';
 import { u64ToString } from '../dissect/format.js';
-import type { Tree } from '../dissect/tree.js';
+import type { InfoFormatter, Tree } from '../dissect/tree.js';
 import {
   Chunk, copyEarlier, CountingNumber, IPV6_BOUND, jsonStringBound, NUMBER_BOUND, utf8Bound, writeBytes, writeChunk, writeEpochTime,
   writeFixed6, writeHex, writeIpv4, writeIpv6, writeJsonNumber, writeJsonString, writeMac, writeNumber, writeUtf8,
 } from './bytes.js';
 import { colorize, type Colors } from './color.js';
-import { INFO_BOUND, infoWriterFor } from './info-bytes.js';
+import { INFO_BOUND, infoWriterFor, writeBaInfo, writeBuInfo, writeHelloInfo } from './info-bytes.js';
+import { directFacts, directLayout } from '../analyze/direct.js';
+import { Facts, mhKinds, type MhKinds } from '../analyze/facts.js';
+import type { AddressInterner } from '../analyze/address.js';
+import type { DissectContext } from '../dissect/context.js';
 import { addressText, infoText, packetJson } from './packets.js';
 import type { Sink } from './sink.js';
 
@@ -54,7 +58,6 @@ export class SummaryWriter {
 
   /** Append summaryLine(tree, frame, firstTime, colors, timeText) and a newline to `out`. */
   write(out: Sink, tree: Tree, frame: Frame, firstTime: number, timeText?: string): void {
-    const t = frame.tsSec + frame.tsNsec / 1e9;
     const srcItem = tree.srcItem;
     const dstItem = tree.dstItem;
     // Addresses of any other kind (or none) take the string route.
@@ -71,24 +74,88 @@ export class SummaryWriter {
     if (!out.room(need)) return;
     const buf = out.buf;
     const view = out.view;
+    let p = this.head(out, frame, firstTime, timeText, srcText, tree.bufferOf(srcItem), tree.start[srcItem]!, dstText, tree.bufferOf(dstItem), tree.start[dstItem]!, protocol);
+    p = infoWriter === null ? writeUtf8(buf, p, info) : infoWriter(tree, tree.infoItem, buf, view, p);
+    if (marks) p = writeBytes(buf, p, this.marks, 0, this.marks.length);
+    buf[p++] = 10;
+    out.done(p);
+  }
+
+  /**
+   * The line up to its Info column at out.pos (room made): number, time, source → destination (an IPv6
+   * address's bytes when its text is null), protocol, length, each followed by a space. Returns the end.
+   */
+  head(
+    out: Sink, frame: Frame, firstTime: number, timeText: string | undefined,
+    srcText: string | null, srcBuf: Uint8Array, srcOff: number, dstText: string | null, dstBuf: Uint8Array, dstOff: number, protocol: string,
+  ): number {
+    const buf = out.buf;
+    const view = out.view;
     let p = this.number.write(buf, out.pos, frame.number, 5);
     buf[p++] = 32;
-    if (timeText === undefined) p = writeFixed6(buf, p, t - firstTime, 11);
+    if (timeText === undefined) p = writeFixed6(buf, p, frame.tsSec + frame.tsNsec / 1e9 - firstTime, 11);
     else {
       for (let i = timeText.length; i < 11; i++) buf[p++] = 32;
       p = writeUtf8(buf, p, timeText);
     }
     buf[p++] = 32;
-    p = srcText === null ? writeIpv6(buf, view, p, tree.bufferOf(srcItem), tree.start[srcItem]!) : writeUtf8(buf, p, srcText);
+    p = srcText === null ? writeIpv6(buf, view, p, srcBuf, srcOff) : writeUtf8(buf, p, srcText);
     buf[p++] = 32; buf[p++] = 0xe2; buf[p++] = 0x86; buf[p++] = 0x92; buf[p++] = 32; // " → "
-    p = dstText === null ? writeIpv6(buf, view, p, tree.bufferOf(dstItem), tree.start[dstItem]!) : writeUtf8(buf, p, dstText);
+    p = dstText === null ? writeIpv6(buf, view, p, dstBuf, dstOff) : writeUtf8(buf, p, dstText);
     buf[p++] = 32;
     p = this.protocol.write(buf, p, protocol);
     buf[p++] = 32;
     p = writeNumber(buf, p, frame.len);
     buf[p++] = 32;
-    p = infoWriter === null ? writeUtf8(buf, p, info) : infoWriter(tree, tree.infoItem, buf, view, p);
-    if (marks) p = writeBytes(buf, p, this.marks, 0, this.marks.length);
+    return p;
+  }
+}
+
+/** The Protocol column of a Mobility Header message (dissect/mh/header.ts). */
+const MIPV6 = 'MIPv6';
+
+/**
+ * The summary line of frames whose facts directFacts() read from their bytes
+ * (analyze/direct.ts), without a dissection: a Binding Update, Binding
+ * Acknowledgement or Home Agent Hello with nothing noted on it. Byte for byte
+ * SummaryWriter's line from the dissected tree (test/output/direct-summary.test.ts).
+ */
+export class DirectSummary {
+  private readonly facts = new Facts();
+  private readonly kinds: MhKinds;
+  /** Address ids do not matter here. */
+  private readonly addresses: AddressInterner = { now: 0, intern: () => 1 };
+  private readonly infoByType: (InfoFormatter | undefined)[] = [];
+
+  constructor(private readonly ctx: DissectContext, private readonly summary: SummaryWriter) {
+    this.kinds = mhKinds(ctx.profile.mhTypes);
+    for (let t = 0; t < 256; t++) this.infoByType.push(ctx.mhByType[t]?.info);
+  }
+
+  /** Whether the frame's line can be written from its bytes (then write() it next). */
+  accepts(frame: Frame): boolean {
+    const f = this.facts;
+    if (!directFacts(f, this.ctx, frame, '', 0, this.kinds, this.addresses)) return false;
+    const kind = f.kind;
+    if (kind !== 'bindingUpdate' && kind !== 'bindingAck' && kind !== 'homeAgentHello') return false;
+    // The text of the formatters registered for these messages (a profile cannot replace them; checked all the same).
+    return infoWriterFor(this.infoByType[f.mhType] ?? null, 0) !== null;
+  }
+
+  /** The line of the frame accepts() took, as SummaryWriter.write() gives it from the dissection. */
+  write(out: Sink, frame: Frame, firstTime: number, timeText?: string): void {
+    const f = this.facts;
+    const kind = f.kind;
+    const b = frame.data;
+    const ip = directLayout.ip;
+    const mh = directLayout.mh;
+    if (!out.room(2 * NUMBER_BOUND + 50 + 2 * IPV6_BOUND + INFO_BOUND + (timeText === undefined ? 0 : utf8Bound(timeText)))) return;
+    const buf = out.buf;
+    const view = out.view;
+    let p = this.summary.head(out, frame, firstTime, timeText, null, b, ip + 8, null, b, ip + 24, MIPV6);
+    if (kind === 'bindingUpdate') p = writeBuInfo(buf, view, p, true, f.seq, (b[mh + 8]! << 8) | b[mh + 9]!, f.lifetime);
+    else if (kind === 'bindingAck') p = writeBaInfo(buf, view, p, f.status, true, f.seq, true, f.lifetime);
+    else p = writeHelloInfo(buf, view, p, f.seq, f.group, f.active, f.preference, f.replyRequested, f.lifetime);
     buf[p++] = 10;
     out.done(p);
   }

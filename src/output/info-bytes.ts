@@ -83,27 +83,37 @@ const DEREGISTRATION = Chunk.of(' s (de-registration)');
 const writeBu: InfoWriter = (tree, item, out, view, p) => {
   const f = buFinder.find(tree, item);
   const value = tree.value;
+  let flags = 0;
+  for (let k = 0; k < 10; k++) {
+    const x = f[2 + k]!;
+    if (x >= 0 && value[x]) flags |= 0x8000 >> k;
+  }
+  const life = f[1]!;
+  return writeBuInfo(out, view, p, f[0]! >= 0, f[0]! >= 0 ? value[f[0]!]! : 0, flags, life >= 0 ? value[life]! * 4 : 0);
+};
+
+/**
+ * buInfo's text from the BU's numbers: whether it has a sequence number and which, its
+ * flags word (A = 0x8000 ... B = 0x0040) and its lifetime in seconds.
+ */
+export function writeBuInfo(out: Buffer, view: DataView, p: number, hasSeq: boolean, seq: number, flags: number, lifetime: number): number {
   p = writeChunk(view, p, BU_SEQ);
-  const seq = f[0]!;
-  if (seq >= 0) p = writeNumber(out, p, value[seq]!);
+  if (hasSeq) p = writeNumber(out, p, seq);
   else out[p++] = 63; // ?
   let letters = false;
   for (let k = 0; k < 10; k++) {
-    const x = f[2 + k]!;
-    if (x >= 0 && value[x]) {
+    if ((flags & (0x8000 >> k)) !== 0) {
       if (!letters) { out[p++] = 32; letters = true; }
       out[p++] = BU_FLAG_LETTERS.charCodeAt(k);
     }
   }
   p = writeChunk(view, p, LIFETIME);
-  const life = f[1]!;
-  const lifetime = life >= 0 ? value[life]! * 4 : 0;
   p = writeNumber(out, p, lifetime);
   if (lifetime === 0) return writeChunk(view, p, DEREGISTRATION);
   out[p] = 32;
   out[p + 1] = 115; // s
   return p + 2;
-};
+}
 
 // ---- Binding Acknowledgement (rfc6275.ts baInfo) ------------------------------
 
@@ -131,9 +141,15 @@ const writeBa: InfoWriter = (tree, item, out, view, p) => {
   const st = f[0]!;
   const seq = f[1]!;
   const life = f[2]!;
-  const status = st >= 0 ? value[st]! : -1;
+  return writeBaInfo(out, view, p, st >= 0 ? value[st]! : -1, seq >= 0, seq >= 0 ? value[seq]! : 0, life >= 0, life >= 0 ? value[life]! * 4 : 0);
+};
+
+/** baInfo's text from the BA's status (-1 when absent), sequence number and lifetime in seconds (each when present). */
+export function writeBaInfo(
+  out: Buffer, view: DataView, p: number, status: number, hasSeq: boolean, seq: number, hasLifetime: boolean, lifetime: number,
+): number {
   p = writeChunk(view, p, BA_SEQ);
-  if (seq >= 0) p = writeNumber(out, p, value[seq]!);
+  if (hasSeq) p = writeNumber(out, p, seq);
   else out[p++] = 63;
   p = writeChunk(view, p, STATUS);
   p = writeNumber(out, p, status);
@@ -143,12 +159,12 @@ const writeBa: InfoWriter = (tree, item, out, view, p) => {
   const name = status >= 0 && status < 256 && Number.isInteger(status) ? baNames[status]! : status < 128 ? ACCEPTED : REJECTED;
   p = writeChunk(view, p, name);
   p = writeChunk(view, p, STATUS_CLOSE);
-  if (life >= 0) p = writeNumber(out, p, value[life]! * 4);
+  if (hasLifetime) p = writeNumber(out, p, lifetime);
   else out[p++] = 63;
   out[p] = 32;
   out[p + 1] = 115;
   return p + 2;
-};
+}
 
 // ---- Home Agent Hello (harel.ts helloInfo) -------------------------------------
 
@@ -165,18 +181,25 @@ const writeHello: InfoWriter = (tree, item, out, view, p) => {
   const f = helloFinder.find(tree, item);
   const value = tree.value;
   // harel.ts num(): the value, or -1 when the field is absent.
-  const seq = f[0]! < 0 ? -1 : value[f[0]!]!;
+  const num = (k: number): number => (f[k]! < 0 ? -1 : value[f[k]!]!);
+  return writeHelloInfo(out, view, p, num(0), num(4), num(1) === 1, num(5), num(2) === 1, num(3));
+};
+
+/** helloInfo's text from the Hello's numbers (-1: absent; a Hello without a sequence number is "HA Hello"). */
+export function writeHelloInfo(
+  out: Buffer, view: DataView, p: number, seq: number, group: number, active: boolean, preference: number, reply: boolean, lifetime: number,
+): number {
   if (seq < 0) return writeChunk(view, p, HELLO);
   p = writeChunk(view, p, HELLO_SEQ);
   p = writeNumber(out, p, seq);
   p = writeChunk(view, p, GROUP);
-  p = writeNumber(out, p, f[4]! < 0 ? -1 : value[f[4]!]!);
-  p = writeChunk(view, p, f[1]! >= 0 && value[f[1]!] === 1 ? ACTIVE : STANDBY);
-  p = writeNumber(out, p, f[5]! < 0 ? -1 : value[f[5]!]!);
-  if (f[2]! >= 0 && value[f[2]!] === 1) p = writeChunk(view, p, REPLY);
-  if (f[3]! >= 0 && value[f[3]!] === 0) p = writeChunk(view, p, LIFETIME0);
+  p = writeNumber(out, p, group);
+  p = writeChunk(view, p, active ? ACTIVE : STANDBY);
+  p = writeNumber(out, p, preference);
+  if (reply) p = writeChunk(view, p, REPLY);
+  if (lifetime === 0) p = writeChunk(view, p, LIFETIME0);
   return p;
-};
+}
 
 /** Bytes any writer here may write (numbers at their longest, and the longest status name). */
 export const INFO_BOUND = 120 + 3 * NUMBER_BOUND + baNameMax;

@@ -4,9 +4,11 @@
  * gives the same Facts; it accepts nearly all of the benchmark's traffic; lint
  * reports the same findings with it as without it (-Y turns it off).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressTable } from '../../src/analyze/address.js';
@@ -25,6 +27,8 @@ import { lintMain, type LintOptions } from '../../src/cli/lint.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
 import type { DissectContext } from '../../src/dissect/context.js';
 import { fieldByAbbrev } from '../../src/dissect/fields.js';
+import { DirectSummary, SummaryWriter } from '../../src/output/fast-packets.js';
+import { Sink } from '../../src/output/sink.js';
 import { getDefaultProfile } from '../../src/profile/profile.js';
 import { SCENARIOS } from '../../src/samples/scenarios.js';
 import { PEER_DIR } from '../peer-dir.js';
@@ -39,6 +43,16 @@ const F = resolveFields();
 const CSUM = fieldByAbbrev('mip6.csum')!;
 const CSUM_CALCULATED = fieldByAbbrev('mip6.csum.calculated')!;
 const SAMPLES = SCENARIOS.map((make) => samplePath(`${make().name}.pcapng`));
+
+const devNull = openSync('/dev/null', 'w');
+afterAll(() => closeSync(devNull));
+const lineSink = new Sink(devNull, 1 << 20);
+/** The bytes `write` puts into a Sink, as text. */
+function lineOf(write: (sink: Sink) => void): string {
+  lineSink.pos = 0;
+  write(lineSink);
+  return lineSink.buf.toString('utf8', 0, lineSink.pos);
+}
 
 /** What rules read of a Facts object (item numbers only as present or not). */
 function view(f: Facts) {
@@ -67,19 +81,32 @@ class Twin {
   private readonly a2 = new AddressTable();
   accepted = 0;
   frames = 0;
+  /** Frames whose summary line was written from their bytes (DirectSummary). */
+  summaries = 0;
   readonly acceptedKinds = new Set<string>();
+  private readonly directSummary: DirectSummary;
+  private readonly treeSummary = new SummaryWriter();
 
   constructor(mhTypes = getDefaultProfile().mhTypes, ctx = createDissector()) {
     this.ctx = ctx;
     this.kinds = mhKinds(mhTypes);
+    this.directSummary = new DirectSummary(ctx, new SummaryWriter());
   }
 
   /** Both ways on one frame; on acceptance, returns the two views and the dissection's notes. */
   frame(fr: Frame, file = 'x'): { direct: ReturnType<typeof view>; dissected: ReturnType<typeof view>; notes: string[] } | null {
     this.frames++;
+    // read's summary line from the bytes, when taken, is the dissection's (with the default and a -t time text).
+    const timeText = this.frames % 2 === 0 ? undefined : '2026-01-15 09:00:00.000001';
+    const line = this.directSummary.accepts(fr) ? lineOf((sink) => this.directSummary.write(sink, fr, 1768467000, timeText)) : null;
     const ok = directFacts(this.direct, this.ctx, fr, file, 0, this.kinds, this.a1);
     dissectFrame(this.ctx, fr);
     extractFacts(this.dissected, this.ctx, fr, file, 0, F, this.kinds, this.a2);
+    if (line !== null) {
+      this.summaries++;
+      expect(ok).toBe(true);
+      expect(line).toBe(lineOf((sink) => this.treeSummary.write(sink, this.ctx.tree, fr, 1768467000, timeText)));
+    }
     if (!ok) {
       extractFacts(this.direct, this.ctx, fr, file, 0, F, this.kinds, this.a1);
       return null;
@@ -113,6 +140,9 @@ describe('facts from the bytes', () => {
     expect([...twin.acceptedKinds].sort()).toEqual(['bindingAck', 'bindingUpdate', 'homeAgentHello', 'homeAgentSwitch']);
     expect(twin.accepted).toBeGreaterThan(twin.frames / 3);
     expect(twin.accepted).toBeLessThan(twin.frames);
+    // Summary lines: BUs, BAs and Hellos (a Home Agent Switch's line is the dissector's).
+    expect(twin.summaries).toBeGreaterThan(twin.frames / 4);
+    expect(twin.summaries).toBeLessThan(twin.accepted);
   });
 
   it('take nearly all of the benchmark workload, agreeing frame by frame', () => {
@@ -120,6 +150,7 @@ describe('facts from the bytes', () => {
     twin.file(workload);
     expect(twin.frames).toBe(20_000);
     expect(twin.accepted).toBeGreaterThan(0.99 * twin.frames);
+    expect(twin.summaries).toBeGreaterThan(0.98 * twin.frames);
   });
 
   it('decline every frame the dissector notes something on: bad checksums, reserved bits, misplaced options', () => {
@@ -221,6 +252,7 @@ describe('facts from the bytes', () => {
       }), { numRuns: 6000 });
     // The fuzzing reached accepted frames, not only declined ones.
     expect(twin.accepted).toBeGreaterThan(200);
+    expect(twin.summaries).toBeGreaterThan(100);
   });
 });
 
@@ -341,6 +373,25 @@ describe('facts from the bytes, on packets at the edge of each check', () => {
     const plain = data.slice();
     plain[plain.length - 13] = 0xaa;
     expect(accepted(plain)).toBe(true);
+  });
+});
+
+describe('read with summary lines from the bytes', () => {
+  const bin = fileURLToPath(new URL('../../bin/mip6scope.js', import.meta.url));
+  const read = (...args: string[]): string => {
+    const r = spawnSync(process.execPath, [bin, 'read', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 26 });
+    expect(r.status).toBe(0);
+    return r.stdout;
+  };
+
+  it('prints what it prints with every frame dissected (-Y frame), on every sample and with a -t format', () => {
+    const all = [...SAMPLES, workload];
+    const out = read(...all);
+    expect(out.split('\n').length).toBeGreaterThan(20_000);
+    expect(out).toBe(read('-Y', 'frame', ...all));
+    expect(read('-t', 'ad', ...SAMPLES)).toBe(read('-t', 'ad', '-Y', 'frame', ...SAMPLES));
+    // A capture whose first frame is printed from its bytes: the times are still relative to it.
+    expect(read(workload)).toBe(read('-Y', 'frame', workload));
   });
 });
 
