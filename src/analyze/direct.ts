@@ -24,7 +24,7 @@ import { ipv6UpperChecksum } from '../dissect/checksum.js';
 import type { DissectContext } from '../dissect/context.js';
 import { guessEspNullAt, type EspNullGuess } from '../esp/open.js';
 import { isGlobalUnicast, isLinkLocal, isMulticast, type AddressInterner } from './address.js';
-import { NO_NOTES, type Facts, type MhKinds } from './facts.js';
+import { NO_NOTES, type FactExtractor, type Facts, type MhKinds } from './facts.js';
 
 // The packet being read (offsets into frame.data), kept here so the helpers return only a verdict.
 /** The home address (Home Address option or type 2 routing header), -1 when none. */
@@ -299,4 +299,9 @@ export function directFacts(
   directLayout.ip = ip;
   directLayout.mh = mh;
   return true;
+}
+
+/** The extractor's Facts of an undissected frame, read from its bytes; null when it needs dissecting. */
+export function extractDirect(ex: FactExtractor, ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts | null {
+  return directFacts(ex.facts, ctx, frame, file, fileIndex, ex.kinds, ex.addresses) ? ex.facts : null;
 }

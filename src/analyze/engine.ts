@@ -128,7 +128,8 @@ export class Engine {
   readonly counts = new Map<string, number>();
   packets = 0;
 
-  private readonly extractor: FactExtractor;
+  /** What feed() extracts a dissected packet's facts with (its Facts object, this engine's address table). */
+  readonly extractor: FactExtractor;
   private readonly timers = new TimerQueue();
   private readonly tables: Table[] = [];
   private readonly sharedState = new Map<string, unknown>();
@@ -242,17 +243,6 @@ export class Engine {
   /** Feed one dissected packet (ctx.tree holds it). Packets must come in time order. */
   feed(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): void {
     this.feedFacts(this.extractor.extract(ctx, frame, file, fileIndex));
-  }
-
-  /**
-   * Feed an undissected frame whose facts can be read from its bytes (direct.ts)
-   * and return true; false when it needs dissecting first (then feed() it).
-   */
-  feedFrame(ctx: DissectContext, frame: Frame, file: string, fileIndex = 0): boolean {
-    const f = this.extractor.direct(ctx, frame, file, fileIndex);
-    if (f === null) return false;
-    this.feedFacts(f);
-    return true;
   }
 
   /**

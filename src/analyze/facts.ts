@@ -12,7 +12,6 @@ import type { MhTypeKey } from '../profile/defaults.js';
 import { bytesKey, isGlobalUnicast, isLinkLocal, isMulticast, type AddressInterner } from './address.js';
 import type { FieldSet } from './fields.js';
 import type { ReplayVerdict } from '../esp/replay.js';
-import { directFacts } from './direct.js';
 
 /** RFC 4303 3.4.3: the receiver's anti-replay window, 64 packets (the recommended default). */
 export const ESP_REPLAY_WINDOW = 64;
@@ -47,8 +46,9 @@ export function mhKinds(mhTypes: Readonly<Record<string, number>>): MhKinds {
   return { kinds, numbers };
 }
 
-/** The notes of a packet without any. */
-export const NO_NOTES: readonly Note[] = [];
+
+/** The notes of a packet without any (shared, never changed). */
+export const NO_NOTES: readonly Note[] = Object.freeze([]);
 
 export class Facts {
   // Where and when.
@@ -359,21 +359,19 @@ export function extractFacts(
 export class FactExtractor {
   readonly facts = new Facts();
   readonly addresses: AddressInterner;
-  private readonly mhKinds: MhKinds;
+  /** The run's packet kinds and each MH Type number's kind. */
+  readonly kinds: MhKinds;
 
   constructor(private readonly fields: FieldSet, mhTypes: Readonly<Record<string, number>>, addresses: AddressInterner) {
     this.addresses = addresses;
-    this.mhKinds = mhKinds(mhTypes);
+    this.kinds = mhKinds(mhTypes);
   }
 
   /** Facts of the packet in ctx.tree (the same object every time). */
   extract(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts {
-    extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.mhKinds, this.addresses);
+    extractFacts(this.facts, ctx, frame, file, fileIndex, this.fields, this.kinds, this.addresses);
     return this.facts;
   }
 
-  /** Facts of an undissected frame read from its bytes (direct.ts); null when it needs dissecting. */
-  direct(ctx: DissectContext, frame: Frame, file: string, fileIndex: number): Facts | null {
-    return directFacts(this.facts, ctx, frame, file, fileIndex, this.mhKinds, this.addresses) ? this.facts : null;
-  }
+
 }

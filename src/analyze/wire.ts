@@ -18,7 +18,7 @@ import { i32 } from '../dissect/bytes.js';
 import type { Note, NoteSeverity } from '../dissect/tree.js';
 import type { AddressInterner, AddressTable } from './address.js';
 import { VERDICTS } from '../esp/replay.js';
-import { Facts, type PacketKind } from './facts.js';
+import { Facts, NO_NOTES, type PacketKind } from './facts.js';
 import type { RingReader, RingWriter } from './ring.js';
 
 export const RECORD = { facts: 1 } as const;
@@ -239,7 +239,7 @@ export class FactsDecoder {
       for (let k = 0; k < nOpt; k++) f.optionTypes.push(d[p++]!);
       for (let k = 0; k < nCodes; k++) f.ipAddressCodes.push(d[p++]!);
       if (nNotes === 0) {
-        f.notes = NONE;
+        f.notes = NO_NOTES;
       } else {
         const notes: Note[] = [];
         for (let k = 0; k < nNotes; k++) {
@@ -258,4 +258,3 @@ export class FactsDecoder {
   }
 }
 
-const NONE: readonly Note[] = [];

@@ -12,6 +12,7 @@ import type { Frame } from '../capture/frame.js';
 import { FactExtractor, type Facts } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
 import { SaWindows } from '../analyze/sa-windows.js';
+import { extractDirect } from '../analyze/direct.js';
 import { RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
@@ -157,19 +158,15 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   // from their bytes (analyze/direct.ts), and only the others are dissected.
   let direct: FrameHandler | undefined;
   if (!matched && !timeline) {
-    direct = engine
-      ? (c, frame, file, fileIndex) => {
-        if (!engine.feedFrame(c, frame, file, fileIndex)) return false;
-        account(frame, file);
-        return true;
-      }
-      : (c, frame, file, fileIndex) => {
-        const facts = extractor!.direct(c, frame, file, fileIndex);
-        if (facts === null) return false;
-        account(frame, file);
-        send(facts);
-        return true;
-      };
+    const ex = engine ? engine.extractor : extractor!;
+    direct = (c, frame, file, fileIndex) => {
+      const facts = extractDirect(ex, c, frame, file, fileIndex);
+      if (facts === null) return false;
+      account(frame, file);
+      if (engine) engine.feedFacts(facts);
+      else send(facts);
+      return true;
+    };
   }
   const res = runPipeline(files, cfg, (c, frame, file, fileIndex) => {
     account(frame, file);
