@@ -4,8 +4,9 @@
  * header), ESP NULL found by the heuristic, and a well-formed Binding Update,
  * Binding Acknowledgement, Home Agent Switch or Home Agent Hello. A lint without
  * -Y or --timeline asks here first and dissects the frame only when this
- * declines; building the whole tree and then searching it for a few fields
- * took most of the reading thread's time.
+ * declines (building the whole tree and then searching it for a few fields
+ * took most of the reading thread's time); so does read for its summary lines
+ * (output/fast-packets.ts, DirectSummary).
  *
  * It declines a packet whenever the dissector would attach an expert note to it
  * (a bad checksum, reserved bits set, a misplaced option...), and whenever the
