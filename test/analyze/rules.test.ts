@@ -667,6 +667,20 @@ describe('BU-UNANSWERED across series of one binding', () => {
     const fired = byRule(lint(packets), 'BU-UNANSWERED');
     expect(fired.map((f) => [f.frame, f.message])).toEqual([[3, 'Binding Update (seq 2, 2 retransmissions) was never acknowledged']]);
   });
+  it('waits InitialBindackTimeoutFirstReg for a first home registration and INITIAL_BINDACK_TIMEOUT after one was accepted', () => {
+    const l = new Lab();
+    const packets: Packet[] = [
+      // A first registration answered after 2.6 s: within twice 1.5 s.
+      { t: 0, data: l.mnToHa(1, 1, bu(1)) },
+      { t: 2.6, data: l.haToMn(1, 1, ack(1)) },
+      // A refresh answered after 2.6 s: past twice 1 s and its tolerance.
+      { t: 10, data: l.mnToHa(1, 1, bu(2)) },
+      { t: 12.6, data: l.haToMn(1, 1, ack(2)) },
+      { t: 60, data: l.haToHa(1, 2, hello(1)) },
+    ];
+    const fired = byRule(lint(packets), 'BU-UNANSWERED');
+    expect(fired.map((f) => [f.frame, f.message])).toEqual([[3, 'Binding Update (seq 2) was never acknowledged']]);
+  });
   it('a series given up by a BU without A, or answered by status 135, is not reported', () => {
     const l = new Lab();
     const packets: Packet[] = [

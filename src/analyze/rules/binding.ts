@@ -100,11 +100,18 @@ export class BindingTracker {
    */
   onSeries: ((home: number, ha: number, at: number) => void) | null = null;
   onSettled: ((at: number) => void) | null = null;
+  /**
+   * Twice the longest wait and its tolerance: a BU later than this after the last one of its series
+   * starts a new series (the MN has evidently given up). Computed once: a tolerance asked per BU is a
+   * number the call allocates.
+   */
+  private readonly longestWait: number;
 
   constructor(private readonly context: RuleContext) {
     const c = context.constants;
     // Kept at least as long as BU-UNANSWERED may wait after a binding's last BU, so its timer always finds the binding.
     const longestWait = 2 * c.MAX_BINDACK_TIMEOUT + context.tolerance(c.MAX_BINDACK_TIMEOUT);
+    this.longestWait = longestWait;
     const idle = Math.max(context.idleTimeout, 2 * longestWait);
     this.flows = context.flowSlots<TimerFn>(COLUMNS, idle);
     if (idle > context.idleTimeout) {
@@ -153,7 +160,6 @@ export class BindingTracker {
     }
     const cells = map.cells;
     const w = map.words;
-    const c = this.context.constants;
     let flags = w[2 * (at + STATE)]!;
     ev.found = true;
     ev.home = home;
@@ -170,7 +176,7 @@ export class BindingTracker {
     }
     const interval = f.time - cells[at + SERIES_LAST]!;
     // A series ends when answered, or when the MN has evidently given up (twice the longest wait).
-    if ((flags & OUTSTANDING) !== 0 && f.ack && interval <= 2 * c.MAX_BINDACK_TIMEOUT + this.context.tolerance(c.MAX_BINDACK_TIMEOUT)) {
+    if ((flags & OUTSTANDING) !== 0 && f.ack && interval <= this.longestWait) {
       const n = w[2 * (at + STATE) + 1]! + 1;
       w[2 * (at + STATE) + 1] = n;
       ev.retransmission = n;
@@ -360,10 +366,18 @@ export const buUnanswered: Rule = {
     const c = context.constants;
     const initial = (s: Series): number => (s.firstRegistration ? c.InitialBindackTimeoutFirstReg : c.INITIAL_BINDACK_TIMEOUT);
     // Twice the expected wait: room for a late BA or a late retransmission before calling it unanswered.
-    const wait = (s: Series, n: number): number => {
-      const w = Math.min(initial(s) * 2 ** n, c.MAX_BINDACK_TIMEOUT);
+    const waitFor = (first: number, n: number): number => {
+      const w = Math.min(first * 2 ** n, c.MAX_BINDACK_TIMEOUT);
       return 2 * w + context.tolerance(w);
     };
+    // The waits of the first retransmissions, worked out once (a wait worked out per series allocated its number).
+    const KNOWN = 16;
+    const waits = [new Float64Array(KNOWN), new Float64Array(KNOWN)];
+    for (let n = 0; n < KNOWN; n++) {
+      waits[0]![n] = waitFor(c.INITIAL_BINDACK_TIMEOUT, n);
+      waits[1]![n] = waitFor(c.InitialBindackTimeoutFirstReg, n);
+    }
+    const wait = (s: Series, n: number): number => (n < KNOWN ? waits[s.firstRegistration ? 1 : 0]![n]! : waitFor(initial(s), n));
     const s: Series = { frame: 0, fileIndex: 0, time: 0, outstanding: false, firstSeq: 0, lastTime: 0, retransmissions: 0, firstRegistration: false, home: 0, ha: 0 };
     // A binding's timer callback, made once per binding: it finds the binding by its key (the tracker keeps
     // a binding at least as long as this waits after its last BU).
