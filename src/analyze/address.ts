@@ -12,14 +12,15 @@ const TWO32 = 4294967296;
 const HI_MASK = 0x1fffff; // 21 bits: hi * 2^32 + lo stays below 2^53
 
 /** A 32-bit mixing step; the result is a signed 32-bit integer (a small integer in V8, never boxed). */
-function mix(h: number, x: number): number {
+export function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x9e3779b1);
   h ^= h >>> 15;
   h = Math.imul(h, 0x85ebca77);
   return h ^ (h >>> 13);
 }
 
-function finish(hi: number, lo: number): number {
+/** A 53-bit key (never 0) from two mixed 32-bit halves. */
+export function finish(hi: number, lo: number): number {
   const k = (hi & HI_MASK) * TWO32 + (lo >>> 0);
   return k === 0 ? 1 : k;
 }

@@ -243,17 +243,7 @@ export function directFacts(
     }
   }
 
-  f.kind = 'other';
-  f.kindNo = 0;
-  f.mhItem = f.mhType = f.espItem = f.spi = f.espSeq = -1;
-  f.seq = f.lifetime = f.status = f.identifier = f.subtype = f.group = f.preference = f.interval = f.refreshAdvice = f.numAddrs = -1;
-  f.cookie = 0;
-  f.icv = '';
-  f.espVerdict = '';
-  f.espHighestBefore = 0;
-  f.vharSpi = f.vharSeq = -1;
-  f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
-  f.clearLists();
+  f.clearMessage();
 
   if (nh === 50) {
     // ESP (RFC 4303) opened by the NULL heuristic only: a table of keys is the dissector's.

@@ -14,7 +14,7 @@ import { BindingTable } from './bindings.js';
 import { FlowMap } from './flowmap.js';
 import { FactExtractor, type Facts } from './facts.js';
 import { resolveFields, type FieldSet } from './fields.js';
-import { DEFAULT_IDLE_TIMEOUT, MIN_SWEEP_EVERY, saKey, SaWindows, SWEEP_CHECK } from './sa-windows.js';
+import { DEFAULT_IDLE_TIMEOUT, MIN_SWEEP_EVERY, saKey, SaWindows, SWEEP_CHECK, sweepDue } from './sa-windows.js';
 import { ALL_RULES } from './rules/index.js';
 import { TimerQueue } from './timers.js';
 import type { Finding, FlowTable, Origin, ReportOptions, Rule, RuleContext, RuleHandlers, TimerFn } from './types.js';
@@ -96,12 +96,12 @@ interface Table {
 }
 
 /*
- * A table is swept every half of its idle time (at least MIN_SWEEP_EVERY
- * seconds; tables with a short idle time, such as the rate windows, more often),
- * so a flow is forgotten at most 50% after it went idle, and a sweep, which
- * visits every slot, runs rarely enough to cost little per packet. The engine
- * looks for tables due a sweep every SWEEP_CHECK seconds of analysis time
- * (sa-windows.ts keeps the SAs' windows on the same schedule).
+ * A table is swept every half of its idle time (sweepDue; tables with a short
+ * idle time, such as the rate windows, more often), so a flow is forgotten at
+ * most 50% after it went idle, and a sweep, which visits every slot, runs rarely
+ * enough to cost little per packet. The engine looks for tables due a sweep
+ * every SWEEP_CHECK seconds of analysis time (sa-windows.ts keeps the SAs'
+ * windows on the same schedule).
  */
 /**
  * Interned addresses are recycled only past this many (a capture of a fixed
@@ -317,12 +317,7 @@ export class Engine {
   /** Forget flows idle for longer than their table allows. */
   private sweep(): void {
     const now = this.current;
-    for (const t of this.tables) {
-      if (now < t.nextSweep) continue;
-      if (t.nextSweep === -Infinity) { t.nextSweep = now + Math.max(MIN_SWEEP_EVERY, t.idle / 2); continue; }
-      t.nextSweep = now + Math.max(MIN_SWEEP_EVERY, t.idle / 2);
-      t.map.expireIdle(now - t.idle, t.onExpire);
-    }
+    for (const t of this.tables) if (sweepDue(t, now)) t.map.expireIdle(now - t.idle, t.onExpire);
     if (now >= this.nextBindingSweep) {
       this.nextBindingSweep = now + Math.max(MIN_SWEEP_EVERY, this.idleTimeout / 2);
       this.bindings.sweep(now - this.idleTimeout);

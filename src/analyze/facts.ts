@@ -135,6 +135,24 @@ export class Facts {
     return this.optionTypes.indexOf(type) >= 0;
   }
 
+  /**
+   * What the packet is and carries back to "nothing" (kind other, every number -1 or 0,
+   * every flag false, the lists empty), before extraction fills in what it finds.
+   */
+  clearMessage(): void {
+    this.kind = 'other';
+    this.kindNo = KIND_OTHER;
+    this.mhItem = this.mhType = this.espItem = this.spi = this.espSeq = -1;
+    this.seq = this.lifetime = this.status = this.identifier = this.subtype = this.group = this.preference = this.interval = this.refreshAdvice = this.numAddrs = -1;
+    this.cookie = 0;
+    this.icv = '';
+    this.espVerdict = '';
+    this.espHighestBefore = 0;
+    this.vharSpi = this.vharSeq = -1;
+    this.espOpened = this.vhar = this.inEsp = this.ack = this.active = this.homeFlag = this.replyRequested = this.rekey = this.backup = false;
+    this.clearLists();
+  }
+
   /** Empty the reused lists (with pop(): setting an array's length is a runtime call, pop() is inlined). */
   clearLists(): void {
     while (this.listed.length > 0) this.listed.pop();
@@ -193,17 +211,7 @@ export function extractFacts(
   f.frame = frame.number;
   f.file = file;
   f.fileIndex = fileIndex;
-  f.kind = 'other';
-  f.kindNo = KIND_OTHER;
-  f.mhItem = f.mhType = f.espItem = f.spi = f.espSeq = -1;
-  f.seq = f.lifetime = f.status = f.identifier = f.subtype = f.group = f.preference = f.interval = f.refreshAdvice = f.numAddrs = -1;
-  f.cookie = 0;
-  f.icv = '';
-  f.espVerdict = '';
-  f.espHighestBefore = 0;
-  f.vharSpi = f.vharSeq = -1;
-  f.espOpened = f.vhar = f.inEsp = f.ack = f.active = f.homeFlag = f.replyRequested = f.rekey = f.backup = false;
-  f.clearLists();
+  f.clearMessage();
 
   // An ICMPv6 error carries the packet that caused it (RFC 4443 2.4): everything from its
   // Invoking Packet item on is that packet's, already seen (or not) on its own, not this one's.

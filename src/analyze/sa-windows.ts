@@ -13,6 +13,7 @@
  */
 import { checkWindow, VERDICTS } from '../esp/replay.js';
 import type { Facts } from './facts.js';
+import { finish, mix } from './address.js';
 import { FlowMap } from './flowmap.js';
 
 /** How often the engine looks for tables due a sweep, in seconds of analysis time. */
@@ -22,20 +23,24 @@ export const MIN_SWEEP_EVERY = 1;
 /** Seconds a flow is kept unused when the engine is not told otherwise. */
 export const DEFAULT_IDLE_TIMEOUT = 600;
 
+/**
+ * A table's turn in a sweep at `now`: whether its entries idle for longer than
+ * `t.idle` are to be forgotten now. A table is swept every half of its idle time
+ * (at least MIN_SWEEP_EVERY seconds); its first turn only sets that schedule.
+ */
+export function sweepDue(t: { nextSweep: number; idle: number }, now: number): boolean {
+  if (now < t.nextSweep) return false;
+  const first = t.nextSweep === -Infinity;
+  t.nextSweep = now + Math.max(MIN_SWEEP_EVERY, t.idle / 2);
+  return !first;
+}
+
 /** An absent address's words (the engine's id 0 has four zeros). */
 const NO_ADDRESS = new Int32Array(4);
 
 /** Cells of an SA's slot: the highest sequence number accepted, and the 64-bit window (two 32-bit words). */
 const HIGHEST = 2;
 const BITS = 3;
-
-/** A 32-bit mixing step (signed 32-bit result). */
-function mix(h: number, x: number): number {
-  h = Math.imul(h ^ x, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x85ebca77);
-  return h ^ (h >>> 13);
-}
 
 /**
  * The SA key of an SPI and the source and destination addresses whose
@@ -50,8 +55,7 @@ export function saKey(spi: number, src: Int32Array, s: number, dst: Int32Array, 
   }
   lo = mix(lo, hi);
   hi = mix(hi, lo);
-  const key = (hi & 0x1fffff) * 4294967296 + (lo >>> 0);
-  return key === 0 ? 1 : key;
+  return finish(hi, lo);
 }
 
 export class SaWindows {
@@ -60,9 +64,12 @@ export class SaWindows {
   private readonly map = new FlowMap<never>(16, this.clock, 2);
   private current = -Infinity;
   private nextCheck = NaN;
-  private nextSweep = -Infinity;
+  /** The table's sweep schedule (sweepDue). */
+  private readonly schedule: { nextSweep: number; idle: number };
 
-  constructor(private readonly idle = DEFAULT_IDLE_TIMEOUT) {}
+  constructor(idle = DEFAULT_IDLE_TIMEOUT) {
+    this.schedule = { nextSweep: -Infinity, idle };
+  }
 
   /** Analysis time is at `now` (each packet's time, in order): forget the SAs idle too long when a sweep is due. */
   advance(now: number): void {
@@ -70,11 +77,7 @@ export class SaWindows {
     if (now > this.current) { this.current = now; this.clock.now = now; }
     if (this.current < this.nextCheck) return;
     this.nextCheck = this.current + SWEEP_CHECK;
-    if (this.current < this.nextSweep) return;
-    const first = this.nextSweep === -Infinity;
-    this.nextSweep = this.current + Math.max(MIN_SWEEP_EVERY, this.idle / 2);
-    // The first time round only sets the schedule, as for the engine's tables.
-    if (!first) this.map.expireIdle(this.current - this.idle);
+    if (sweepDue(this.schedule, this.current)) this.map.expireIdle(this.current - this.schedule.idle);
   }
 
   /** Judge the ESP packet `f` of the SA `key` (saKey): sets f.espVerdict and f.espHighestBefore. */

@@ -118,7 +118,7 @@ const MIPV6 = 'MIPv6';
  * The summary line of frames whose facts directFacts() read from their bytes
  * (analyze/direct.ts), without a dissection: a Binding Update, Binding
  * Acknowledgement or Home Agent Hello with nothing noted on it. Byte for byte
- * SummaryWriter's line from the dissected tree (test/output/direct-summary.test.ts).
+ * SummaryWriter's line from the dissected tree (test/analyze/direct.test.ts).
  */
 export class DirectSummary {
   private readonly facts = new Facts();

@@ -180,10 +180,13 @@ const LIFETIME0 = Chunk.of(', lifetime 0');
 const writeHello: InfoWriter = (tree, item, out, view, p) => {
   const f = helloFinder.find(tree, item);
   const value = tree.value;
-  // harel.ts num(): the value, or -1 when the field is absent.
-  const num = (k: number): number => (f[k]! < 0 ? -1 : value[f[k]!]!);
-  return writeHelloInfo(out, view, p, num(0), num(4), num(1) === 1, num(5), num(2) === 1, num(3));
+  return writeHelloInfo(out, view, p, num(f, value, 0), num(f, value, 4), num(f, value, 1) === 1, num(f, value, 5), num(f, value, 2) === 1, num(f, value, 3));
 };
+
+/** harel.ts num(): the value of the k-th field found, or -1 when it is absent. */
+function num(found: Int32Array, value: Float64Array, k: number): number {
+  return found[k]! < 0 ? -1 : value[found[k]!]!;
+}
 
 /** helloInfo's text from the Hello's numbers (-1: absent; a Hello without a sequence number is "HA Hello"). */
 export function writeHelloInfo(

@@ -102,8 +102,7 @@ export class BindingTracker {
   onSettled: ((at: number) => void) | null = null;
   /**
    * Twice the longest wait and its tolerance: a BU later than this after the last one of its series
-   * starts a new series (the MN has evidently given up). Computed once: a tolerance asked per BU is a
-   * number the call allocates.
+   * starts a new series (the MN has evidently given up). Computed once, not for every BU.
    */
   private readonly longestWait: number;
 
@@ -370,7 +369,7 @@ export const buUnanswered: Rule = {
       const w = Math.min(first * 2 ** n, c.MAX_BINDACK_TIMEOUT);
       return 2 * w + context.tolerance(w);
     };
-    // The waits of the first retransmissions, worked out once (a wait worked out per series allocated its number).
+    // The waits of the first retransmissions, worked out once rather than for every series.
     const KNOWN = 16;
     const waits = [new Float64Array(KNOWN), new Float64Array(KNOWN)];
     for (let n = 0; n < KNOWN; n++) {
