@@ -5,7 +5,7 @@
  * an I/O error) is an OutputError: the commands report it in one line, exit 2.
  */
 import { writeSync } from 'node:fs';
-import { EAGAIN_SLEEP_MS, sleepMs } from '../capture/byte-source.js';
+import { eagainDelayMs, sleepMs } from '../capture/byte-source.js';
 
 /** The output could not be written (not a closed pipe): the message says what and why. */
 export class OutputError extends Error {
@@ -38,13 +38,16 @@ export function outputError(what: string, e: unknown): OutputError {
  */
 export function writeFully(fd: number, data: Uint8Array, off: number, len: number, what: string): boolean {
   const end = off + len;
+  // Waits in a row on a full pipe (EAGAIN), each longer than the last (eagainDelayMs).
+  let waits = 0;
   while (off < end) {
     try {
       off += writeSync(fd, data, off, end - off);
+      waits = 0;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') {
-        sleepMs(EAGAIN_SLEEP_MS);
+        sleepMs(eagainDelayMs(waits++));
         continue;
       }
       if (code === 'EPIPE') return false;

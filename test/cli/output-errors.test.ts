@@ -1,12 +1,17 @@
 /**
  * Output that cannot be written: a full disk (/dev/full) is one line naming what
  * could not be written and why, exit 2, for every command and every kind of
- * output; a reader that goes away (| head) ends the output quietly.
+ * output; a reader that goes away (| head) ends the output quietly; a reader
+ * that falls behind (a full pipe, EAGAIN) gets every byte, and is asked again
+ * soon, not after a fixed 5 ms.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeWorkload } from '../../src/bench/workload.js';
+import { EAGAIN_MAX_MS, eagainDelayMs } from '../../src/capture/byte-source.js';
 import { readMain, type ReadOptions } from '../../src/cli/read.js';
 import { Sink } from '../../src/output/sink.js';
 import { OutputError } from '../../src/output/write-fully.js';
@@ -63,5 +68,34 @@ describe('a reader that goes away', () => {
       expect(r.stdout.trim(), args).toBe('exit 0');
       expect(r.stderr, args).not.toMatch(/Error|at /);
     }
+  });
+});
+
+describe('a reader that falls behind (the pipe fills: EAGAIN)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mip6scope-pipe-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('gets the same bytes as a file: summary lines, a capture, JSON', { timeout: 120_000 }, () => {
+    // Some 4 MB of summary lines: the pipe (64 KiB) is full for most of the run while the reader sleeps.
+    const capture = join(tmp, 'workload.pcapng');
+    writeWorkload(capture, { packets: 30_000, mobileNodes: 500 });
+    for (const args of ['read --jobs 1', 'read -w -', 'read -T json --jobs 1']) {
+      const file = join(tmp, 'direct');
+      const piped = join(tmp, 'piped');
+      const cli = `"${process.execPath}" "${CLI}" ${args} "${capture}"`;
+      const r = spawnSync('bash', ['-c', `${cli} > "${file}" && ${cli} | (sleep 0.3; cat) > "${piped}"; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+      expect(r.stdout.trim(), `${args}: ${r.stderr}`).toBe('exit 0');
+      const want = readFileSync(file);
+      expect(want.length, args).toBeGreaterThan(1 << 20);
+      expect(readFileSync(piped).equals(want), args).toBe(true);
+    }
+  });
+
+  it('asks again after a wait that starts at a few hundredths of a millisecond and doubles up to EAGAIN_MAX_MS', () => {
+    expect(eagainDelayMs(0)).toBeLessThanOrEqual(0.05);
+    for (let i = 1; i < 8; i++) expect(eagainDelayMs(i)).toBe(Math.min(EAGAIN_MAX_MS, 2 * eagainDelayMs(i - 1)));
+    expect(eagainDelayMs(8)).toBe(EAGAIN_MAX_MS);
+    expect(eagainDelayMs(1e6)).toBe(EAGAIN_MAX_MS);
+    expect(EAGAIN_MAX_MS).toBe(5);
   });
 });
