@@ -36,18 +36,45 @@ import { inputBytes, type RunConfig } from './options.js';
 import { handleFrame, type FrameHandler, type PacketHandler, type PipelineResult } from './pipeline.js';
 import type { ReadOptions } from './read-print.js';
 
-/** Below this size a file is read on one thread: the second thread's start would cost more than it saves. */
-export const SPLIT_MIN_BYTES = 32 << 20;
+/**
+ * Seconds of work (readCostPerByte times the file's size) below which a file is
+ * read on one thread. Measured on the 2-core machine class of the performance
+ * targets: the second thread's start, its walk over the first part and the two
+ * threads slowing each other down (CONTENTION) cost more than the split saves
+ * up to about a second's work: summary lines of a 75 MB capture took 0.76 s on
+ * one thread and 0.86 s on two, of the 150 MB benchmark capture 1.17 and 1.13 s;
+ * -T json of 37 MB 1.16 and 1.28 s, of 75 MB 1.85 and 1.73 s.
+ */
+export const SPLIT_MIN_WORK = 1.0;
 
 /**
  * Where the first part ends, as a fraction of the file. The worker starts late
  * (its start-up and the walk over the first part's records), so it gets less:
- * per byte, dissecting and printing costs about CPB_WORK, walking CPB_WALK, and
- * starting the thread WORKER_START seconds. Balanced when both finish together.
+ * per byte, dissecting and printing costs readCostPerByte times CONTENTION (the
+ * two threads slow each other down), walking CPB_WALK, and starting the thread
+ * WORKER_START seconds. Balanced when both finish together.
  */
-const CPB_WORK = 9e-9;
+const CONTENTION = 1.3;
 const CPB_WALK = 2e-9;
 const WORKER_START = 0.15;
+
+/**
+ * Seconds per byte of capture that reading costs on one thread, by what is
+ * printed (measured on the benchmark's workload: summary lines 7.4 ns a byte,
+ * 11 with a -t other than r, -T fields 16, -T json or ndjson 22, -x 48 more,
+ * 215 more with JSON, -V 100). Other captures cost otherwise, but the ratios
+ * between the outputs hold well enough to decide whether and where to split.
+ */
+export function readCostPerByte(opts: ReadOptions): number {
+  const format = opts.format ?? 'text';
+  let cost: number;
+  if (format === 'fields') cost = 16e-9;
+  else if (format !== 'text') cost = 22e-9;
+  else if (opts.verbose === true || (opts.protocols !== undefined && opts.protocols.length > 0)) cost = 100e-9;
+  else cost = opts.timeFormat === undefined || opts.timeFormat === 'r' ? 7.4e-9 : 11e-9;
+  if (opts.hex === true) cost += format === 'text' ? 40e-9 : 215e-9;
+  return cost;
+}
 
 /** A worker whose progress has not moved for this long is given up (this thread reads its part). */
 const STALL_MS = 30_000;
@@ -73,14 +100,16 @@ export function splitPlan(files: readonly string[], opts: ReadOptions, cfg: RunC
   if (((opts.format ?? 'text') === 'text' || opts.format === 'fields') && needsPreviousShown(opts.timeFormat)) return null;
   const size = inputBytes(files);
   if (size === null) return null;
+  const perByte = readCostPerByte(opts);
   // --jobs given: split whatever the size (tests use it on small files).
-  if (opts.jobs === undefined && size < SPLIT_MIN_BYTES) return null;
-  return { file: files[0]!, splitAt: Math.floor(size * (opts.splitFraction ?? splitFraction(size))) };
+  if (opts.jobs === undefined && size * perByte < SPLIT_MIN_WORK) return null;
+  return { file: files[0]!, splitAt: Math.floor(size * (opts.splitFraction ?? splitFraction(size, perByte))) };
 }
 
-/** The fraction of the file the first part takes (see CPB_WORK). */
-export function splitFraction(size: number): number {
-  const f = (WORKER_START + size * CPB_WORK) / (size * (2 * CPB_WORK - CPB_WALK));
+/** The fraction of the file the first part takes, reading costing `perByte` seconds a byte on one thread (see CONTENTION). */
+export function splitFraction(size: number, perByte = readCostPerByte({})): number {
+  const work = perByte * CONTENTION;
+  const f = (WORKER_START + size * work) / (size * (2 * work - CPB_WALK));
   return Math.min(0.9, Math.max(0.5, f));
 }
 

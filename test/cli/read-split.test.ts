@@ -7,13 +7,15 @@
  * part reported as one thread reports them.
  */
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMain, type ReadOptions } from '../../src/cli/read.js';
 import * as split from '../../src/cli/read-split.js';
-import { mergeUnopened, splitFraction } from '../../src/cli/read-split.js';
+import { mergeUnopened, readCostPerByte, SPLIT_MIN_WORK, splitFraction } from '../../src/cli/read-split.js';
+import { buildRunConfig } from '../../src/cli/options.js';
+import { writeWorkload } from '../../src/bench/workload.js';
 import type { Terminal } from '../../src/cli/options.js';
 import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
 import {
@@ -174,5 +176,43 @@ describe('read on two threads = read on one', () => {
     expect(splitFraction(150e6)).toBeLessThan(0.7);
     expect(splitFraction(5e9)).toBeCloseTo(0.56, 1);
     expect(splitFraction(1e6)).toBe(0.9);
+  });
+
+  it('weighs the output: the costlier a packet is to print, the nearer the halves (the start matters less)', () => {
+    const summary = readCostPerByte({});
+    const json = readCostPerByte({ format: 'json' });
+    const verbose = readCostPerByte({ verbose: true });
+    expect(summary).toBeLessThan(readCostPerByte({ timeFormat: 'ad' }));
+    expect(readCostPerByte({ timeFormat: 'r' })).toBe(summary);
+    expect(summary).toBeLessThan(readCostPerByte({ format: 'fields' }));
+    expect(readCostPerByte({ format: 'fields' })).toBeLessThan(json);
+    expect(readCostPerByte({ format: 'ndjson' })).toBe(json);
+    expect(json).toBeLessThan(verbose);
+    expect(readCostPerByte({ protocols: ['mip6'] })).toBe(verbose);
+    expect(readCostPerByte({ hex: true })).toBeGreaterThan(summary);
+    expect(readCostPerByte({ format: 'json', hex: true })).toBeGreaterThan(verbose);
+    expect(splitFraction(75e6, json)).toBeLessThan(splitFraction(75e6, summary));
+    expect(splitFraction(75e6, verbose)).toBeLessThan(splitFraction(75e6, json));
+    expect(splitFraction(75e6, verbose)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  const cores = availableParallelism();
+  it.skipIf(cores < 2)(`without --jobs, splits only a file with about a second of work or more: larger for summary lines than for -V${cores < 2 ? ' (skipped: one core, nothing is split)' : ''}`, () => {
+    // Files of the sizes where one thread and two were measured (SPLIT_MIN_WORK).
+    const worth = (bytes: number, opts: Partial<ReadOptions>): boolean => bytes * readCostPerByte(opts) >= SPLIT_MIN_WORK;
+    expect(worth(75e6, {})).toBe(false);
+    expect(worth(150e6, {})).toBe(true);
+    expect(worth(37e6, { format: 'json' })).toBe(false);
+    expect(worth(75e6, { format: 'json' })).toBe(true);
+    expect(worth(20e6, { verbose: true })).toBe(true);
+    // Through splitPlan, on a real file: one of 12 MB is read on one thread for summary lines, on two for -V.
+    const file = join(tmp, 'twelve.pcapng');
+    writeWorkload(file, { packets: 80_000, mobileNodes: 500 });
+    const cfg = buildRunConfig({} as ReadOptions, () => {});
+    const sink = new Sink(1);
+    expect(split.splitPlan([file], { format: 'text' } as ReadOptions, cfg, sink)).toBeNull();
+    const plan = split.splitPlan([file], { format: 'text', verbose: true } as ReadOptions, cfg, sink);
+    expect(plan?.file).toBe(file);
+    expect(split.splitPlan([file], { format: 'text', verbose: true, jobs: '1' } as ReadOptions, cfg, sink)).toBeNull();
   });
 });
