@@ -352,6 +352,14 @@ describe.each(Object.entries(CASES))('%s', (id, c) => {
     const f = byRule(all, id).filter((x) => want === 'info' ? x.severity === 'info' : x.severity !== 'info');
     expect(f, show(all)).toEqual([]);
   });
+  // Rules of a family share the state they follow (registration, switch and exchange flows), fed by
+  // whichever of them is installed first: alone, a rule must still see every message.
+  it('alone (--rules with this rule only) reports what it reports among all', () => {
+    const among = byRule(lint(c.fire(), {}, c.setup), id);
+    const alone = lint(c.fire(), { rules: [id] }, c.setup);
+    expect(alone.every((x) => x.rule === id), show(alone)).toBe(true);
+    expect(alone).toEqual(among);
+  });
 });
 
 describe('VHAR-LINK-LOCAL and ICMPv6 type 161 (SPEC-NOTES 5)', () => {
@@ -723,5 +731,23 @@ describe('registration flows kept past a short idle timeout', () => {
     packets.push({ t: 99.9, data: l.mnToHa(300, 1, bu(1)) }, { t: 100, data: l.haToHa(2, 1, hello(1)) });
     for (let mn = 1; mn <= 100; mn++) packets.push({ t: 100 + mn / 10, data: l.mnToHa(mn, 1, bu(5)) });
     expect(byRule(lint(packets, { idleTimeout: 5, maxAddresses: 50 }), 'BU-SEQUENCE')).toEqual([]);
+  });
+});
+
+describe('HAS rules past the first thousand mobile nodes', () => {
+  // Which MNs ever had a switch is kept by address id, in a table that grows: MN 1,500 has ids past 2,000.
+  it('a switch to the last of 1,500 registered MNs is followed like the first one\'s', () => {
+    const l = new Lab();
+    const packets: Packet[] = [];
+    for (let mn = 1; mn <= 1500; mn++) packets.push(...registered(l, mn * 0.01, mn, 1, 1));
+    const sw = packets.length + 1;
+    packets.push({ t: 20, data: l.haToMn(1, 1500, hasTo([2], { refresh: 15 })) });
+    // Extended at the sender (HAS-LIFETIME-EXTENDED on the BA), then MN 1,499 told to go to HA2 registers with HA3 (HAS-MN-SELECTION).
+    packets.push(...registered(l, 21, 1500, 1, 2));
+    packets.push({ t: 22, data: l.haToMn(1, 1499, hasTo([2])) });
+    packets.push(...registered(l, 23, 1499, 3, 2));
+    const all = lint(packets);
+    expect(byRule(all, 'HAS-LIFETIME-EXTENDED').map((x) => x.frame), show(all)).toEqual([sw + 2]);
+    expect(byRule(all, 'HAS-MN-SELECTION').map((x) => x.frame), show(all)).toEqual([sw + 4]);
   });
 });

@@ -62,6 +62,15 @@ class SwitchTracker {
   readonly ev: SwitchEvent = { frame: -1, fileIndex: -1, flow: null, started: false, retransmission: 0, interval: 0, afterAck: false, acknowledged: null };
   lastDiscovery = -Infinity;
   onSeries: ((fl: SwitchFlow) => void) | null = null;
+  /** Set once a HAS rule feeds the tracker every message (observing): the others only read it. */
+  fed = false;
+  /**
+   * By home address id: whether a switch flow was ever made for that MN. A BU or
+   * BA of any other (most of them, on a home link where switches are rare) needs
+   * no lookup in the switch tables. An id recycled for another address after its
+   * flows expired keeps its mark: a lookup more, never one missed.
+   */
+  private switched = new Uint8Array(1024);
 
   constructor(private readonly context: RuleContext) {
     this.flows = context.flows<SwitchFlow>();
@@ -86,6 +95,22 @@ class SwitchTracker {
     return ev;
   }
 
+  /** Whether a switch flow may exist for this home address id (see `switched`). */
+  mayHaveSwitched(home: number): boolean {
+    return home < this.switched.length && this.switched[home] !== 0;
+  }
+
+  private markSwitched(home: number): void {
+    if (home >= this.switched.length) {
+      let n = this.switched.length * 2;
+      while (n <= home) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.switched);
+      this.switched = grown;
+    }
+    this.switched[home] = 1;
+  }
+
   private switch(f: Facts, ev: SwitchEvent): void {
     const c = this.context.constants;
     const k = key2(f.src, f.home);
@@ -101,6 +126,7 @@ class SwitchTracker {
         selectionJudged: false, timerArmed: false, last: f.time,
       };
       this.flows.set(k, fl);
+      this.markSwitched(f.home);
     }
     ev.flow = fl;
     if (fresh) {
@@ -130,6 +156,7 @@ class SwitchTracker {
    * current HA, or a BU creating a home binding at the sender when it is not.
    */
   private bu(f: Facts, ev: SwitchEvent): void {
+    if (!this.mayHaveSwitched(f.home)) return;
     const at = this.flows.get2(f.dst, f.home);
     if (at && !at.acked && at.time <= f.time) {
       const ok = at.senderWasCurrent ? f.lifetime === 0 : f.lifetime > 0;
@@ -149,8 +176,18 @@ function tracker(context: RuleContext): SwitchTracker {
   return context.shared('switch-flows', () => new SwitchTracker(context));
 }
 
-/** Every HAS rule observes the same messages so the shared flows stay right whichever rules run. */
-function observing(t: SwitchTracker, on: Partial<Record<'homeAgentSwitch' | 'bindingUpdate' | 'bindingError' | 'bindingAck', (f: Facts) => void>>) {
+type SwitchHandlers = Partial<Record<'homeAgentSwitch' | 'bindingUpdate' | 'bindingError' | 'bindingAck', (f: Facts) => void>>;
+
+/**
+ * A HAS rule's handlers. The first HAS rule installed (whichever rules run) feeds
+ * the shared tracker every message it follows, before its own handler; the
+ * engine calls handlers in the order rules were installed, so the rules after it
+ * read the tracker's event for the same packet and only add handlers of their own
+ * (a wrapper in each had every BU and BA observed eight times).
+ */
+function observing(t: SwitchTracker, on: SwitchHandlers): { message: SwitchHandlers; icmpv6?: (f: Facts) => void } {
+  if (t.fed) return { message: on };
+  t.fed = true;
   return {
     message: {
       homeAgentSwitch: (f: Facts) => { t.observe(f); on.homeAgentSwitch?.(f); },
@@ -310,7 +347,7 @@ export const hasLifetimeExtended: Rule = {
     const t = tracker(context);
     return observing(t, {
       bindingAck(f) {
-        if (f.home === 0 || f.status < 0 || f.status >= 128 || f.lifetime <= 0) return;
+        if (f.home === 0 || f.status < 0 || f.status >= 128 || f.lifetime <= 0 || !t.mayHaveSwitched(f.home)) return;
         const fl = t.flows.get2(f.src, f.home);
         if (!fl || fl.rekey || !fl.senderWasCurrent || fl.time > f.time) return;
         if (fl.listed.every((a) => a === f.src)) return; // the sender asked the MN to stay with it
@@ -359,7 +396,7 @@ export const hasMnSelection: Rule = {
     const t = tracker(context);
     return observing(t, {
       bindingUpdate(f) {
-        if (f.home === 0 || f.lifetime <= 0 || !f.homeFlag) return;
+        if (f.home === 0 || f.lifetime <= 0 || !f.homeFlag || !t.mayHaveSwitched(f.home)) return;
         const fl = t.latest.get(f.home);
         if (!fl || fl.selectionJudged || fl.time > f.time) return;
         if (fl.rekey) {
