@@ -153,6 +153,7 @@ export class Engine {
 
   // Handlers by hook, so each packet reaches only the rules that asked for it.
   private readonly hPacket: ((f: Facts) => void)[] = [];
+  private readonly hMhNotes: ((f: Facts) => void)[] = [];
   private readonly hMh: ((f: Facts) => void)[] = [];
   private readonly hIcmpv6: ((f: Facts) => void)[] = [];
   private readonly hEsp: ((f: Facts) => void)[] = [];
@@ -178,6 +179,7 @@ export class Engine {
 
   private install(rule: Rule, h: RuleHandlers): void {
     if (h.packet) this.hPacket.push(h.packet);
+    if (h.mhNotes) this.hMhNotes.push(h.mhNotes);
     if (h.mh) this.hMh.push(h.mh);
     if (h.icmpv6) this.hIcmpv6.push(h.icmpv6);
     if (h.esp) this.hEsp.push(h.esp);
@@ -271,6 +273,10 @@ export class Engine {
       if (f.espVerdict === 'replay' || f.espVerdict === 'outside') return;
     }
     if (f.mhItem >= 0) {
+      if (f.notes.length !== 0) {
+        const hMhNotes = this.hMhNotes;
+        for (let i = 0; i < hMhNotes.length; i++) hMhNotes[i]!(f);
+      }
       const hMh = this.hMh;
       for (let i = 0; i < hMh.length; i++) hMh[i]!(f);
       if (f.mhType >= 0) {

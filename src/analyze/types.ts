@@ -57,6 +57,12 @@ export type TimerFn = (now: number, atEnd: boolean) => void;
 export interface RuleHandlers {
   /** Every packet. */
   packet?(f: Facts): void;
+  /**
+   * Mobility Header messages the dissector noted something on (f.notes not empty),
+   * before the `mh` handlers: the rules that turn notes into findings. Most
+   * messages carry none, and are not handed to those rules at all.
+   */
+  mhNotes?(f: Facts): void;
   /** Every Mobility Header message, known or not. */
   mh?(f: Facts): void;
   /** Mobility Header messages by their profile key. */

@@ -15,7 +15,7 @@ function noteRule(meta: RuleMeta, groups: readonly string[]): Rule {
     meta,
     create(context) {
       return {
-        mh(f: Facts) {
+        mhNotes(f: Facts) {
           const notes = f.notes;
           for (let i = 0; i < notes.length; i++) {
             const n = notes[i]!;
