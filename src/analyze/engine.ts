@@ -157,6 +157,8 @@ export class Engine {
   private readonly hMh: ((f: Facts) => void)[] = [];
   private readonly hIcmpv6: ((f: Facts) => void)[] = [];
   private readonly hEsp: ((f: Facts) => void)[] = [];
+  private readonly hEspIrregular: ((f: Facts) => void)[] = [];
+  private readonly hMhUnknown: ((f: Facts) => void)[] = [];
   private readonly hMessage: ((f: Facts) => void)[][] = [];
   private readonly hFinish: (() => void)[] = [];
 
@@ -183,6 +185,8 @@ export class Engine {
     if (h.mh) this.hMh.push(h.mh);
     if (h.icmpv6) this.hIcmpv6.push(h.icmpv6);
     if (h.esp) this.hEsp.push(h.esp);
+    if (h.espIrregular) this.hEspIrregular.push(h.espIrregular);
+    if (h.mhUnknown) this.hMhUnknown.push(h.mhUnknown);
     if (h.finish) this.hFinish.push(h.finish);
     for (const [key, fn] of Object.entries(h.message ?? {})) {
       const n = this.profile.mhTypes[key as MhTypeKey];
@@ -269,6 +273,10 @@ export class Engine {
       this.replayCheck(f);
       const hEsp = this.hEsp;
       for (let i = 0; i < hEsp.length; i++) hEsp[i]!(f);
+      if (!f.espOpened || f.icv === 'bad' || (f.espVerdict !== 'new' && f.espVerdict !== '')) {
+        const hIrregular = this.hEspIrregular;
+        for (let i = 0; i < hIrregular.length; i++) hIrregular[i]!(f);
+      }
       // A replayed packet never reaches the receiver's Mobility Header processing (RFC 4303 3.4.3).
       if (f.espVerdict === 'replay' || f.espVerdict === 'outside') return;
     }
@@ -279,6 +287,10 @@ export class Engine {
       }
       const hMh = this.hMh;
       for (let i = 0; i < hMh.length; i++) hMh[i]!(f);
+      if (f.kind === 'mhUnknown') {
+        const hUnknown = this.hMhUnknown;
+        for (let i = 0; i < hUnknown.length; i++) hUnknown[i]!(f);
+      }
       if (f.mhType >= 0) {
         const hType = this.hMessage[f.mhType]!;
         for (let i = 0; i < hType.length; i++) hType[i]!(f);

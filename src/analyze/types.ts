@@ -65,12 +65,21 @@ export interface RuleHandlers {
   mhNotes?(f: Facts): void;
   /** Every Mobility Header message, known or not. */
   mh?(f: Facts): void;
+  /** Mobility Header messages of a type the profile does not know (kind 'mhUnknown'), after the `mh` handlers. */
+  mhUnknown?(f: Facts): void;
   /** Mobility Header messages by their profile key. */
   message?: Partial<Record<MhTypeKey, (f: Facts) => void>>;
   /** Every ICMPv6 message. */
   icmpv6?(f: Facts): void;
   /** Every packet carrying ESP. */
   esp?(f: Facts): void;
+  /**
+   * ESP packets out of the ordinary, after the `esp` handlers: not opened, failing
+   * their ICV, or with a sequence number the anti-replay window did not take as
+   * the next one (a replay, left of the window, a gap). Most ESP packets are none
+   * of these, and are not handed to the rules that report them.
+   */
+  espIrregular?(f: Facts): void;
   /** The capture ended (after every pending timer fired with atEnd). */
   finish?(): void;
 }

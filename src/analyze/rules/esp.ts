@@ -26,7 +26,7 @@ export const espSequence: Rule = {
   create(context) {
     // The engine keeps the receiver's window per SA (it drops replays for every rule); this rule reports its verdicts.
     return {
-      esp(f) {
+      espIrregular(f) {
         const verdict = f.espVerdict;
         if (verdict === 'replay') {
           context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq} seen before (replay)`, { flow: arrow(context, f.src, f.dst) });
@@ -50,7 +50,7 @@ export const espIcv: Rule = {
   },
   create(context) {
     return {
-      esp(f) {
+      espIrregular(f) {
         if (f.icv === 'bad') context.report(f, `ESP SPI ${spiText(f.spi)} sequence ${f.espSeq}: integrity check failed`, { flow: arrow(context, f.src, f.dst) });
       },
     };
@@ -75,7 +75,7 @@ export const espOpaque: Rule = {
     // An SA quiet for the idle timeout is reported then and forgotten: bounded however long a live capture runs.
     const closed = context.flows<Closed>((_, c) => report(c));
     return {
-      esp(f) {
+      espIrregular(f) {
         // A packet whose ICV failed under a keyed SA was not opened because it must be dropped (ESP-ICV reports it), not for lack of keys.
         if (f.espOpened || f.spi < 0 || f.icv === 'bad') return;
         const k = key2(key2(f.spi + 1, f.dst), f.src);

@@ -746,7 +746,7 @@ export const harBackoff: Rule = {
   },
 };
 
-const INTER_HA = new Set(['homeAgentHello', 'stateSynchronization', 'homeAgentControl', 'hahaHello', 'bindingInformationRequest', 'bindingInformationUpdate', 'bindingInformationAck', 'haSwitchRequest']);
+const INTER_HA_KINDS = ['homeAgentHello', 'stateSynchronization', 'homeAgentControl', 'hahaHello', 'bindingInformationRequest', 'bindingInformationUpdate', 'bindingInformationAck', 'haSwitchRequest'] as const;
 
 export const harRate: Rule = {
   meta: {
@@ -760,14 +760,14 @@ export const harRate: Rule = {
     const { limit, window: W, within } = rateLimit(context.constants.MAX_UPDATE_RATE);
     // Per pair of home agents (few), a pair quiet for the window is forgotten.
     const peers = new RecentRates(limit, W, 64, 4096);
-    return {
-      mh(f) {
-        if (!INTER_HA.has(f.kind) || f.dstMulticast || f.src === 0) return;
-        if (peers.add(f.src, f.dst, 0, f, W - context.tolerance(W), W)) {
-          context.report(f, `more than ${limit} messages within ${within} to one peer home agent (MAX_UPDATE_RATE)`, { flow: arrow(context, f.src, f.dst) });
-        }
-      },
+    const count = (f: Facts): void => {
+      if (f.dstMulticast || f.src === 0) return;
+      if (peers.add(f.src, f.dst, 0, f, W - context.tolerance(W), W)) {
+        context.report(f, `more than ${limit} messages within ${within} to one peer home agent (MAX_UPDATE_RATE)`, { flow: arrow(context, f.src, f.dst) });
+      }
     };
+    // The messages between home agents only: a BU or BA never reaches this rule.
+    return { message: Object.fromEntries(INTER_HA_KINDS.map((k) => [k, count])) };
   },
 };
 

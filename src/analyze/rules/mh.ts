@@ -81,24 +81,26 @@ export const mhUnknownType: Rule = {
     interface Pending { at: Seen; type: number; answered: boolean; last: number }
     const pending = context.flows<Pending>();
     return {
-      mh(f) {
-        if (f.kind === 'mhUnknown') {
-          const k = key2(f.src, f.dst);
-          if (pending.get(k)) return;
-          const p: Pending = { at: seen(f), type: f.mhType, answered: false, last: f.time };
-          pending.set(k, p);
-          const flow = arrow(context, f.src, f.dst);
-          context.report(f, `Mobility Header type ${f.mhType} is not known to the active profile`, { severity: 'info', flow });
-          const wait = context.constants.INITIAL_BINDACK_TIMEOUT;
-          context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
-            pending.delete(k);
-            if (p.answered || (atEnd && now - p.at.time < wait)) return;
-            context.report(p.at, `no Binding Error status 2 answered MH type ${p.type} (RFC 6275 9.2)`, { flow });
-          });
-        } else if (f.kind === 'bindingError' && f.status === 2) {
+      mhUnknown(f) {
+        const k = key2(f.src, f.dst);
+        if (pending.get(k)) return;
+        const p: Pending = { at: seen(f), type: f.mhType, answered: false, last: f.time };
+        pending.set(k, p);
+        const flow = arrow(context, f.src, f.dst);
+        context.report(f, `Mobility Header type ${f.mhType} is not known to the active profile`, { severity: 'info', flow });
+        const wait = context.constants.INITIAL_BINDACK_TIMEOUT;
+        context.setTimer(f.time + wait + context.tolerance(wait), (now, atEnd) => {
+          pending.delete(k);
+          if (p.answered || (atEnd && now - p.at.time < wait)) return;
+          context.report(p.at, `no Binding Error status 2 answered MH type ${p.type} (RFC 6275 9.2)`, { flow });
+        });
+      },
+      message: {
+        bindingError(f) {
+          if (f.status !== 2) return;
           const p = pending.get(key2(f.dst, f.src));
           if (p) p.answered = true;
-        }
+        },
       },
     };
   },
