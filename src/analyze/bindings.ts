@@ -5,7 +5,6 @@
  * failed HA served), so the engine keeps one copy and updates it after the
  * rules have seen each packet.
  */
-import { FlowMap } from './flowmap.js';
 import type { Origin } from './types.js';
 
 export interface Binding {
@@ -15,69 +14,97 @@ export interface Binding {
   expires: number;
 }
 
-/** Cells of a binding's slot (see FlowMap): its HA's address id, and when it runs out. */
-const HA = 2;
-const EXPIRES = 3;
-
 /**
- * The table keeps a binding's numbers in its slot (FlowMap columns): a BA's
- * update and a rule's currentHa() read one cache line, on a table with an
- * entry per mobile node.
+ * The table is indexed by the home address's id (address.ts: small integers,
+ * handed out densely and recycled), two numbers an id: its HA's id (0: no
+ * binding) and when the binding runs out. A BA's update and a rule's
+ * currentHa() read one cache line at a known place, with no key to hash or
+ * compare, on a table with an entry per mobile node. Ids of live bindings are
+ * kept by the engine when it recycles addresses (addressesInUse), so an id
+ * never changes its address while its binding lives.
  */
 export class BindingTable {
-  private readonly byHome = new FlowMap<never>(16, undefined, 2);
+  /** [HA id, expires] at 2 * home id. */
+  private cells = new Float64Array(2 * 1024);
+  /** Ids below this may hold a binding (the highest home id seen, plus one). */
+  private top = 1;
+  private count = 0;
 
   /** The MN's current HA key, 0 when unknown or expired at `now`. */
   currentHa(home: number, now: number): number {
-    const at = this.byHome.findCells(home);
-    if (at < 0) return 0;
-    const cells = this.byHome.cells;
-    return cells[at + EXPIRES]! >= now ? cells[at + HA]! : 0;
+    const i = 2 * home;
+    const cells = this.cells;
+    if (i >= cells.length) return 0;
+    return cells[i + 1]! >= now ? cells[i]! : 0;
   }
 
   get(home: number): Binding | undefined {
-    const at = this.byHome.findCells(home);
-    if (at < 0) return undefined;
-    const cells = this.byHome.cells;
-    return { home, ha: cells[at + HA]!, expires: cells[at + EXPIRES]! };
+    const i = 2 * home;
+    const cells = this.cells;
+    if (i >= cells.length || cells[i] === 0) return undefined;
+    return { home, ha: cells[i]!, expires: cells[i + 1]! };
   }
 
   /** An accepted BA (status < 128) from `ha` for `home`; lifetime 0 removes (RFC 6275 10.3.2). */
   accepted(home: number, ha: number, lifetime: number, at: Origin): void {
-    const map = this.byHome;
+    const i = 2 * home;
     if (lifetime === 0) {
-      const c = map.findCells(home);
-      if (c >= 0 && map.cells[c + HA] === ha) map.delete(home);
+      if (i < this.cells.length && this.cells[i] === ha) this.remove(i);
       return;
     }
-    const c = map.slot(home);
-    map.cells[c + HA] = ha;
-    map.cells[c + EXPIRES] = at.time + lifetime;
+    if (i >= this.cells.length) this.grow(i);
+    const cells = this.cells;
+    if (cells[i] === 0) {
+      this.count++;
+      if (home >= this.top) this.top = home + 1;
+    }
+    cells[i] = ha;
+    cells[i + 1] = at.time + lifetime;
   }
 
-  /** Home addresses bound to `ha` at `now`. */
+  /** Home addresses bound to `ha` at `now`, by id. */
   servedBy(ha: number, now: number): number[] {
     const out: number[] = [];
-    const cells = this.byHome.cells;
-    this.byHome.forEachSlot((home, at) => { if (cells[at + HA] === ha && cells[at + EXPIRES]! >= now) out.push(home); });
+    const cells = this.cells;
+    for (let home = 1; home < this.top; home++) {
+      if (cells[2 * home] === ha && cells[2 * home + 1]! >= now) out.push(home);
+    }
     return out;
   }
 
   /** Forget bindings expired before `now`. */
   sweep(now: number): void {
-    const cells = this.byHome.cells;
-    this.byHome.removeWhere((_, at) => cells[at + EXPIRES]! < now);
+    const cells = this.cells;
+    for (let home = 1; home < this.top; home++) {
+      if (cells[2 * home] !== 0 && cells[2 * home + 1]! < now) this.remove(2 * home);
+    }
   }
 
   get size(): number {
-    return this.byHome.size;
+    return this.count;
   }
 
   /** Address ids the live bindings refer to (kept when the address table is swept). */
   addressesInUse(): Set<number> {
     const ids = new Set<number>();
-    const cells = this.byHome.cells;
-    this.byHome.forEachSlot((home, at) => { ids.add(home); ids.add(cells[at + HA]!); });
+    const cells = this.cells;
+    for (let home = 1; home < this.top; home++) {
+      if (cells[2 * home] !== 0) { ids.add(home); ids.add(cells[2 * home]!); }
+    }
     return ids;
+  }
+
+  private remove(i: number): void {
+    this.cells[i] = 0;
+    this.cells[i + 1] = 0;
+    this.count--;
+  }
+
+  private grow(i: number): void {
+    let n = this.cells.length * 2;
+    while (n <= i + 1) n *= 2;
+    const cells = new Float64Array(n);
+    cells.set(this.cells);
+    this.cells = cells;
   }
 }
