@@ -176,13 +176,13 @@ if (with5m) {
   rows.push(lint5m);
 }
 
-// Several files in one lint: sequential in one process vs worker threads (--jobs).
+// Several files in one lint: one thread vs the default (on two cores, file after file, each read on one thread and analyzed on another).
 const parts = [];
 const partCount = 4;
 for (let i = 0; i < partCount; i++) parts.push(workload(Math.floor(packets / partCount) + i));
 const partPackets = parts.reduce((s, p, i) => s + Math.floor(packets / partCount) + i, 0);
 const each1 = measure(`lint --each, ${partCount} files, 1 thread`, cli, ['lint', '--each', '--jobs', '1', '--fail-on', 'never', ...parts], { node: true, count: partPackets });
-const eachN = measure(`lint --each, ${partCount} files, worker threads`, cli, ['lint', '--each', '--fail-on', 'never', ...parts], { node: true, count: partPackets });
+const eachN = measure(`lint --each, ${partCount} files, threads (default)`, cli, ['lint', '--each', '--fail-on', 'never', ...parts], { node: true, count: partPackets });
 rows.push(each1, eachN);
 
 // ------------------------------------------------------------------ report
@@ -210,6 +210,6 @@ console.log(table.toString());
 if (speedup !== null) console.log(`lint vs tshark -T fields: ${speedup}x`);
 console.log(`lint on two threads (pipeline) vs one thread: ${result.pipelineSpeedup}x`);
 console.log(`read in two parts at once vs one thread: ${result.readSplitSpeedup}x`);
-console.log(`lint --each with worker threads vs one thread: ${result.workersSpeedup}x`);
+console.log(`lint --each on its default threads vs one thread: ${result.workersSpeedup}x`);
 for (const t of targets) console.log(`${t.met === null ? '  n/a' : t.met ? '  met' : ' MISS'}  ${t.what}`);
 console.log(`written: bench/results/latest.json, bench/results/${commit}.json`);

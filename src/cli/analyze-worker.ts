@@ -1,8 +1,9 @@
 /**
  * Worker thread for the analyzing half of a merged `lint` (lint.ts, lintPipelined;
- * started by analyzer-thread.ts). Given its settings in a message, it reads the
- * facts the dissecting thread ships through the shared ring, feeds them to one
- * engine with every selected rule, and posts the findings back.
+ * started by analyzer-thread.ts). Given an analysis's settings and ring in a
+ * message, it reads the facts the dissecting thread ships through that ring,
+ * feeds them to one engine with every selected rule, and posts the findings
+ * back; then it waits for the next (lint --each sends one per file).
  *
  * It imports only the engine, the ring and the facts codec: everything the
  * command line needed (profile files, ESP keys, --tolerance) was settled by the
@@ -10,7 +11,7 @@
  * the time a copy of the whole command would take, and may be started before
  * the main thread has even parsed the command line.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createEngine, type Tolerance } from '../analyze/engine.js';
 import { RingReader } from '../analyze/ring.js';
 import { packetKinds } from '../analyze/facts.js';
@@ -25,10 +26,11 @@ export interface AnalyzeSettings {
   disable?: string[];
 }
 
-const reader = new RingReader((workerData as { sab: SharedArrayBuffer }).sab);
-parentPort!.once('message', (data: AnalyzeSettings) => analyze(data));
+// One analysis per message, each through its own ring (a merged lint sends one; lint --each one per file).
+parentPort!.on('message', (data: AnalyzeSettings & { sab: SharedArrayBuffer }) => analyze(data));
 
-function analyze(data: AnalyzeSettings): void {
+function analyze(data: AnalyzeSettings & { sab: SharedArrayBuffer }): void {
+  const reader = new RingReader(data.sab);
   try {
     const engine = createEngine({
       profile: data.profile,

@@ -8,12 +8,11 @@
  * (likelyPipelined), and lint takes it over, or stops it when it reads on one
  * thread after all. The thread waits for its settings (profile, rules) in a message.
  *
- * This module loads only the ring: it is imported before anything else.
+ * This module loads nothing of the program's: it is imported before anything else.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createRing } from '../analyze/ring.js';
 import type { Finding } from '../analyze/types.js';
 import type { AnalyzeSettings } from './analyze-worker.js';
 
@@ -29,11 +28,13 @@ export const PIPELINE_MIN_BYTES = 8 << 20;
 
 export interface AnalyzerThread {
   worker: Worker;
-  sab: SharedArrayBuffer;
-  /** Settles with the thread's findings once the ring is closed, or its error (it never rejects unhandled). */
-  done: Promise<{ findings: Finding[]; packets: number }>;
-  /** Hand over the settings; the thread starts reading the ring. */
-  start(settings: AnalyzeSettings): void;
+  /**
+   * Hand over one analysis (a merged lint, or a file of lint --each): its settings,
+   * and the ring its facts come through. Settles with its findings, or its error
+   * (it never rejects unhandled); the thread takes the next analysis once this
+   * one is done, so a run of several analyses starts one thread.
+   */
+  run(settings: AnalyzeSettings, sab: SharedArrayBuffer): Promise<{ findings: Finding[]; packets: number }>;
 }
 
 export function workerUrl(name: 'lint-worker' | 'analyze-worker'): URL {
@@ -41,31 +42,42 @@ export function workerUrl(name: 'lint-worker' | 'analyze-worker'): URL {
   return import.meta.url.endsWith('.ts') ? new URL(`../../dist/cli/${name}.js`, import.meta.url) : new URL(`./${name}.js`, import.meta.url);
 }
 
-/** Start an analyzing thread, idle until start(). It does not keep the process alive until then. */
+type Pending = { resolve: (r: { findings: Finding[]; packets: number }) => void; reject: (e: Error) => void };
+
+/** Start an analyzing thread, idle until run(). It keeps the process alive only while an analysis is pending. */
 export function spawnAnalyzer(): AnalyzerThread {
-  const sab = createRing(RING_WORDS);
   const worker = new Worker(workerUrl('analyze-worker'), {
-    workerData: { sab },
     // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
     resourceLimits: { maxYoungGenerationSizeMb: 6 },
   });
   worker.unref();
-  // Listeners from the start: an error or exit before lint looks must still settle `done`.
-  const done = new Promise<{ findings: Finding[]; packets: number }>((resolveIt, reject) => {
-    worker.once('message', (m: { result?: { findings: Finding[]; packets: number }; error?: string }) => {
-      if (m.error !== undefined) reject(new Error(m.error)); else resolveIt(m.result!);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the analysis thread exited with code ${code}`)));
+  const pending: Pending[] = [];
+  let failure: Error | null = null;
+  const fail = (e: Error): void => {
+    failure ??= e;
+    for (const p of pending.splice(0)) p.reject(failure);
+  };
+  // Listeners from the start: an error or exit before lint looks must still settle what is pending, or the next run.
+  worker.on('message', (m: { result?: { findings: Finding[]; packets: number }; error?: string }) => {
+    const p = pending.shift();
+    if (pending.length === 0) worker.unref();
+    if (!p) return;
+    if (m.error !== undefined) p.reject(new Error(m.error)); else p.resolve(m.result!);
   });
-  // Keep a rejection that arrives while this thread is busy from counting as unhandled.
-  done.catch(() => {});
+  worker.once('error', fail);
+  worker.once('exit', (code) => fail(new Error(`the analysis thread exited with code ${code}`)));
   return {
-    worker, sab, done,
-    start(settings) {
+    worker,
+    run(settings, sab) {
+      const done = new Promise<{ findings: Finding[]; packets: number }>((resolveIt, reject) => {
+        if (failure) reject(failure); else pending.push({ resolve: resolveIt, reject });
+      });
+      // Keep a rejection that arrives while this thread is busy from counting as unhandled.
+      done.catch(() => {});
       // From now on the run waits for it.
       worker.ref();
-      worker.postMessage(settings);
+      worker.postMessage({ ...settings, sab });
+      return done;
     },
   };
 }
@@ -91,25 +103,29 @@ export function dropEarlyAnalyzer(): void {
 }
 
 /**
- * Whether `lint` with these arguments (after the command word) will most likely run
- * a merged analysis on two threads: no --each, no --jobs 1, two cores, and files
- * adding up to PIPELINE_MIN_BYTES or more. A guess from the raw arguments (an
- * option's value may be counted as a file); lint decides, and stops the thread if not.
+ * Whether `lint` with these arguments (after the command word) will most likely
+ * use an analyzing thread: two cores or more, no --jobs 1, files adding up to
+ * PIPELINE_MIN_BYTES or more, and with --each not a pool of worker threads
+ * (more than two threads and more than two files). A guess from the raw
+ * arguments (an option's value may be counted as a file); lint decides, and
+ * stops the thread if not.
  */
 export function likelyPipelined(args: readonly string[]): boolean {
-  if (args.includes('--each') || availableParallelism() < 2) return false;
-  const jobs = args.indexOf('--jobs');
-  if (jobs >= 0 && !(Number(args[jobs + 1]) >= 2)) return false;
+  const at = args.indexOf('--jobs');
+  const jobs = at >= 0 ? Number(args[at + 1]) : availableParallelism();
+  if (!(jobs >= 2)) return false;
   let total = 0;
+  let files = 0;
   for (const a of args) {
     if (a === '-') return false;
     if (a.startsWith('-')) continue;
     try {
       const st = statSync(a);
-      if (st.isFile()) total += st.size;
+      if (st.isFile()) { total += st.size; files++; }
     } catch {
       // Not a file (an option's value): nothing to add.
     }
   }
+  if (args.includes('--each') && jobs > 2 && files > 2) return false;
   return total >= PIPELINE_MIN_BYTES;
 }

@@ -13,7 +13,7 @@ import { FactExtractor, type Facts } from '../analyze/facts.js';
 import { resolveFields } from '../analyze/fields.js';
 import { SaWindows } from '../analyze/sa-windows.js';
 import { extractDirect } from '../analyze/direct.js';
-import { RingFailed, RingWriter } from '../analyze/ring.js';
+import { createRing, RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
@@ -30,7 +30,7 @@ import {
   type CommonOptionValues, type Terminal,
 } from './options.js';
 import { contextFor, describeProblems, LinkCensus, runPipeline, type FrameHandler } from './pipeline.js';
-import { dropEarlyAnalyzer, PIPELINE_MIN_BYTES, spawnAnalyzer, takeEarlyAnalyzer, workerUrl } from './analyzer-thread.js';
+import { dropEarlyAnalyzer, PIPELINE_MIN_BYTES, RING_WORDS, spawnAnalyzer, takeEarlyAnalyzer, workerUrl, type AnalyzerThread } from './analyzer-thread.js';
 
 const VERSION = '0.1.0';
 
@@ -44,7 +44,7 @@ export interface LintOptions extends CommonOptionValues {
   annotate?: string;
   /** Analyze every file on its own instead of merging them. */
   each?: boolean;
-  /** Threads (default: one per core): a merged analysis dissects on one and analyzes on another; --each runs a file per thread. */
+  /** Threads (default: one per core): a merged analysis dissects on one and analyzes on another, as --each does with two; --each with more runs a file per thread. */
   jobs?: string | number;
 }
 
@@ -87,7 +87,7 @@ export function registerLint(program: Command, setExit: (code: number) => void =
     .option('--timeline', 'also print the failover and switch timeline')
     .option('--annotate <out.pcapng>', 'write a copy of the input with each finding as a packet comment')
     .option('--each', 'analyze every file on its own (independent captures) instead of merging them by time')
-    .option('--jobs <n>', 'threads to use (default: one per core); a merged analysis uses two (dissecting, analyzing; one below 8 MiB of capture), --each one per file at a time');
+    .option('--jobs <n>', 'threads to use (default: one per core; one below 8 MiB of capture): a merged analysis dissects on one and analyzes on another, as --each does with two, file after file; --each with more analyzes that many files at a time');
   addCommonOptions(cmd);
   cmd.action(async (files: string[], opts: LintOptions) => {
     setExit(await lintMain(files, opts));
@@ -208,8 +208,11 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
  *
  * By default every file is one input to one analysis (captures taken at several
  * HAs, merged by time). With --each, every file is analyzed on its own (a corpus
- * of independent test captures); those analyses run in worker threads, --jobs at
- * a time (default: one per core), and are reported together in file order.
+ * of independent test captures), and the analyses are reported together in file
+ * order: on two threads (--jobs 2, or two cores) one file after the other, each
+ * read on this thread and analyzed on the other; with more, a pool of worker
+ * threads, --jobs files at a time. Inputs under 8 MiB in all are analyzed on one
+ * thread unless --jobs says otherwise.
  */
 export async function lintMain(files: string[], opts: LintOptions, io: LintIo = stdio): Promise<number> {
   try {
@@ -253,11 +256,16 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
     const jobs = opts.jobs !== undefined ? Number(opts.jobs) : smallInput(files) ? 1 : availableParallelism();
     results = [jobs > 1 ? await lintPipelined(files, opts, term) : lintGroup(files, opts, term)];
   } else {
-    const jobs = Math.min(files.length, opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism());
+    // Small inputs on one thread, as a merged analysis (starting a thread would cost more than it saves).
+    const jobs = opts.jobs !== undefined ? Number(opts.jobs) : smallInput(files) ? 1 : availableParallelism();
     // One progress line over every file, whichever thread reads it.
     const progress = startProgress(files, format !== 'text', term);
     try {
-      results = jobs > 1 ? await lintInWorkers(files, opts, jobs, progress) : files.map((f) => lintGroup([f], opts, term, progress));
+      // Two threads: the files one after the other, each read on this thread and analyzed on the other (one
+      // thread start, warmed up across files); more: a pool of threads, each analyzing whole files on its own.
+      results = jobs > 2 && files.length > 2 ? await lintInWorkers(files, opts, Math.min(jobs, files.length), progress)
+        : jobs >= 2 ? await lintEachPipelined(files, opts, term, progress)
+          : files.map((f) => lintGroup([f], opts, term, progress));
     } finally {
       progress.done();
     }
@@ -316,30 +324,53 @@ function smallInput(files: readonly string[]): boolean {
  * every packet, so the findings are those of a single-thread run, in its order.
  */
 async function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
-  const cfg = buildRunConfig(opts, () => {});
   const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
-  thread.start({ files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable });
-  const { worker, sab, done: analyzed } = thread;
+  try {
+    return await pipelined(thread, files, opts, term);
+  } finally {
+    void thread.worker.terminate();
+  }
+}
+
+/**
+ * lint --each on two cores: the files one after the other, each a pipeline as
+ * lintPipelined's, all through one analyzing thread (started once, its code
+ * warmed up by the files before). Each file is its own analysis (its own engine).
+ */
+async function lintEachPipelined(files: string[], opts: LintOptions, term: Terminal, progress: Progress): Promise<GroupResult[]> {
+  const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
+  try {
+    const results: GroupResult[] = [];
+    for (const f of files) results.push(await pipelined(thread, [f], opts, term, progress));
+    return results;
+  } finally {
+    void thread.worker.terminate();
+  }
+}
+
+/** One analysis of `files` through the analyzing thread: this thread reads and extracts, the other runs the rules. */
+async function pipelined(thread: AnalyzerThread, files: string[], opts: LintOptions, term: Terminal, counter?: PacketCounter): Promise<GroupResult> {
+  const cfg = buildRunConfig(opts, () => {});
+  const sab = createRing(RING_WORDS);
+  const analyzed = thread.run({
+    files, profile: cfg.profile, tolerance: opts.tolerance ? parseTolerance(opts.tolerance) : undefined, rules: opts.rules, disable: opts.disable,
+  }, sab);
   const ring = new RingWriter(sab);
   const encoder = new FactsEncoder(ring);
   let main: GroupResult;
   try {
-    main = lintGroup(files, opts, term, undefined, encoder);
+    main = lintGroup(files, opts, term, counter, encoder);
     ring.close();
   } catch (e) {
-    void worker.terminate();
+    void thread.worker.terminate();
     // The analysis thread's own error says more than "it stopped".
     if (e instanceof RingFailed) await analyzed;
     throw e;
   }
-  try {
-    const rest = await analyzed;
-    const shown = main.shown ?? (() => true);
-    main.findings = rest.findings.filter((f) => shown(f.file, f.frame));
-    main.packets = rest.packets;
-  } finally {
-    void worker.terminate();
-  }
+  const rest = await analyzed;
+  const shown = main.shown ?? (() => true);
+  main.findings = rest.findings.filter((f) => shown(f.file, f.frame));
+  main.packets = rest.packets;
   return main;
 }
 

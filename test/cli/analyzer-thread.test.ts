@@ -39,7 +39,10 @@ describe('starting the analyzing thread early', () => {
     expect(likelyPipelined(['--fail-on', 'never', big])).toBe(true);
     expect(likelyPipelined(['--jobs', '2', big])).toBe(true);
     expect(likelyPipelined([small])).toBe(false);
-    expect(likelyPipelined(['--each', big])).toBe(false);
+    // --each on two threads reads file after file through the analyzing thread; with more threads and files, a pool instead.
+    expect(likelyPipelined(['--each', '--jobs', '2', big, big, big])).toBe(true);
+    expect(likelyPipelined(['--each', '--jobs', '3', big, big, big])).toBe(false);
+    expect(likelyPipelined(['--each', '--jobs', '3', big, big])).toBe(true);
     expect(likelyPipelined(['--jobs', '1', big])).toBe(false);
     expect(likelyPipelined(['-', big])).toBe(false);
     expect(PIPELINE_MIN_BYTES).toBe(8 << 20);
@@ -51,6 +54,14 @@ describe('starting the analyzing thread early', () => {
     expect(two.code, two.err).toBe(0);
     expect(JSON.parse(two.out)).toEqual(JSON.parse(one.out));
     expect((JSON.parse(two.out) as { summary: { packets: number } }).summary.packets).toBe(70_000);
+  });
+
+  it('used by --each, file after file through the one thread: the same findings as one thread', { timeout: 120_000 }, () => {
+    const two = mip6scope('lint', '--each', '-T', 'json', '--fail-on', 'never', big, small, big);
+    const one = mip6scope('lint', '--each', '-T', 'json', '--fail-on', 'never', '--jobs', '1', big, small, big);
+    expect(two.code, two.err).toBe(0);
+    expect(two.out).toBe(one.out);
+    expect((JSON.parse(two.out) as { summary: { packets: number } }).summary.packets).toBeGreaterThan(140_000);
   });
 
   it('started but not used (a usage error; --jobs=1, which the guess does not read): the process still ends', { timeout: 120_000 }, () => {

@@ -26,12 +26,36 @@ describe('lint --each', () => {
     expect(merged).not.toEqual(separately);
   });
 
-  it('worker threads give exactly what one thread gives', async () => {
+  it('two threads (file after file through one analyzing thread) and a pool of three give exactly what one thread gives', async () => {
     const one = await run(files, { each: true, jobs: 1, format: 'json' });
-    const two = await run(files, { each: true, jobs: 2, format: 'json' });
-    expect(two.out).toBe(one.out);
-    expect(two.code).toBe(one.code);
-    expect(two.code).toBe(1); // the broken samples have errors
+    expect(one.code).toBe(1); // the broken samples have errors
+    for (const jobs of [2, 3]) {
+      const more = await run(files, { each: true, jobs, format: 'json' });
+      expect(more.out, `--jobs ${jobs}`).toBe(one.out);
+      expect(more.code).toBe(one.code);
+    }
+    // -Y and a rule selection go to every file's analysis on the analyzing thread.
+    for (const opts of [{ displayFilter: 'mip6.mhtype == 5 || esp' }, { rules: ['HAR-*', 'ESP-SEQUENCE'] }] as LintOptions[]) {
+      const a = await run(files, { ...opts, each: true, jobs: 1, format: 'json' });
+      const b = await run(files, { ...opts, each: true, jobs: 2, format: 'json' });
+      expect(b.out).toBe(a.out);
+    }
+  });
+
+  it('a file that cannot be read among others: reported, the others analyzed as on one thread', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mip6scope-each-'));
+    try {
+      const missing = join(tmp, 'missing.pcapng');
+      const inputs = [files[0]!, missing, files[1]!];
+      const one = await run(inputs, { each: true, jobs: 1, format: 'json', failOn: 'never' });
+      const two = await run(inputs, { each: true, jobs: 2, format: 'json', failOn: 'never' });
+      expect(two.out).toBe(one.out);
+      expect(two.err).toBe(one.err);
+      expect(two.err).toMatch(/missing\.pcapng/);
+      expect(two.code).toBe(2);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('refuses --annotate with --each and a bad --jobs before reading', async () => {
@@ -109,15 +133,16 @@ describe('lint --each progress line', () => {
   }
   const packetsIn = (ws: string[]): number => Number(/([\d,]+) packets,/.exec(ws.filter((w) => w.includes('packets')).at(-1) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
 
-  it.each([1, 2])('shows every file\'s packets on one line, with --jobs %i', async (jobs) => {
+  it.each([1, 2, 3])('shows every file\'s packets on one line, with --jobs %i', async (jobs) => {
     const total = JSON.parse((await run(files, { each: true, jobs: 1, format: 'json', failOn: 'never' })).out).summary.packets as number;
     const tty = terminal(true);
     const code = await lintMain(files, { each: true, jobs, failOn: 'never' }, { out: () => {}, err: () => {}, terminal: tty.term });
     expect(code).toBe(0);
     expect(tty.writes.length).toBeGreaterThan(1);
     expect(tty.writes.slice(0, -1).every((w) => /^\r\[[#.]+\] +\d+% [\d,]+ packets, [\d,]+ packets\/s\x1b\[K$/.test(w))).toBe(true);
-    // One thread redraws every 256 packets; worker threads report each file when done, so the last line has them all.
-    if (jobs === 1) expect(packetsIn(tty.writes)).toBeGreaterThanOrEqual(total - 255);
+    // This thread reads every file with one or two threads and redraws every 256 packets; a pool of worker
+    // threads (three or more) reports each file when done, so the last line has them all.
+    if (jobs <= 2) expect(packetsIn(tty.writes)).toBeGreaterThanOrEqual(total - 255);
     else expect(packetsIn(tty.writes)).toBe(total);
     expect(tty.writes.at(-1)).toBe('\r\x1b[K'); // erased before the report
   });
