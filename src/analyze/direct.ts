@@ -84,21 +84,28 @@ function ipv6Start(b: Uint8Array, linktype: number): number {
   }
 }
 
+/**
+ * Where the option at b[o] ends: o + 1 for Pad1 (type 0), else after its type,
+ * length and data; -1 when that runs past `end`. IPv6 options (RFC 8200 4.2) and
+ * mobility options (RFC 6275 6.2) are laid out alike.
+ */
+function optionEnd(b: Uint8Array, o: number, end: number): number {
+  if (b[o] === 0) return o + 1;
+  if (o + 2 > end) return -1;
+  const next = o + 2 + b[o + 1]!;
+  return next > end ? -1 : next;
+}
+
 /** Hop-by-hop or destination options in [off, end) (RFC 8200 4.2) with no note to them; records a Home Address option. */
 function tlvOptions(b: Uint8Array, off: number, end: number): boolean {
-  let o = off;
-  while (o < end) {
-    const t = b[o]!;
-    if (t === 0) { o++; continue; }
-    if (o + 2 > end) return false;
-    const len = b[o + 1]!;
-    if (o + 2 + len > end) return false;
-    if (t === 201) {
+  for (let o = off, next = off; o < end; o = next) {
+    next = optionEnd(b, o, end);
+    if (next < 0) return false;
+    if (b[o] === 201) {
       // RFC 6275 6.3: 16 bytes at 8n+6; a second home address is left to the dissector.
-      if (len !== 16 || (o - off + 2) % 8 !== 6 || homeOff >= 0) return false;
+      if (next - o !== 18 || (o - off + 2) % 8 !== 6 || homeOff >= 0) return false;
       homeOff = pseudoSrc = o + 2;
     }
-    o += 2 + len;
   }
   return true;
 }
@@ -170,14 +177,13 @@ function mobilityHeader(f: Facts, ctx: DissectContext, kinds: MhKinds, b: Uint8A
       return false;
   }
   // Mobility options (RFC 6275 6.2), with the walker's checks (dissect/mh/header.ts).
-  let o = optStart;
   let auth = false;
-  while (o < mhEnd) {
+  for (let o = optStart, next = optStart; o < mhEnd; o = next) {
+    next = optionEnd(b, o, mhEnd);
+    if (next < 0) return false;
     const t = b[o]!;
-    if (t === 0) { o++; continue; }
-    if (o + 2 > mhEnd) return false;
-    const len = b[o + 1]!;
-    if (o + 2 + len > mhEnd) return false;
+    if (t === 0) continue;
+    const len = next - o - 2;
     if (t !== 1) {
       // RFC 6275 6.2.7: nothing but padding after Binding Authorization Data.
       if (auth) return false;
@@ -200,7 +206,6 @@ function mobilityHeader(f: Facts, ctx: DissectContext, kinds: MhKinds, b: Uint8A
       }
     }
     f.optionTypes.push(t);
-    o += 2 + len;
   }
   return true;
 }
