@@ -661,9 +661,10 @@ describe('VHAR-ACTIVE over a long conflict', () => {
 
 describe('BU-UNANSWERED across series of one binding', () => {
   const bu = (seq: number, ackWanted = true) => bindingUpdate({ sequence: seq, flags: { A: ackWanted, H: true }, lifetimeUnits: 150 });
+  /** BU-UNANSWERED's findings (frame, message) on the packets `scenario` builds in a fresh lab. */
+  const unanswered = (scenario: (l: Lab) => Packet[]): [number, string][] => byRule(lint(scenario(new Lab())), 'BU-UNANSWERED').map((f) => [f.frame, f.message]);
   it('an answered series leaves no verdict; the next unanswered one is reported once, at its first BU', () => {
-    const l = new Lab();
-    const packets: Packet[] = [
+    expect(unanswered((l) => [
       { t: 0, data: l.mnToHa(1, 1, bu(1)) },
       { t: 0.01, data: l.haToMn(1, 1, ack(1)) },
       // A new series before the first one's timer would have fired, retransmitted, never answered.
@@ -671,13 +672,10 @@ describe('BU-UNANSWERED across series of one binding', () => {
       { t: 1.5, data: l.mnToHa(1, 1, bu(3)) },
       { t: 3.5, data: l.mnToHa(1, 1, bu(4)) },
       { t: 60, data: l.haToHa(1, 2, hello(1)) },
-    ];
-    const fired = byRule(lint(packets), 'BU-UNANSWERED');
-    expect(fired.map((f) => [f.frame, f.message])).toEqual([[3, 'Binding Update (seq 2, 2 retransmissions) was never acknowledged']]);
+    ])).toEqual([[3, 'Binding Update (seq 2, 2 retransmissions) was never acknowledged']]);
   });
   it('waits InitialBindackTimeoutFirstReg for a first home registration and INITIAL_BINDACK_TIMEOUT after one was accepted', () => {
-    const l = new Lab();
-    const packets: Packet[] = [
+    expect(unanswered((l) => [
       // A first registration answered after 2.6 s: within twice 1.5 s.
       { t: 0, data: l.mnToHa(1, 1, bu(1)) },
       { t: 2.6, data: l.haToMn(1, 1, ack(1)) },
@@ -685,20 +683,16 @@ describe('BU-UNANSWERED across series of one binding', () => {
       { t: 10, data: l.mnToHa(1, 1, bu(2)) },
       { t: 12.6, data: l.haToMn(1, 1, ack(2)) },
       { t: 60, data: l.haToHa(1, 2, hello(1)) },
-    ];
-    const fired = byRule(lint(packets), 'BU-UNANSWERED');
-    expect(fired.map((f) => [f.frame, f.message])).toEqual([[3, 'Binding Update (seq 2) was never acknowledged']]);
+    ])).toEqual([[3, 'Binding Update (seq 2) was never acknowledged']]);
   });
   it('a series given up by a BU without A, or answered by status 135, is not reported', () => {
-    const l = new Lab();
-    const packets: Packet[] = [
+    expect(unanswered((l) => [
       { t: 0, data: l.mnToHa(1, 1, bu(1)) },
       { t: 0.2, data: l.mnToHa(1, 1, bu(2, false)) },
       { t: 10, data: l.mnToHa(1, 1, bu(3)) },
       { t: 10.01, data: l.haToMn(1, 1, ack(9, 150, 135)) },
       { t: 60, data: l.haToHa(1, 2, hello(1)) },
-    ];
-    expect(byRule(lint(packets), 'BU-UNANSWERED')).toEqual([]);
+    ])).toEqual([]);
   });
 });
 
