@@ -46,7 +46,6 @@ export function mhKinds(mhTypes: Readonly<Record<string, number>>): MhKinds {
   return { kinds, numbers };
 }
 
-
 /** The notes of a packet without any (shared, never changed). */
 export const NO_NOTES: readonly Note[] = Object.freeze([]);
 

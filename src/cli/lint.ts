@@ -323,13 +323,8 @@ function smallInput(files: readonly string[]): boolean {
  * every rule over those facts, shipped through a shared ring. One engine sees
  * every packet, so the findings are those of a single-thread run, in its order.
  */
-async function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
-  const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
-  try {
-    return await pipelined(thread, files, opts, term);
-  } finally {
-    void thread.worker.terminate();
-  }
+function lintPipelined(files: string[], opts: LintOptions, term: Terminal): Promise<GroupResult> {
+  return withAnalyzer((thread) => pipelined(thread, files, opts, term));
 }
 
 /**
@@ -337,12 +332,19 @@ async function lintPipelined(files: string[], opts: LintOptions, term: Terminal)
  * lintPipelined's, all through one analyzing thread (started once, its code
  * warmed up by the files before). Each file is its own analysis (its own engine).
  */
-async function lintEachPipelined(files: string[], opts: LintOptions, term: Terminal, progress: Progress): Promise<GroupResult[]> {
-  const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
-  try {
+function lintEachPipelined(files: string[], opts: LintOptions, term: Terminal, progress: Progress): Promise<GroupResult[]> {
+  return withAnalyzer(async (thread) => {
     const results: GroupResult[] = [];
     for (const f of files) results.push(await pipelined(thread, [f], opts, term, progress));
     return results;
+  });
+}
+
+/** Run `use` with the analyzing thread (the one started early, or a new one), stopped after. */
+async function withAnalyzer<T>(use: (thread: AnalyzerThread) => Promise<T>): Promise<T> {
+  const thread = takeEarlyAnalyzer() ?? spawnAnalyzer();
+  try {
+    return await use(thread);
   } finally {
     void thread.worker.terminate();
   }
