@@ -279,6 +279,19 @@ export class FlowMap<V> {
     this.removeKeys(doomed, onRemove);
   }
 
+  /**
+   * Where the cells of the first entry after the one at `at` start (-1: from the
+   * first), -1 past the last. With valueAt(), a walk over the entries that
+   * allocates nothing, for loops on the per-packet path (values() copies the
+   * entries first); no entry may be added or removed during it.
+   */
+  nextAt(at: number): number {
+    const kt = this.cells;
+    const stride = this.stride;
+    for (let i = at < 0 ? 0 : at + stride; i < kt.length; i += stride) if (kt[i + 1] !== EMPTY) return i;
+    return -1;
+  }
+
   /** Call `fn` with each entry's key and where its cells start (it must not add or remove entries). */
   forEachSlot(fn: (key: number, at: number) => void): void {
     const kt = this.cells;

@@ -142,8 +142,12 @@ export interface FlowTable<V extends { last: number }> {
   set2(a: number, b: number, v: V): void;
   delete(key: number): void;
   readonly size: number;
+  /** A copy of the values, taken before the loop (entries may be removed during it). */
   values(): IterableIterator<V>;
   entries(): IterableIterator<[number, V]>;
+  /** An allocation-free walk over the entries (FlowMap.nextAt; none added or removed during it): `for (let at = t.nextAt(-1); at >= 0; at = t.nextAt(at)) t.valueAt(at)`. */
+  nextAt(at: number): number;
+  valueAt(at: number): V | undefined;
 }
 
 export interface Rule {

@@ -75,6 +75,10 @@ describe('FlowMap', () => {
         expect(m.size).toBe(ref.size);
       }
       expect(new Map([...m.entries()])).toEqual(new Map([...ref].map(([k, r]) => [k, r.v])));
+      // The allocation-free walk visits every entry once, in slot order, as entries() lists them.
+      const walked: [number, number][] = [];
+      for (let at = m.nextAt(-1); at >= 0; at = m.nextAt(at)) walked.push([m.cells[at]!, m.valueAt(at)!]);
+      expect(walked).toEqual([...m.entries()]);
     }), { numRuns: 300 });
   });
 

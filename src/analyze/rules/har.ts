@@ -213,7 +213,11 @@ class HaSet {
   /** Members of a group alive at `now`, other than `except`. */
   others(group: number, except: number, now: number): Member[] {
     const out: Member[] = [];
-    for (const m of this.members.values()) if (m.group === group && m.key !== except && this.alive(m, now)) out.push(m);
+    const t = this.members;
+    for (let at = t.nextAt(-1); at >= 0; at = t.nextAt(at)) {
+      const m = t.valueAt(at)!;
+      if (m.group === group && m.key !== except && this.alive(m, now)) out.push(m);
+    }
     return out;
   }
 
@@ -381,7 +385,10 @@ export const harSplitBrain: Rule = {
         homeAgentHello: withHellos(s, (f) => {
           const m = s.ev.member;
           if (!m || !f.active) return;
-          for (const o of s.members.values()) {
+          // Per Hello: a walk that allocates nothing (context.report adds no member).
+          const t = s.members;
+          for (let at = t.nextAt(-1); at >= 0; at = t.nextAt(at)) {
+            const o = t.valueAt(at)!;
             if (o === m || o.group !== m.group || !o.active || !s.alive(o, f.time)) continue;
             if (m.splitWith === o.key || o.splitWith === m.key) continue;
             m.splitWith = o.key;
