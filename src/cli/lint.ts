@@ -178,14 +178,7 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
   if (!counter) progress.done();
   const all = engine ? engine.finish() : [];
 
-  // Findings name their file; the same path given twice is two inputs, so try each index it has.
-  const indices = new Map<string, number[]>();
-  files.forEach((f, i) => { const l = indices.get(f); if (l) l.push(i); else indices.set(f, [i]); });
-  const shown = (file: string, frame: number): boolean => {
-    if (!matched || frame < 1) return true;
-    for (const i of indices.get(file) ?? []) if (matched.has(i, frame)) return true;
-    return false;
-  };
+  const shown = shownBy(files, matched);
   const messages = describeProblems(res);
   const undissected = census.message(res.packets, 'nothing in them was checked');
   if (undissected !== null) messages.push(undissected);
@@ -200,6 +193,23 @@ export function lintGroup(files: string[], opts: LintOptions, term: Terminal = {
     start,
     events: timeline?.events().filter((e) => !matched || matched.has(e.fileIndex, e.frame)),
     shown,
+  };
+}
+
+/**
+ * Whether a finding on (file, frame) passes -Y. Made apart from lintGroup: a
+ * closure made there would hold every variable its other closures use (the
+ * engine and its tables among them) for as long as the result is kept, which
+ * with --each is until the last file is done.
+ */
+function shownBy(files: readonly string[], matched: MatchedFrames | null): (file: string, frame: number) => boolean {
+  // Findings name their file; the same path given twice is two inputs, so try each index it has.
+  const indices = new Map<string, number[]>();
+  files.forEach((f, i) => { const l = indices.get(f); if (l) l.push(i); else indices.set(f, [i]); });
+  return (file, frame) => {
+    if (!matched || frame < 1) return true;
+    for (const i of indices.get(file) ?? []) if (matched.has(i, frame)) return true;
+    return false;
   };
 }
 

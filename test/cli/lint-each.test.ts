@@ -1,8 +1,11 @@
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { lintMain, type LintOptions } from '../../src/cli/lint.js';
+import { lintGroup, lintMain, type GroupResult, type LintOptions } from '../../src/cli/lint.js';
+import { writeWorkload } from '../../src/bench/workload.js';
 
 const samples = join(__dirname, '..', '..', 'samples');
 const files = readdirSync(samples).filter((f) => f.endsWith('.pcapng')).sort().map((f) => join(samples, f));
@@ -154,5 +157,27 @@ describe('lint --each progress line', () => {
     const json = terminal(true);
     await lintMain(files, { each: true, jobs: 2, format: 'json', failOn: 'never' }, { out: () => {}, err: () => {}, terminal: json.term });
     expect(json.writes).toEqual([]);
+  });
+
+  it('a file\'s result does not keep its analysis alive: memory does not grow with the number of files', () => {
+    // Typed arrays hold the engine's tables: what stays allocated after a full collection is what results keep.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const dir = mkdtempSync(join(tmpdir(), 'mip6scope-each-'));
+    try {
+      const capture = join(dir, 'w.pcapng');
+      writeWorkload(capture, { packets: 20_000, mobileNodes: 5_000 });
+      const kept: GroupResult[] = [];
+      const held = (): number => { gc(); gc(); return process.memoryUsage().arrayBuffers; };
+      kept.push(lintGroup([capture], { failOn: 'never' }));
+      const one = held();
+      for (let i = 0; i < 6; i++) kept.push(lintGroup([capture], { failOn: 'never' }));
+      const grown = held() - one;
+      expect(kept.every((r) => r.packets === 20_000 && r.findings.length === 0)).toBe(true);
+      // Each analysis's tables take some megabytes; six more results kept may hold a few kilobytes of their own.
+      expect(grown).toBeLessThan(1 << 20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
