@@ -14,7 +14,6 @@
  * MAX_KEYS entities per table and MAX_SAMPLES kept per distribution; beyond
  * that, counts stay exact and the report says what was left out.
  */
-import Table from 'cli-table3';
 import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
 import { ipv6ToString } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
@@ -22,6 +21,7 @@ import type { MhTypeKey } from '../profile/defaults.js';
 import { colorize, type Colors } from './color.js';
 // Every dissector declares its fields on import; the lookups below need them all.
 import '../dissect/index.js';
+import { TextTable } from './text-table.js';
 
 const MAX_KEYS = 100_000;
 const MAX_SAMPLES = 100_000;
@@ -532,9 +532,9 @@ function compareAddresses(a: string, b: string): number {
 const fmtTime = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
 const fmtCount = (x: number | null): string => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-function table(head: string[]): Table.Table {
+function table(head: string[]): TextTable {
   // No colour codes in the borders or head: the output is often piped or diffed.
-  return new Table({ head, style: { head: [], border: [], compact: true } });
+  return new TextTable(head);
 }
 
 export interface StatsTextOptions {
