@@ -17,11 +17,11 @@ import { createRing, RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
-import { OutputError } from '../output/write-fully.js';
-import { formatFindingsJson } from '../output/findings-json.js';
+import { OutputError, writeFully } from '../output/write-fully.js';
+import { writeFindingsJson } from '../output/findings-json.js';
 import { formatFindingsText } from '../output/findings-text.js';
 import { formatJunit } from '../output/junit.js';
-import { formatSarif } from '../output/sarif.js';
+import { writeSarif } from '../output/sarif.js';
 import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
 import type { PacketCounter, Progress } from '../output/progress.js';
@@ -55,7 +55,19 @@ export interface LintIo {
   terminal?: Terminal;
 }
 
-const stdio: LintIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(`${s}\n`) };
+/**
+ * Reports go to standard output synchronously (writeFully): written through
+ * process.stdout, the pieces of a large report (json-stream.ts) queued in memory
+ * whenever a pipe's reader fell behind. A reader that went away (`| head`) ends
+ * the output quietly; a full disk is an OutputError (exit 2).
+ */
+let stdoutGone = false;
+function writeStdout(s: string): void {
+  if (stdoutGone) return;
+  const b = Buffer.from(s, 'utf8');
+  if (!writeFully(1, b, 0, b.length, 'the output')) stdoutGone = true;
+}
+const stdio: LintIo = { out: writeStdout, err: (s) => process.stderr.write(`${s}\n`) };
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 
@@ -289,10 +301,10 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
   const events = opts.timeline && format === 'text' ? results.flatMap((r) => r.events ?? []) : undefined;
   switch (format) {
     case 'json':
-      io.out(formatFindingsJson(findings, { files, packets, rules: catalog.length }));
+      writeFindingsJson(findings, { files, packets, rules: catalog.length }, io.out);
       break;
     case 'sarif':
-      io.out(formatSarif(findings, ALL_RULES.map((r) => r.meta), VERSION));
+      writeSarif(findings, ALL_RULES.map((r) => r.meta), VERSION, io.out);
       break;
     case 'junit':
       io.out(formatJunit(findings, catalog, files.join(' ')));

@@ -4,11 +4,12 @@
  * the frame number as a logical location.
  */
 import type { Finding, RuleMeta, Severity } from '../analyze/types.js';
+import { MARK_PLACE, writeJsonWithArray } from './json-stream.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function buildSarif(findings: readonly Finding[], catalog: readonly RuleMeta[], version: string): Record<string, unknown> {
-  const index = new Map(catalog.map((m, i) => [m.id, i]));
+/** The SARIF document, `results` standing where the results go. */
+function sarifDocument(catalog: readonly RuleMeta[], version: string, results: unknown): Record<string, unknown> {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -29,21 +30,33 @@ export function buildSarif(findings: readonly Finding[], catalog: readonly RuleM
           })),
         },
       },
-      results: findings.map((f) => ({
-        ruleId: f.rule,
-        ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-        level: LEVEL[f.severity],
-        message: { text: f.flow ? `${f.message} [${f.flow}]` : f.message },
-        locations: [{
-          physicalLocation: { artifactLocation: { uri: f.file } },
-          logicalLocations: [{ name: `frame ${f.frame}`, kind: 'member', fullyQualifiedName: `${f.file}#${f.frame}` }],
-        }],
-        properties: { frame: f.frame, time: f.time, spec: f.spec, flow: f.flow },
-      })),
+      results,
     }],
   };
 }
 
+function sarifResult(f: Finding, index: ReadonlyMap<string, number>): Record<string, unknown> {
+  return {
+    ruleId: f.rule,
+    ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+    level: LEVEL[f.severity],
+    message: { text: f.flow ? `${f.message} [${f.flow}]` : f.message },
+    locations: [{
+      physicalLocation: { artifactLocation: { uri: f.file } },
+      logicalLocations: [{ name: `frame ${f.frame}`, kind: 'member', fullyQualifiedName: `${f.file}#${f.frame}` }],
+    }],
+    properties: { frame: f.frame, time: f.time, spec: f.spec, flow: f.flow },
+  };
+}
+
+/** The SARIF text (pretty-printed JSON and a newline), written in pieces (json-stream.ts). */
+export function writeSarif(findings: readonly Finding[], catalog: readonly RuleMeta[], version: string, write: (s: string) => void): void {
+  const index = new Map(catalog.map((m, i) => [m.id, i]));
+  writeJsonWithArray(sarifDocument(catalog, version, MARK_PLACE), findings.length, (i) => sarifResult(findings[i]!, index), write);
+}
+
 export function formatSarif(findings: readonly Finding[], catalog: readonly RuleMeta[], version: string): string {
-  return `${JSON.stringify(buildSarif(findings, catalog, version), null, 2)}\n`;
+  let out = '';
+  writeSarif(findings, catalog, version, (s) => { out += s; });
+  return out;
 }
