@@ -51,8 +51,15 @@ export function formatFindingsText(findings: readonly Finding[], catalog: readon
     list.push(f);
   }
   const meta = new Map(catalog.map((m) => [m.id, m]));
-  const worst = (list: Finding[]): number => Math.max(...list.map((f) => SEVERITY_RANK[f.severity]));
-  const rules = [...byRule.keys()].sort((a, b) => worst(byRule.get(b)!) - worst(byRule.get(a)!) || a.localeCompare(b));
+  // A loop, not Math.max(...): spreading a rule's hundreds of thousands of findings as arguments overflows the stack.
+  const worstOf = new Map<string, number>();
+  for (const [id, list] of byRule) {
+    let w = -Infinity;
+    for (const f of list) if (SEVERITY_RANK[f.severity] > w) w = SEVERITY_RANK[f.severity];
+    worstOf.set(id, w);
+  }
+  const worst = (id: string): number => worstOf.get(id)!;
+  const rules = [...byRule.keys()].sort((a, b) => worst(b) - worst(a) || a.localeCompare(b));
   for (const id of rules) {
     const list = byRule.get(id)!;
     const m = meta.get(id);
@@ -62,7 +69,7 @@ export function formatFindingsText(findings: readonly Finding[], catalog: readon
     }
     out.push('');
   }
-  if (o.timeline) out.push(...timelineLines(findings, o, c), '');
+  if (o.timeline) { for (const l of timelineLines(findings, o, c)) out.push(l); out.push(''); }
   if (o.displayFilter !== undefined) out.push(`Display filter: ${o.displayFilter} (findings on other packets are not shown)`);
   out.push(summaryTable(findings, catalog));
   return `${out.join('\n')}\n`;

@@ -48,7 +48,7 @@ export class TextTable {
     if (this.rows.length > this.plainAbove && this.allPlain()) return this.draw();
     // No colour codes in the borders or head: reports are often piped or diffed.
     const t = new Table({ head: [...this.head], style: { head: [], border: [], compact: true } });
-    t.push(...this.rows);
+    for (const r of this.rows) t.push(r);
     return t.toString();
   }
 
