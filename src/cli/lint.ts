@@ -19,8 +19,8 @@ import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
 import { OutputError, writeFully } from '../output/write-fully.js';
 import { writeFindingsJson } from '../output/findings-json.js';
-import { formatFindingsText } from '../output/findings-text.js';
-import { formatJunit } from '../output/junit.js';
+import { writeFindingsText } from '../output/findings-text.js';
+import { writeJunit } from '../output/junit.js';
 import { writeSarif } from '../output/sarif.js';
 import { TimelineCollector, type TimelineEvent } from '../output/timeline.js';
 import { MatchedFrames } from '../filter/index.js';
@@ -307,13 +307,13 @@ async function lintRun(files: string[], opts: LintOptions, io: LintIo): Promise<
       writeSarif(findings, ALL_RULES.map((r) => r.meta), VERSION, io.out);
       break;
     case 'junit':
-      io.out(formatJunit(findings, catalog, files.join(' ')));
+      writeJunit(findings, catalog, files.join(' '), io.out);
       break;
     default:
-      io.out(formatFindingsText(findings, catalog, {
+      writeFindingsText(findings, catalog, {
         timeline: opts.timeline, events, multipleFiles: files.length > 1, start: starts.length ? Math.min(...starts) : NaN, packets,
         colors: colorsFor(opts, false, term), displayFilter: filterText,
-      }));
+      }, io.out);
   }
   if (opts.annotate) {
     const unopened = new Set(results.flatMap((r) => r.unopened));

@@ -9,6 +9,7 @@ import type { NoteSeverity } from '../dissect/tree.js';
 import { colorize, type Colors } from './color.js';
 import { tableClass } from '../packages.js';
 import type { TimelineEvent } from './timeline.js';
+import { collect, LineWriter } from './line-writer.js';
 
 export interface TextOptions {
   /** Show the failover/switch timeline. */
@@ -41,9 +42,10 @@ function where(f: { file: string; frame: number }, o: TextOptions): string {
 /** Rules and events that make up a failover/switch story. */
 const TIMELINE_RULES = /^(HAR-|VHAR-FAILOVER|VHAR-ACTIVE|HAS-|HAHA-SWITCH)/;
 
-export function formatFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions = {}): string {
+/** The text report, written in pieces (line-writer.ts). */
+export function writeFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions, write: (s: string) => void): void {
   const c = o.colors ?? colorize(false);
-  const out: string[] = [];
+  const out = new LineWriter(write);
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byRule.get(f.rule);
@@ -63,16 +65,20 @@ export function formatFindingsText(findings: readonly Finding[], catalog: readon
   for (const id of rules) {
     const list = byRule.get(id)!;
     const m = meta.get(id);
-    out.push(`${c.protocol(id)} (${m?.spec ?? list[0]!.spec}): ${m?.summary ?? ''}`);
+    out.line(`${c.protocol(id)} (${m?.spec ?? list[0]!.spec}): ${m?.summary ?? ''}`);
     for (const f of list) {
-      out.push(`  ${c.severity(NOTE_SEVERITY[f.severity], f.severity.padEnd(7))} ${where(f, o).padEnd(8)} ${when(f.time, o.start).padEnd(12)} ${f.message}${f.flow ? `  [${f.flow}]` : ''}`);
+      out.line(`  ${c.severity(NOTE_SEVERITY[f.severity], f.severity.padEnd(7))} ${where(f, o).padEnd(8)} ${when(f.time, o.start).padEnd(12)} ${f.message}${f.flow ? `  [${f.flow}]` : ''}`);
     }
-    out.push('');
+    out.line('');
   }
-  if (o.timeline) { for (const l of timelineLines(findings, o, c)) out.push(l); out.push(''); }
-  if (o.displayFilter !== undefined) out.push(`Display filter: ${o.displayFilter} (findings on other packets are not shown)`);
-  out.push(summaryTable(findings, catalog));
-  return `${out.join('\n')}\n`;
+  if (o.timeline) { for (const l of timelineLines(findings, o, c)) out.line(l); out.line(''); }
+  if (o.displayFilter !== undefined) out.line(`Display filter: ${o.displayFilter} (findings on other packets are not shown)`);
+  out.line(summaryTable(findings, catalog));
+  out.end();
+}
+
+export function formatFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions = {}): string {
+  return collect((write) => writeFindingsText(findings, catalog, o, write));
 }
 
 /**

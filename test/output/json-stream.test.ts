@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARK_PLACE, writeJsonWithArray } from '../../src/output/json-stream.js';
+import { collect, LineWriter } from '../../src/output/line-writer.js';
 import { formatFindingsJson } from '../../src/output/findings-json.js';
 import { formatSarif } from '../../src/output/sarif.js';
 import type { Finding, RuleMeta } from '../../src/analyze/types.js';
@@ -68,5 +69,24 @@ describe('lint\'s JSON and SARIF reports', () => {
     expect(sarifText).toBe(`${JSON.stringify(sarif, null, 2)}\n`);
     expect(sarif.runs[0]!.results.map((r) => [r.ruleId, r.ruleIndex, r.message.text])).toEqual([['MH-RATE', 1, 'too fast [x → y]'], ['OTHER', undefined, 'line\nbreak']]);
     for (const none of [formatFindingsJson([], { files: [], packets: 0, rules: 0 }), formatSarif([], meta, '0.1.0')]) expect(none).toMatch(/\[\]/);
+  });
+});
+
+describe('LineWriter', () => {
+  it('writes exactly the lines joined by newlines, and a newline, in pieces of about a megabyte', () => {
+    fc.assert(fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 50 }), (lines) => {
+      const pieces: string[] = [];
+      const w = new LineWriter((s) => pieces.push(s));
+      for (const l of lines) w.line(l);
+      w.end();
+      expect(pieces.join('')).toBe(lines.length ? `${lines.join('\n')}\n` : '');
+      expect(collect((write) => { const x = new LineWriter(write); for (const l of lines) x.line(l); x.end(); })).toBe(pieces.join(''));
+    }));
+    const pieces: string[] = [];
+    const w = new LineWriter((s) => pieces.push(s));
+    for (let i = 0; i < 100_000; i++) w.line(`  warning  #${i}  a finding of a long report`);
+    w.end();
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan((1 << 20) + 100);
   });
 });
