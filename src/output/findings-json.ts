@@ -2,6 +2,7 @@
 import type { Finding } from '../analyze/types.js';
 import { summarize } from './findings-text.js';
 import { MARK_PLACE, writeJsonWithArray } from './json-stream.js';
+import { collect } from './piece-writer.js';
 
 export interface JsonSummaryExtra {
   files: string[];
@@ -20,7 +21,5 @@ export function writeFindingsJson(findings: readonly Finding[], extra: JsonSumma
 }
 
 export function formatFindingsJson(findings: readonly Finding[], extra: JsonSummaryExtra): string {
-  let out = '';
-  writeFindingsJson(findings, extra, (s) => { out += s; });
-  return out;
+  return collect((write) => writeFindingsJson(findings, extra, write));
 }

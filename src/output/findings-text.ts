@@ -9,7 +9,7 @@ import type { NoteSeverity } from '../dissect/tree.js';
 import { colorize, type Colors } from './color.js';
 import { tableClass } from '../packages.js';
 import type { TimelineEvent } from './timeline.js';
-import { collect, LineWriter } from './line-writer.js';
+import { collect, PieceWriter } from './piece-writer.js';
 
 export interface TextOptions {
   /** Show the failover/switch timeline. */
@@ -42,10 +42,10 @@ function where(f: { file: string; frame: number }, o: TextOptions): string {
 /** Rules and events that make up a failover/switch story. */
 const TIMELINE_RULES = /^(HAR-|VHAR-FAILOVER|VHAR-ACTIVE|HAS-|HAHA-SWITCH)/;
 
-/** The text report, written in pieces (line-writer.ts). */
+/** The text report, written in pieces (piece-writer.ts). */
 export function writeFindingsText(findings: readonly Finding[], catalog: readonly RuleMeta[], o: TextOptions, write: (s: string) => void): void {
   const c = o.colors ?? colorize(false);
-  const out = new LineWriter(write);
+  const out = new PieceWriter(write);
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byRule.get(f.rule);

@@ -7,8 +7,7 @@
  * stringified whole.
  */
 
-/** Characters gathered before each write. */
-const PIECE = 1 << 20;
+import { PieceWriter } from './piece-writer.js';
 
 /** What stands in for the array while the rest of the document is stringified. */
 const MARK = '\u0000mip6scope-array\u0000';
@@ -28,21 +27,20 @@ export function writeJsonWithArray(doc: unknown, count: number, element: (i: num
   let depth = 0;
   while (text.charCodeAt(lineStart + depth) === 32) depth++;
   const inner = ' '.repeat(depth + 2);
-  let piece = text.slice(0, at);
-  const flush = (): void => { if (piece.length > 0) write(piece); piece = ''; };
+  const out = new PieceWriter(write);
+  out.text(text.slice(0, at));
   if (count === 0) {
-    piece += '[]';
+    out.text('[]');
   } else {
-    piece += '[\n';
+    out.text('[\n');
     for (let i = 0; i < count; i++) {
       const json = JSON.stringify(element(i), null, 2) ?? 'null';
-      piece += inner + json.replaceAll('\n', `\n${inner}`) + (i + 1 < count ? ',\n' : '\n');
-      if (piece.length >= PIECE) flush();
+      out.text(inner + json.replaceAll('\n', `\n${inner}`) + (i + 1 < count ? ',\n' : '\n'));
     }
-    piece += `${' '.repeat(depth)}]`;
+    out.text(`${' '.repeat(depth)}]`);
   }
-  piece += `${text.slice(at + MARK_JSON.length)}\n`;
-  flush();
+  out.line(text.slice(at + MARK_JSON.length));
+  out.end();
 }
 
 /** The value to put in the document where the array goes. */

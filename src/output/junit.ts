@@ -1,12 +1,12 @@
 /** Findings as JUnit XML for CI: a testcase per rule that ran, a failure per finding. */
 import type { Finding, RuleMeta } from '../analyze/types.js';
-import { collect, LineWriter } from './line-writer.js';
+import { collect, PieceWriter } from './piece-writer.js';
 
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** The JUnit XML, written in pieces (line-writer.ts). */
+/** The JUnit XML, written in pieces (piece-writer.ts). */
 export function writeJunit(findings: readonly Finding[], rules: readonly RuleMeta[], suiteName: string, write: (s: string) => void): void {
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -14,7 +14,7 @@ export function writeJunit(findings: readonly Finding[], rules: readonly RuleMet
     l.push(f);
     byRule.set(f.rule, l);
   }
-  const lines = new LineWriter(write);
+  const lines = new PieceWriter(write);
   const failures = findings.length;
   lines.line('<?xml version="1.0" encoding="UTF-8"?>');
   lines.line(`<testsuites name="mip6scope" tests="${rules.length}" failures="${failures}">`);

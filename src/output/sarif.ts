@@ -5,6 +5,7 @@
  */
 import type { Finding, RuleMeta, Severity } from '../analyze/types.js';
 import { MARK_PLACE, writeJsonWithArray } from './json-stream.js';
+import { collect } from './piece-writer.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -56,7 +57,5 @@ export function writeSarif(findings: readonly Finding[], catalog: readonly RuleM
 }
 
 export function formatSarif(findings: readonly Finding[], catalog: readonly RuleMeta[], version: string): string {
-  let out = '';
-  writeSarif(findings, catalog, version, (s) => { out += s; });
-  return out;
+  return collect((write) => writeSarif(findings, catalog, version, write));
 }

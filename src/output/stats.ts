@@ -532,10 +532,6 @@ function compareAddresses(a: string, b: string): number {
 const fmtTime = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
 const fmtCount = (x: number | null): string => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-function table(head: string[]): TextTable {
-  // No colour codes in the borders or head: the output is often piped or diffed.
-  return new TextTable(head);
-}
 
 export interface StatsTextOptions {
   /** Colours for the section headings (the tables stay plain: they are often piped or diffed). */
@@ -552,19 +548,19 @@ export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
   out.push(`${r.packets} packets${o.displayFilter !== undefined ? ` matching ${o.displayFilter}` : ''}, ${r.mobilityPackets} with a Mobility Header, over ${r.duration.toFixed(3)} s`);
 
   heading('Messages by type and direction');
-  const m = table(['Protocol', 'Type', 'Message', 'Direction', 'Packets']);
+  const m = new TextTable(['Protocol', 'Type', 'Message', 'Direction', 'Packets']);
   for (const row of r.messages) m.push([row.protocol, String(row.type), row.name, row.direction, String(row.packets)]);
   out.push(m.toString());
 
   heading('Home agents');
-  const h = table(['Home agent', 'MNs served', 'BU recv', 'BA sent', 'Switches sent', 'of which retrans.', 'Hellos sent', 'State sync sent', 'State sync recv']);
+  const h = new TextTable(['Home agent', 'MNs served', 'BU recv', 'BA sent', 'Switches sent', 'of which retrans.', 'Hellos sent', 'State sync sent', 'State sync recv']);
   for (const a of r.homeAgents) {
     h.push([a.address, a.mnsServed, a.bindingUpdates, a.bindingAcks, a.switchesSent, a.switchRetransmissions, a.hellosSent, a.stateSyncSent, a.stateSyncReceived].map(String));
   }
   out.push(h.toString());
 
   heading('Mobile nodes');
-  const n = table(['Home address', 'BU sent', 'Bindings', 'Rejected', 'De-reg.', 'Home agent', 'Switches recv', 'Re-registered after (s)']);
+  const n = new TextTable(['Home address', 'BU sent', 'Bindings', 'Rejected', 'De-reg.', 'Home agent', 'Switches recv', 'Re-registered after (s)']);
   for (const mn of r.mobileNodes) {
     n.push([mn.homeAddress, mn.bindingUpdates, mn.bindings, mn.rejected, mn.deregistrations, mn.homeAgent ?? '-', mn.switchesReceived,
       mn.reregistrationTimes.length ? mn.reregistrationTimes.map((x) => x.toFixed(3)).join(', ') : '-'].map(String));
@@ -572,7 +568,7 @@ export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
   out.push(n.toString());
 
   heading('ESP security associations');
-  const e = table(['SPI', 'Source', 'Destination', 'Packets', 'Opened', 'Bad ICV', 'Seq first', 'Seq last', 'Gaps', 'Replays']);
+  const e = new TextTable(['SPI', 'Source', 'Destination', 'Packets', 'Opened', 'Bad ICV', 'Seq first', 'Seq last', 'Gaps', 'Replays']);
   for (const s of r.espSas) {
     e.push([`0x${s.spi.toString(16).padStart(8, '0')}`, s.source, s.destination, s.packets, s.opened === s.packets ? 'yes' : s.opened === 0 ? 'no' : `${s.opened}/${s.packets}`,
       s.badIcv, s.firstSequence, s.lastSequence, s.gaps, s.replays].map(String));
@@ -580,7 +576,7 @@ export function statsText(r: StatsReport, o: StatsTextOptions = {}): string {
   out.push(e.toString());
 
   heading('Retransmissions and response times');
-  const d = table(['Measure', 'Count', 'Min', 'Mean', 'p50', 'p90', 'Max']);
+  const d = new TextTable(['Measure', 'Count', 'Min', 'Mean', 'p50', 'p90', 'Max']);
   for (const x of r.distributions) {
     const f = x.unit === 's' ? fmtTime : fmtCount;
     d.push([`${x.name}${x.unit === 's' ? ' (s)' : ''}`, String(x.count), f(x.min), f(x.mean), f(x.p50), f(x.p90), f(x.max)]);

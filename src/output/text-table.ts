@@ -40,13 +40,9 @@ export class TextTable {
     for (const r of rows) this.rows.push([...r]);
   }
 
-  get length(): number {
-    return this.rows.length;
-  }
-
   toString(): string {
     if (this.rows.length > this.plainAbove && this.allPlain()) return this.draw();
-    // No colour codes in the borders or head: reports are often piped or diffed.
+    // No colour codes in the borders or head: reports are often piped or diffed (stats' tables stay plain).
     const t = new Table({ head: [...this.head], style: { head: [], border: [], compact: true } });
     for (const r of this.rows) t.push(r);
     return t.toString();

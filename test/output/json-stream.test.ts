@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARK_PLACE, writeJsonWithArray } from '../../src/output/json-stream.js';
-import { collect, LineWriter } from '../../src/output/line-writer.js';
+import { collect, PieceWriter } from '../../src/output/piece-writer.js';
 import { formatFindingsJson } from '../../src/output/findings-json.js';
 import { formatSarif } from '../../src/output/sarif.js';
 import type { Finding, RuleMeta } from '../../src/analyze/types.js';
@@ -72,18 +72,18 @@ describe('lint\'s JSON and SARIF reports', () => {
   });
 });
 
-describe('LineWriter', () => {
+describe('PieceWriter', () => {
   it('writes exactly the lines joined by newlines, and a newline, in pieces of about a megabyte', () => {
     fc.assert(fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 50 }), (lines) => {
       const pieces: string[] = [];
-      const w = new LineWriter((s) => pieces.push(s));
+      const w = new PieceWriter((s) => pieces.push(s));
       for (const l of lines) w.line(l);
       w.end();
       expect(pieces.join('')).toBe(lines.length ? `${lines.join('\n')}\n` : '');
-      expect(collect((write) => { const x = new LineWriter(write); for (const l of lines) x.line(l); x.end(); })).toBe(pieces.join(''));
+      expect(collect((write) => { const x = new PieceWriter(write); for (const l of lines) x.line(l); x.end(); })).toBe(pieces.join(''));
     }));
     const pieces: string[] = [];
-    const w = new LineWriter((s) => pieces.push(s));
+    const w = new PieceWriter((s) => pieces.push(s));
     for (let i = 0; i < 100_000; i++) w.line(`  warning  #${i}  a finding of a long report`);
     w.end();
     expect(pieces.length).toBeGreaterThan(2);

@@ -1,22 +1,26 @@
 /**
- * A report of many lines written in pieces of about a megabyte (lines.join('\n')
- * and a final newline, without the whole report as one string): lint's text and
- * JUnit reports, which with hundreds of thousands of findings ran to tens of
- * megabytes held twice over (the lines, then the joined text).
+ * A long report written in pieces of about a megabyte, without the whole report
+ * as one string: lint's text and JUnit reports (line by line: lines.join('\n')
+ * and a final newline) and its JSON and SARIF reports (json-stream.ts), which
+ * with hundreds of thousands of findings ran to tens or hundreds of megabytes.
  */
 const PIECE = 1 << 20;
 
-export class LineWriter {
+export class PieceWriter {
   private piece = '';
 
   constructor(private readonly write: (s: string) => void) {}
 
-  line(s: string): void {
-    this.piece += `${s}\n`;
+  text(s: string): void {
+    this.piece += s;
     if (this.piece.length >= PIECE) this.flush();
   }
 
-  /** Write what is left (call once, after the last line). */
+  line(s: string): void {
+    this.text(`${s}\n`);
+  }
+
+  /** Write what is left (call once, after the last piece of text). */
   end(): void {
     this.flush();
   }
