@@ -19,7 +19,7 @@
  * accepted (the dissecting thread's AddressRecorder keeps every address it is
  * asked, in order).
  */
-import type { Frame } from '../capture/frame.js';
+import { frameBytes, locateFrame, type Frame } from '../capture/frame.js';
 import { u16, u32 } from '../dissect/bytes.js';
 import { ipv6UpperChecksum } from '../dissect/checksum.js';
 import type { DissectContext } from '../dissect/context.js';
@@ -27,7 +27,7 @@ import { guessEspNullAt, type EspNullGuess } from '../esp/open.js';
 import { isGlobalUnicast, isLinkLocal, isMulticast, type AddressInterner } from './address.js';
 import { NO_NOTES, type FactExtractor, type Facts, type MhKinds } from './facts.js';
 
-// The packet being read (offsets into frame.data), kept here so the helpers return only a verdict.
+// The packet being read (offsets into the frame's buffer, frameBytes), kept here so the helpers return only a verdict.
 /** The home address (Home Address option or type 2 routing header), -1 when none. */
 let homeOff = -1;
 /** The Mobility Header checksum's pseudo-header addresses (RFC 6275 6.1.1: home address, final destination). */
@@ -39,10 +39,10 @@ const guess: EspNullGuess = { icvLength: 0, padLength: 0, nextHeader: 0 };
 
 /**
  * Where the last packet directFacts() accepted has its IPv6 header and its
- * Mobility Header (-1: none), in frame.data: read's summary line takes what
- * Facts do not carry from there.
+ * Mobility Header (-1: none), as offsets into `bytes` (the frame's buffer, see
+ * frameBytes): read's summary line takes what Facts do not carry from there.
  */
-export const directLayout = { ip: -1, mh: -1 };
+export const directLayout: { bytes: Uint8Array; ip: number; mh: number } = { bytes: new Uint8Array(0), ip: -1, mh: -1 };
 
 /**
  * The ESP NULL heuristic's payload check for a Mobility Header, as the
@@ -55,30 +55,30 @@ function mhPayload(nh: number, b: Uint8Array, off: number, end: number): boolean
   return false;
 }
 
-/** The offset of the IPv6 header after the link layer, -1 when it is not plainly IPv6. */
-function ipv6Start(b: Uint8Array, linktype: number): number {
-  const n = b.length;
+/** The offset of the IPv6 header after the link layer of the frame at b[s..end), -1 when it is not plainly IPv6. */
+function ipv6Start(b: Uint8Array, s: number, end: number, linktype: number): number {
+  const n = end - s;
   switch (linktype) {
     case 1: { // Ethernet, with any 802.1Q / 802.1ad tags
       if (n < 14) return -1;
-      let type = u16(b, 12);
-      let o = 14;
-      while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && n - o >= 4) {
+      let type = u16(b, s + 12);
+      let o = s + 14;
+      while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && end - o >= 4) {
         type = u16(b, o + 2);
         o += 4;
       }
       return type === 0x86dd ? o : -1;
     }
-    case 113: return n >= 16 && u16(b, 14) === 0x86dd ? 16 : -1; // Linux cooked
-    case 276: return n >= 20 && u16(b, 0) === 0x86dd ? 20 : -1; // Linux cooked v2
+    case 113: return n >= 16 && u16(b, s + 14) === 0x86dd ? s + 16 : -1; // Linux cooked
+    case 276: return n >= 20 && u16(b, s) === 0x86dd ? s + 20 : -1; // Linux cooked v2
     case 0: case 108: { // NULL / LOOP
       if (n < 4) return -1;
-      let fam = linktype === 108 ? u32(b, 0) : (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-      if (linktype === 0 && fam > 0xffff) fam = u32(b, 0);
-      return fam === 10 || fam === 23 || fam === 24 || fam === 26 || fam === 28 || fam === 30 ? 4 : -1;
+      let fam = linktype === 108 ? u32(b, s) : (b[s]! | (b[s + 1]! << 8) | (b[s + 2]! << 16) | (b[s + 3]! << 24)) >>> 0;
+      if (linktype === 0 && fam > 0xffff) fam = u32(b, s);
+      return fam === 10 || fam === 23 || fam === 24 || fam === 26 || fam === 28 || fam === 30 ? s + 4 : -1;
     }
     case 101: case 12: case 14: case 228: case 229: // raw IP
-      return n >= 1 && b[0]! >> 4 === 6 ? 0 : -1;
+      return n >= 1 && b[s]! >> 4 === 6 ? s : -1;
     default:
       return -1;
   }
@@ -218,13 +218,16 @@ function mobilityHeader(f: Facts, ctx: DissectContext, kinds: MhKinds, b: Uint8A
 export function directFacts(
   f: Facts, ctx: DissectContext, frame: Frame, file: string, fileIndex: number, kinds: MhKinds, addresses: AddressInterner,
 ): boolean {
-  const b = frame.data;
-  const ip = ipv6Start(b, frame.linktype);
-  if (ip < 0 || b.length - ip < 40 || b[ip]! >> 4 !== 6) return false;
+  // Read in place in the reader's buffer (no view of the frame is made).
+  locateFrame(frame);
+  const b = frameBytes.bytes;
+  const end = frameBytes.end;
+  const ip = ipv6Start(b, frameBytes.base, end, frame.linktype);
+  if (ip < 0 || end - ip < 40 || b[ip]! >> 4 !== 6) return false;
   let nh = b[ip + 6]!;
   const stop = ip + 40 + u16(b, ip + 4);
   // A jumbogram (Payload Length 0 after a hop-by-hop header) and a short capture are the dissector's.
-  if (stop > b.length || (stop === ip + 40 && nh === 0)) return false;
+  if (stop > end || (stop === ip + 40 && nh === 0)) return false;
   homeOff = -1;
   pseudoSrc = ip + 8;
   pseudoDst = ip + 24;
@@ -292,6 +295,7 @@ export function directFacts(
   if (f.numAddrs > 0) {
     for (let i = 0; i < f.numAddrs; i++) f.listed.push(addresses.intern(b, mh + 8 + 16 * i));
   }
+  directLayout.bytes = b;
   directLayout.ip = ip;
   directLayout.mh = mh;
   return true;

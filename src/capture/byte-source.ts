@@ -66,13 +66,10 @@ export class ByteSource {
   /** Bytes [pos, end) of `buf` are read and not yet consumed. */
   declare buf: Buffer;
   /**
-   * The same bytes as a plain Uint8Array (buf is a Buffer, whose subarray is slow).
-   * Frames are views made with frameView(), a frame per packet.
+   * The same bytes as a plain Uint8Array (buf is a Buffer, whose subarray is slow);
+   * a frame is a place in it (BufferFrame), its view made only when asked for.
    */
   declare bytes: Uint8Array;
-  /** buf's ArrayBuffer and where buf starts in it, for frameView(). */
-  private declare ab: ArrayBuffer;
-  private declare abOffset: number;
   declare view: DataView;
   pos = 0;
   end = 0;
@@ -91,17 +88,7 @@ export class ByteSource {
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkSize)));
     this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.ab = this.buf.buffer as ArrayBuffer;
-    this.abOffset = this.buf.byteOffset;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-  }
-
-  /**
-   * A view of `length` bytes of buf from `start` (the caller has checked they are
-   * there). Constructing the view costs less than bytes.subarray().
-   */
-  frameView(start: number, length: number): Uint8Array {
-    return new Uint8Array(this.ab, this.abOffset + start, length);
   }
 
   get available(): number {
@@ -154,8 +141,6 @@ export class ByteSource {
       this.buf.copy(bigger, 0, this.pos, this.end);
       this.buf = bigger;
       this.bytes = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.byteLength);
-      this.ab = bigger.buffer as ArrayBuffer;
-      this.abOffset = bigger.byteOffset;
       this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
     } else {
       this.buf.copyWithin(0, this.pos, this.end);

@@ -4,7 +4,7 @@
  * timestamps, and the "modified" variant (a1b2cd34) whose record headers carry 8 more bytes.
  */
 import { readErrorText, type ByteSource } from './byte-source.js';
-import type { Frame } from './frame.js';
+import { BufferFrame, type Frame } from './frame.js';
 import { CaptureError, displayName, type CaptureInterface, type CaptureProblem, type CaptureReader } from './reader.js';
 
 const MAGIC_USEC = 0xa1b2c3d4;
@@ -41,7 +41,7 @@ export class PcapReader implements CaptureReader {
   private declare readonly linktype: number;
   private declare readonly snaplen: number;
   private declare readonly maxRecord: number;
-  private declare readonly frame: Frame;
+  private declare readonly frame: BufferFrame;
   private delivered = 0;
   private done = false;
   private warnedOverSnaplen = false;
@@ -80,17 +80,8 @@ export class PcapReader implements CaptureReader {
     this.maxRecord = Math.max(MAX_PCAP_RECORD, Math.min(this.snaplen, MAX_DECLARED_SNAPLEN));
     src.skip(FILE_HEADER_LEN);
     this.interfaces = [{ linktype: this.linktype, snaplen: this.snaplen, tsresolNs: this.nanosecond ? 1 : 1000 }];
-    this.frame = {
-      number: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      linktype: this.linktype,
-      caplen: 0,
-      len: 0,
-      data: src.bytes.subarray(0, 0),
-      interfaceId: 0,
-      comments: null,
-    };
+    this.frame = new BufferFrame(src.bytes);
+    this.frame.linktype = this.linktype;
   }
 
   next(): Frame | null {
@@ -157,9 +148,8 @@ export class PcapReader implements CaptureReader {
       f.tsSec = tsSec + Math.floor(tsFrac / 1_000_000);
       f.tsNsec = (tsFrac % 1_000_000) * 1000;
     }
-    f.caplen = caplen;
     f.len = len;
-    f.data = src.frameView(start, caplen);
+    f.place(src.bytes, start, caplen);
     this.frameOffset = src.fileOffset;
     src.skip(hl + caplen);
     return f;

@@ -5,7 +5,7 @@
  * every other block type is skipped.
  */
 import { readErrorText, type ByteSource } from './byte-source.js';
-import type { Frame } from './frame.js';
+import { BufferFrame, type Frame } from './frame.js';
 import { CaptureError, displayName, type CaptureInterface, type CaptureProblem, type CaptureReader } from './reader.js';
 
 const BT_SHB = 0x0a0d0d0a;
@@ -133,7 +133,7 @@ export class PcapngReader implements CaptureReader {
   private ifs: IfaceTiming[] = [];
   private le = true;
   private sections = 0;
-  private declare readonly frame: Frame;
+  private declare readonly frame: BufferFrame;
   private delivered = 0;
   private done = false;
   frameOffset = 0;
@@ -144,17 +144,7 @@ export class PcapngReader implements CaptureReader {
   constructor(path: string, src: ByteSource) {
     this.path = path;
     this.src = src;
-    this.frame = {
-      number: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      linktype: 0,
-      caplen: 0,
-      len: 0,
-      data: src.bytes.subarray(0, 0),
-      interfaceId: 0,
-      comments: null,
-    };
+    this.frame = new BufferFrame(src.bytes);
     // Read up to the first packet so `interfaces` and `sectionComments` are known before next().
     // Until the first section header is accepted, problems throw (the file is unusable).
     try {
@@ -383,9 +373,8 @@ export class PcapngReader implements CaptureReader {
     }
     f.number = ++this.delivered;
     f.linktype = t.linktype;
-    f.caplen = caplen;
     f.len = origLen;
-    f.data = src.frameView(dataOff, caplen);
+    f.place(src.bytes, dataOff, caplen);
     f.interfaceId = ifId;
     this.frameOffset = src.fileOffset;
     src.skip(len);

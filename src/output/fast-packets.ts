@@ -146,7 +146,7 @@ export class DirectSummary {
   write(out: Sink, frame: Frame, firstTime: number, timeText?: string): void {
     const f = this.facts;
     const kind = f.kind;
-    const b = frame.data;
+    const b = directLayout.bytes;
     const ip = directLayout.ip;
     const mh = directLayout.mh;
     if (!out.room(2 * NUMBER_BOUND + 50 + 2 * IPV6_BOUND + INFO_BOUND + (timeText === undefined ? 0 : utf8Bound(timeText)))) return;

@@ -21,7 +21,7 @@ import {
   homeAddressOption, homeAgentHello, ipv6, ipv6Address, mobility, mobilityHeader, nonceIndices, routingType2, type OptionItem,
 } from '../../src/craft/index.js';
 import { haAddress, haMac, haToMnSpi, mnCareOf, mnHome, mnToHaSpi, ROUTER_MAC } from '../../src/samples/lab.js';
-import type { Frame } from '../../src/capture/frame.js';
+import { BufferFrame, type Frame } from '../../src/capture/frame.js';
 import { openCapture } from '../../src/capture/open.js';
 import { lintMain, type LintOptions } from '../../src/cli/lint.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
@@ -222,7 +222,7 @@ describe('facts from the bytes', () => {
     const MH = fieldByAbbrev('mip6')!;
     const IPV6 = fieldByAbbrev('ipv6')!;
     fc.assert(fc.property(fc.nat({ max: base.length - 1 }), fc.array(edit, { maxLength: 3 }), fc.nat({ max: 40 }), fc.constantFrom(1, 113, 276, 101, 0, 108),
-      (which, edits, cut, relink) => {
+      fc.nat({ max: 40 }), (which, edits, cut, relink, pad) => {
         const b = base[which]!;
         const data = b.data.slice(0, Math.max(0, b.data.length - (cut > 30 ? cut - 30 : 0)));
         dissectFrame(probe, { number: 1, tsSec: 0, tsNsec: 0, linktype: b.linktype, caplen: b.data.length, len: b.data.length, data: b.data, interfaceId: 0, comments: null });
@@ -245,16 +245,35 @@ describe('facts from the bytes', () => {
           data[at] = probe.tree.value[calc]! >> 8;
           data[at + 1] = probe.tree.value[calc]! & 0xff;
         }
+        // The same bytes where a file reader leaves them: in place in its buffer, after other bytes and before the
+        // next record's (here the rest of the frame before the cut, then more), none of which are the frame's.
+        const buffer = new Uint8Array(pad + b.data.length + 64).fill(0x5a);
+        buffer.set(b.data, pad);
+        buffer.set(data, pad);
+        const placed = new BufferFrame(buffer);
+        Object.assign(placed, { number: fr.number, tsSec: fr.tsSec, tsNsec: fr.tsNsec, linktype: fr.linktype, len: fr.len });
+        placed.place(buffer, pad, data.length);
+        expect(placed.data).toEqual(data);
+        expect(directOnce(twin.ctx, placed)).toEqual(directOnce(twin.ctx, fr));
         const got = twin.frame(fr);
         if (got === null) return;
         expect(got.notes).toEqual([]);
         expect(got.direct).toEqual(got.dissected);
+        const summary = new DirectSummary(twin.ctx, new SummaryWriter());
+        expect(summary.accepts(placed) ? lineOf((sink) => summary.write(sink, placed, 1768467000)) : null)
+          .toBe(summary.accepts(fr) ? lineOf((sink) => summary.write(sink, fr, 1768467000)) : null);
       }), { numRuns: 6000 });
     // The fuzzing reached accepted frames, not only declined ones.
     expect(twin.accepted).toBeGreaterThan(200);
     expect(twin.summaries).toBeGreaterThan(100);
   });
 });
+
+/** directFacts() alone on a frame, with an address table of its own: what it takes, or null. */
+function directOnce(ctx: DissectContext, fr: Frame): ReturnType<typeof view> | null {
+  const f = new Facts();
+  return directFacts(f, ctx, fr, 'x', 0, mhKinds(getDefaultProfile().mhTypes), new AddressTable()) ? view(f) : null;
+}
 
 /** A frame of raw bytes on Ethernet. */
 function frameOf(data: Uint8Array, linktype = 1): Frame {
