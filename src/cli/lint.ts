@@ -17,7 +17,8 @@ import { createRing, RingFailed, RingWriter } from '../analyze/ring.js';
 import { FactsEncoder } from '../analyze/wire.js';
 import { ALL_RULES } from '../analyze/rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../analyze/types.js';
-import { OutputError, writeFully } from '../output/write-fully.js';
+import { OutputError } from '../output/write-fully.js';
+import { Sink } from '../output/sink.js';
 import { writeFindingsJson } from '../output/findings-json.js';
 import { writeFindingsText } from '../output/findings-text.js';
 import { writeJunit } from '../output/junit.js';
@@ -56,18 +57,16 @@ export interface LintIo {
 }
 
 /**
- * Reports go to standard output synchronously (writeFully): written through
- * process.stdout, the pieces of a large report (json-stream.ts) queued in memory
- * whenever a pipe's reader fell behind. A reader that went away (`| head`) ends
- * the output quietly; a full disk is an OutputError (exit 2).
+ * Reports go to standard output synchronously (a Sink, flushed after each piece):
+ * written through process.stdout, the pieces of a large report (json-stream.ts)
+ * queued in memory whenever a pipe's reader fell behind. A reader that went away
+ * (`| head`) ends the output quietly; a full disk is an OutputError (exit 2).
  */
-let stdoutGone = false;
-function writeStdout(s: string): void {
-  if (stdoutGone) return;
-  const b = Buffer.from(s, 'utf8');
-  if (!writeFully(1, b, 0, b.length, 'the output')) stdoutGone = true;
-}
-const stdio: LintIo = { out: writeStdout, err: (s) => process.stderr.write(`${s}\n`) };
+const stdoutSink = new Sink(1);
+const stdio: LintIo = {
+  out: (s) => { stdoutSink.text(s); stdoutSink.flush(); },
+  err: (s) => process.stderr.write(`${s}\n`),
+};
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 

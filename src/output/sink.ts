@@ -23,21 +23,31 @@ export class Sink {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
+  /** `s` and a newline. */
   line(s: string): void {
+    this.put(s, true);
+  }
+
+  /** `s` as it is, no newline added (a report written a piece at a time). */
+  text(s: string): void {
+    this.put(s, false);
+  }
+
+  private put(s: string, newline: boolean): void {
     if (this.closed) return;
     const need = s.length * 3 + 1;
     if (this.pos + need > this.buf.length) {
       this.flush();
       if (this.closed) return;
       if (need > this.buf.length) {
-        // Longer than the buffer (a huge -V tree): straight out.
-        this.writeAll(Buffer.from(`${s}\n`, 'utf8'));
+        // Longer than the buffer (a huge -V tree, a piece of a report): straight out.
+        this.writeAll(Buffer.from(newline ? `${s}\n` : s, 'utf8'));
         return;
       }
     }
-    const p = writeUtf8(this.buf, this.pos, s);
-    this.buf[p] = 10;
-    this.pos = p + 1;
+    let p = writeUtf8(this.buf, this.pos, s);
+    if (newline) this.buf[p++] = 10;
+    this.pos = p;
     if (this.pos >= this.limit) this.flush();
   }
 

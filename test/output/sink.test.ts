@@ -37,6 +37,13 @@ describe('Sink', () => {
     }), { numRuns: 300 });
   });
 
+  it('text(): each string in UTF-8 as it is, mixed with lines, across flushes and oversized pieces', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(line, fc.boolean()), { maxLength: 40 }), fc.constantFrom(1, 16, 100, 1 << 16), (pieces, limit) => {
+      const got = capture(limit, (s) => { for (const [p, asLine] of pieces) { if (asLine) s.line(p); else s.text(p); } });
+      expect(got.equals(Buffer.from(pieces.map(([p, asLine]) => (asLine ? `${p}\n` : p)).join(''), 'utf8'))).toBe(true);
+    }), { numRuns: 300 });
+  });
+
   it('room()/done(): bytes written in place, mixed with lines, an outsized record growing the buffer', () => {
     const want: Buffer[] = [];
     const got = capture(64, (s) => {
