@@ -10,12 +10,16 @@
  * messages and the VHAR messages (release, context update, SP and SeqNo synch).
  *
  * Everything is read from dissected trees by field abbreviation (a field no
- * dissector declares simply contributes nothing). State is bounded: at most
- * MAX_KEYS entities per table and MAX_SAMPLES kept per distribution; beyond
- * that, counts stay exact and the report says what was left out.
+ * dissector declares simply contributes nothing). Addresses are interned once
+ * (AddressTable: a number each, its text made once), and the tables are keyed by
+ * those numbers: text keys made and hashed for every packet cost most of the
+ * time. State is bounded: at most MAX_KEYS entities per table and MAX_SAMPLES
+ * kept per distribution; beyond that, counts stay exact and the report says what
+ * was left out. Each address a counted message carries is kept once, some 50
+ * bytes (the sets of HA and MN addresses kept every such address before too).
  */
+import { AddressTable, key2 } from '../analyze/address.js';
 import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
-import { ipv6ToString } from '../dissect/format.js';
 import type { Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
 import { colorize, type Colors } from './color.js';
@@ -92,14 +96,17 @@ class Samples {
   }
 }
 
+/** Addresses below are AddressTable numbers (0: none). */
 interface HomeAgentState {
-  mns: Set<string>; bu: number; ba: number; switches: number; switchRetx: number; hellos: number; syncSent: number; syncRecv: number;
+  mns: Set<number>; bu: number; ba: number; switches: number; switchRetx: number; hellos: number; syncSent: number; syncRecv: number;
 }
 interface MobileNodeState {
-  bu: number; bindings: number; rejected: number; dereg: number; ha: string | null; switches: number; rereg: number[];
+  bu: number; bindings: number; rejected: number; dereg: number; ha: number; switches: number; rereg: number[];
   /** An HA Switch waiting for the registration it asks for. */
-  switchedAt: number; switchTo: string[] | null;
+  switchedAt: number; switchTo: number[] | null;
 }
+/** Packets of one message type between two addresses. */
+interface MessageCount { protocol: 'MH' | 'ICMPv6'; type: number; src: number; dst: number; packets: number }
 interface Attempt { first: number; last: number; sent: number; seqs: number[]; times: number[] }
 interface SaState {
   spi: number; src: string; dst: string; packets: number; opened: number; badIcv: number; gaps: number; replays: number;
@@ -138,12 +145,15 @@ function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number
   return found;
 }
 
-function addressText(tree: Tree, item: number): string | null {
-  if (item < 0 || tree.length[item]! < 16) return null;
-  return ipv6ToString(tree.bufferOf(item), tree.start[item]!);
-}
-
 const isMulticast = (a: string): boolean => a.startsWith('ff');
+
+/**
+ * Table keys made of address numbers are exact numbers for addresses numbered
+ * below this (the first two million): an SA is SPI * 2^21 + destination, a
+ * message type between two addresses source * 2^32 + destination * 2^11 +
+ * (type + 1) * 2 + protocol. Entries with larger numbers are keyed by text.
+ */
+const EXACT_ADDRESSES = 2 ** 21;
 
 export class StatsCollector {
   private packets = 0;
@@ -151,14 +161,24 @@ export class StatsCollector {
   private firstTime = NaN;
   private lastTime = NaN;
   private dropped = 0;
-  private readonly byType = new Map<string, number>();
-  private readonly homeAgentAddrs = new Set<string>();
-  private readonly mobileAddrs = new Set<string>();
-  private readonly has = new Map<string, HomeAgentState>();
-  private readonly mns = new Map<string, MobileNodeState>();
-  private readonly sas = new Map<string, SaState>();
-  private readonly buPending = new Map<string, Attempt>();
-  private readonly hasPending = new Map<string, Attempt>();
+  private readonly addresses = new AddressTable();
+  /** By message key (EXACT_ADDRESSES). */
+  private readonly byType = new Map<number, MessageCount>();
+  /**
+   * The few entries whose numbers are too large for an exact number key (past
+   * millions of addresses), by text: messages as `protocol|type|src|dst`, SAs as
+   * `spi/dst` (address numbers). They count towards their table's bound.
+   */
+  private readonly wide = { byType: new Map<string, MessageCount>(), sas: new Map<string, SaState>() };
+  private readonly homeAgentAddrs = new Set<number>();
+  private readonly mobileAddrs = new Set<number>();
+  private readonly has = new Map<number, HomeAgentState>();
+  private readonly mns = new Map<number, MobileNodeState>();
+  /** By SPI * SA_KEY_SPI + destination. */
+  private readonly sas = new Map<number, SaState>();
+  /** BUs by key2(home address, HA); HA Switches by key2(HA, home address). */
+  private readonly buPending = new Map<number, Attempt>();
+  private readonly hasPending = new Map<number, Attempt>();
   private readonly dist = {
     buToBa: new Samples('BU → BA (from the BU answered)', 's'),
     firstBuToBa: new Samples('BU → BA (from the first transmission)', 's'),
@@ -179,9 +199,28 @@ export class StatsCollector {
   private readonly interHaPending = new Map<string, Attempt>();
   private readonly type: Partial<Record<MhTypeKey, number>>;
 
-  constructor(mhTypes: Readonly<Record<MhTypeKey, number>>, private readonly typeName: (n: number) => string = defaultTypeName) {
+  /** `exactBelow`: key by number the entries of addresses numbered below it (EXACT_ADDRESSES; tests lower it to exercise the text keys). */
+  constructor(
+    mhTypes: Readonly<Record<MhTypeKey, number>>, private readonly typeName: (n: number) => string = defaultTypeName,
+    private readonly exactBelow = EXACT_ADDRESSES,
+  ) {
     this.type = mhTypes;
     F = lookupFields();
+  }
+
+  /** The number of the address at `item` (0: none, or not an address). */
+  private address(tree: Tree, item: number): number {
+    if (item < 0 || tree.length[item]! < 16) return 0;
+    return this.addresses.intern(tree.bufferOf(item), tree.start[item]!);
+  }
+
+  /** An address's text ('?' for 0). */
+  private text(a: number): string {
+    return this.addresses.name(a);
+  }
+
+  private multicast(a: number): boolean {
+    return isMulticast(this.text(a));
   }
 
   /** Account for one dissected packet taken at `time` (epoch seconds). */
@@ -218,11 +257,9 @@ export class StatsCollector {
     const spi = numAfter(tree, F.espSpi, root);
     const seq = numAfter(tree, F.espSeq, root);
     if (spi < 0 || seq < 0) return;
-    const src = addressText(tree, lastBefore(tree, F.ipv6Src, root)) ?? '?';
-    const dst = addressText(tree, lastBefore(tree, F.ipv6Dst, root)) ?? '?';
-    const sa = this.bounded(this.sas, `${spi}/${dst}`, () => ({
-      spi, src, dst, packets: 0, opened: 0, badIcv: 0, gaps: 0, replays: 0, first: seq, top: 0, window: new Uint8Array(REPLAY_WINDOW),
-    }));
+    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
+    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    const sa = this.sa(spi, src, dst, seq);
     if (!sa) return;
     sa.packets++;
     if (numAfter(tree, F.espDecrypted, root, 0) === 1) sa.opened++;
@@ -253,21 +290,21 @@ export class StatsCollector {
   private addMobility(tree: Tree, root: number, time: number): void {
     this.mobility++;
     const type = numAfter(tree, F.mhtype, root);
-    const src = addressText(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = addressText(tree, lastBefore(tree, F.ipv6Dst, root));
-    if (src === null || dst === null) return;
+    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
+    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    if (src === 0 || dst === 0) return;
     const hoaItem = lastBefore(tree, F.homeAddress, root);
     const t = this.type;
     this.countMessage('MH', type, src, dst);
 
     if (type === t.bindingUpdate) {
-      const hoa = addressText(tree, hoaItem) ?? src;
+      const hoa = this.address(tree, hoaItem) || src;
       this.onBindingUpdate(tree, root, time, hoa, src, dst);
     } else if (type === t.bindingAck) {
-      const hoa = addressText(tree, hoaItem) ?? dst;
+      const hoa = this.address(tree, hoaItem) || dst;
       this.onBindingAck(tree, root, time, hoa, src, dst);
     } else if (type === t.homeAgentSwitch) {
-      const hoa = addressText(tree, hoaItem) ?? dst;
+      const hoa = this.address(tree, hoaItem) || dst;
       this.onHomeAgentSwitch(tree, root, time, hoa, src, dst);
     } else if (type === t.bindingRefreshRequest || type === t.bindingError) {
       this.homeAgentAddrs.add(src);
@@ -276,41 +313,69 @@ export class StatsCollector {
       this.homeAgentAddrs.add(src);
       const ha = this.ha(src);
       if (ha) ha.hellos++;
-      if (!isMulticast(dst)) this.homeAgentAddrs.add(dst);
+      if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
     } else if (type === t.stateSynchronization || type === t.homeAgentControl || type === t.bindingInformationRequest
       || type === t.bindingInformationUpdate || type === t.bindingInformationAck) {
       this.homeAgentAddrs.add(src);
-      if (!isMulticast(dst)) this.homeAgentAddrs.add(dst);
+      if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
       if (type !== t.homeAgentControl) this.stateSync(src, dst);
+      // Inter-HA requests are few: their keys are texts.
+      const from = this.text(src);
+      const to = this.text(dst);
       if (type === t.stateSynchronization) {
         // hareliability-01 6.1.1: a Reply copies its Request's Identifier (0: unsolicited, no request).
         const id = numAfter(tree, F.syncId, root);
-        if (numAfter(tree, F.syncType, root) === 0) this.request(`sync|${src}|${dst}|${id}`, time);
-        else if (id > 0) this.answered(`sync|${dst}|${src}|${id}`, time, this.dist.syncReply);
+        if (numAfter(tree, F.syncType, root) === 0) this.request(`sync|${from}|${to}|${id}`, time);
+        else if (id > 0) this.answered(`sync|${to}|${from}|${id}`, time, this.dist.syncReply);
       } else if (type === t.homeAgentControl) {
         // hareliability-01 6.1.2: SwitchOver/SwitchBack Request (0, 2) answered by its Reply (1, 3).
         const ctl = numAfter(tree, F.ctrlType, root);
-        if (ctl === 0 || ctl === 2) this.request(`ctrl|${src}|${dst}|${ctl}`, time);
-        else if (ctl === 1 || ctl === 3) this.answered(`ctrl|${dst}|${src}|${ctl - 1}`, time, this.dist.controlReply);
+        if (ctl === 0 || ctl === 2) this.request(`ctrl|${from}|${to}|${ctl}`, time);
+        else if (ctl === 1 || ctl === 3) this.answered(`ctrl|${to}|${from}|${ctl - 1}`, time, this.dist.controlReply);
       } else if (type === t.bindingInformationUpdate) {
-        this.request(`biu|${src}|${dst}|${numAfter(tree, F.biuId, root)}`, time);
+        this.request(`biu|${from}|${to}|${numAfter(tree, F.biuId, root)}`, time);
       } else if (type === t.bindingInformationAck) {
-        this.answered(`biu|${dst}|${src}|${numAfter(tree, F.biaId, root)}`, time, this.dist.biuAck);
+        this.answered(`biu|${to}|${from}|${numAfter(tree, F.biaId, root)}`, time, this.dist.biuAck);
       }
     }
   }
 
-  private countMessage(protocol: 'MH' | 'ICMPv6', type: number, src: string, dst: string): void {
-    const key = `${protocol}|${type}|${src}|${dst}`;
-    if (this.byType.has(key) || this.byType.size < MAX_KEYS) this.byType.set(key, (this.byType.get(key) ?? 0) + 1);
-    else this.dropped++;
+  /** The SA (SPI, destination), made on its first packet (undefined past the bound). */
+  private sa(spi: number, src: number, dst: number, seq: number): SaState | undefined {
+    const exact = dst < this.exactBelow;
+    const key = spi * EXACT_ADDRESSES + dst;
+    const text = exact ? '' : `${spi}/${dst}`;
+    let sa = exact ? this.sas.get(key) : this.wide.sas.get(text);
+    if (sa === undefined) {
+      if (this.sas.size + this.wide.sas.size >= MAX_KEYS) { this.dropped++; return undefined; }
+      sa = {
+        spi, src: this.text(src), dst: this.text(dst), packets: 0, opened: 0, badIcv: 0, gaps: 0, replays: 0, first: seq, top: 0,
+        window: new Uint8Array(REPLAY_WINDOW),
+      };
+      if (exact) this.sas.set(key, sa); else this.wide.sas.set(text, sa);
+    }
+    return sa;
+  }
+
+  private countMessage(protocol: 'MH' | 'ICMPv6', type: number, src: number, dst: number): void {
+    // Message types are a byte (-1: none).
+    const low = (type + 1) * 2 + (protocol === 'MH' ? 0 : 1);
+    const exact = src < this.exactBelow && dst < this.exactBelow && low >= 0 && low < 2048 && Number.isInteger(low);
+    const key = exact ? src * 4294967296 + dst * 2048 + low : 0;
+    const text = exact ? '' : `${protocol}|${type}|${src}|${dst}`;
+    const c = exact ? this.byType.get(key) : this.wide.byType.get(text);
+    if (c !== undefined) c.packets++;
+    else if (this.byType.size + this.wide.byType.size < MAX_KEYS) {
+      const count: MessageCount = { protocol, type, src, dst, packets: 1 };
+      if (exact) this.byType.set(key, count); else this.wide.byType.set(text, count);
+    } else this.dropped++;
   }
 
   /** A state synchronization message from one HA to another (or to all, multicast). */
-  private stateSync(src: string, dst: string): void {
+  private stateSync(src: number, dst: number): void {
     const s = this.ha(src);
     if (s) s.syncSent++;
-    if (!isMulticast(dst)) { const d = this.ha(dst); if (d) d.syncRecv++; }
+    if (!this.multicast(dst)) { const d = this.ha(dst); if (d) d.syncRecv++; }
   }
 
   /**
@@ -319,7 +384,7 @@ export class StatsCollector {
    * the attempt is returned), else the first of a new attempt (undefined). `seq` is
    * remembered per transmission when given.
    */
-  private transmission(pending: Map<string, Attempt>, key: string, time: number, retx: Samples, seq?: number): Attempt | undefined {
+  private transmission<K>(pending: Map<K, Attempt>, key: K, time: number, retx: Samples, seq?: number): Attempt | undefined {
     const prev = pending.get(key);
     if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
       retx.add(time - prev.last);
@@ -352,9 +417,9 @@ export class StatsCollector {
     const vhar = F.vharMessage ? numAfter(tree, F.vharMessage, root) : -1;
     const homeAgentRa = type === 134 && numAfter(tree, F.raH, root, 0) === 1;
     if (vhar < 0 && !homeAgentRa) return;
-    const src = addressText(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = addressText(tree, lastBefore(tree, F.ipv6Dst, root));
-    if (src === null || dst === null) return;
+    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
+    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    if (src === 0 || dst === 0) return;
     this.countMessage('ICMPv6', type, src, dst);
     this.homeAgentAddrs.add(src);
     if (homeAgentRa) {
@@ -363,23 +428,25 @@ export class StatsCollector {
       if (ha) ha.hellos++;
       return;
     }
-    if (!isMulticast(dst)) this.homeAgentAddrs.add(dst);
+    if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
     this.stateSync(src, dst);
     // vhar-02 5: 161, 163 and 165 are answered by 162, 164 and 166 with the same Identifier; 167 is never answered.
     const id = numAfter(tree, F.vharId, root);
-    if (vhar === 161 || vhar === 163 || vhar === 165) this.request(`vhar|${src}|${dst}|${vhar}|${id}`, time);
-    else if (vhar === 162 || vhar === 164 || vhar === 166) this.answered(`vhar|${dst}|${src}|${vhar - 1}|${id}`, time, this.dist.vharReply);
+    const from = this.text(src);
+    const to = this.text(dst);
+    if (vhar === 161 || vhar === 163 || vhar === 165) this.request(`vhar|${from}|${to}|${vhar}|${id}`, time);
+    else if (vhar === 162 || vhar === 164 || vhar === 166) this.answered(`vhar|${to}|${from}|${vhar - 1}|${id}`, time, this.dist.vharReply);
   }
 
-  private ha(a: string): HomeAgentState | undefined {
-    return this.bounded(this.has, a, () => ({ mns: new Set<string>(), bu: 0, ba: 0, switches: 0, switchRetx: 0, hellos: 0, syncSent: 0, syncRecv: 0 }));
+  private ha(a: number): HomeAgentState | undefined {
+    return this.bounded(this.has, a, () => ({ mns: new Set<number>(), bu: 0, ba: 0, switches: 0, switchRetx: 0, hellos: 0, syncSent: 0, syncRecv: 0 }));
   }
 
-  private mn(a: string): MobileNodeState | undefined {
-    return this.bounded(this.mns, a, () => ({ bu: 0, bindings: 0, rejected: 0, dereg: 0, ha: null, switches: 0, rereg: [], switchedAt: 0, switchTo: null }));
+  private mn(a: number): MobileNodeState | undefined {
+    return this.bounded(this.mns, a, () => ({ bu: 0, bindings: 0, rejected: 0, dereg: 0, ha: 0, switches: 0, rereg: [], switchedAt: 0, switchTo: null }));
   }
 
-  private onBindingUpdate(tree: Tree, root: number, time: number, hoa: string, coa: string, haAddr: string): void {
+  private onBindingUpdate(tree: Tree, root: number, time: number, hoa: number, coa: number, haAddr: number): void {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
@@ -387,26 +454,26 @@ export class StatsCollector {
     if (ha) ha.bu++;
     if (mn) { mn.bu++; if (numAfter(tree, F.buLifetime, root) === 0) mn.dereg++; }
     const seq = numAfter(tree, F.buSeq, root);
-    const key = `${hoa}|${haAddr}`;
+    const key = key2(hoa, haAddr);
     // RFC 5142 5: the MN's BU to the switching HA is what ends the HA Switch retransmissions.
-    const sw = this.hasPending.get(`${haAddr}|${hoa}`);
+    const sw = this.hasPending.get(key2(haAddr, hoa));
     if (sw) {
       this.dist.hasToBu.add(time - sw.last);
       this.dist.firstHasToBu.add(time - sw.first);
       this.dist.hasSent.add(sw.sent);
-      this.hasPending.delete(`${haAddr}|${hoa}`);
+      this.hasPending.delete(key2(haAddr, hoa));
     }
     if (numAfter(tree, F.buA, root, 0) !== 1) return;
     this.transmission(this.buPending, key, time, this.dist.buRetxInterval, seq);
   }
 
-  private onBindingAck(tree: Tree, root: number, time: number, hoa: string, haAddr: string, coa: string): void {
+  private onBindingAck(tree: Tree, root: number, time: number, hoa: number, haAddr: number, coa: number): void {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
     const mn = this.mn(hoa);
     if (ha) ha.ba++;
-    const key = `${hoa}|${haAddr}`;
+    const key = key2(hoa, haAddr);
     const attempt = this.buPending.get(key);
     if (attempt) {
       const seq = numAfter(tree, F.baSeq, root);
@@ -432,13 +499,13 @@ export class StatsCollector {
     }
   }
 
-  private onHomeAgentSwitch(tree: Tree, root: number, time: number, hoa: string, haAddr: string, coa: string): void {
+  private onHomeAgentSwitch(tree: Tree, root: number, time: number, hoa: number, haAddr: number, coa: number): void {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
     const mn = this.mn(hoa);
     if (ha) ha.switches++;
-    const key = `${haAddr}|${hoa}`;
+    const key = key2(haAddr, hoa);
     if (this.transmission(this.hasPending, key, time, this.dist.hasRetxInterval)) {
       if (ha) ha.switchRetx++;
       return;
@@ -447,48 +514,50 @@ export class StatsCollector {
     mn.switches++;
     // hareliability-01 8.3: with I set the MN re-keys and keeps its home agent; no re-registration to time.
     if (numAfter(tree, F.hasI, root, 0) === 1) return;
-    const listed: string[] = [];
+    const listed: number[] = [];
     if (F.hasAddress) {
       for (let i = tree.first(F.hasAddress); i >= 0; i = tree.next(F.hasAddress, i)) {
-        if (i > root) { const a = addressText(tree, i); if (a) listed.push(a); }
+        if (i > root) { const a = this.address(tree, i); if (a !== 0) listed.push(a); }
       }
     }
     mn.switchedAt = time;
     mn.switchTo = listed;
   }
 
-  private role(a: string): string {
+  private role(a: number): string {
     if (this.homeAgentAddrs.has(a)) return 'HA';
     if (this.mobileAddrs.has(a)) return 'MN';
-    if (isMulticast(a)) return 'multicast';
+    if (this.multicast(a)) return 'multicast';
     return 'other';
   }
 
   report(): StatsReport {
     const grouped = new Map<string, MessageRow>();
-    for (const [key, n] of this.byType) {
-      const [protocol, type, src, dst] = key.split('|') as ['MH' | 'ICMPv6', string, string, string];
+    for (const { protocol, type, src, dst, packets } of [...this.byType.values(), ...this.wide.byType.values()]) {
       const direction = `${this.role(src)} → ${this.role(dst)}`;
       const g = `${protocol}|${type}|${direction}`;
-      const name = protocol === 'MH' ? this.typeName(+type) : icmpv6Name(+type);
-      const row = grouped.get(g) ?? { protocol, type: +type, name, direction, packets: 0 };
-      row.packets += n;
+      const name = protocol === 'MH' ? this.typeName(type) : icmpv6Name(type);
+      const row = grouped.get(g) ?? { protocol, type, name, direction, packets: 0 };
+      row.packets += packets;
       grouped.set(g, row);
     }
     const messages = [...grouped.values()].sort((a, b) => (a.protocol === b.protocol ? 0 : a.protocol === 'MH' ? -1 : 1)
       || a.type - b.type || b.packets - a.packets || (a.direction < b.direction ? -1 : 1));
-    const homeAgents: HomeAgentRow[] = [...this.has].filter(([a]) => this.homeAgentAddrs.has(a)).map(([address, h]) => ({
-      address, mnsServed: h.mns.size, bindingUpdates: h.bu, bindingAcks: h.ba, switchesSent: h.switches,
+    const homeAgents: HomeAgentRow[] = [...this.has].filter(([a]) => this.homeAgentAddrs.has(a)).map(([a, h]) => ({
+      address: this.text(a), mnsServed: h.mns.size, bindingUpdates: h.bu, bindingAcks: h.ba, switchesSent: h.switches,
       switchRetransmissions: h.switchRetx, hellosSent: h.hellos, stateSyncSent: h.syncSent, stateSyncReceived: h.syncRecv,
-    })).sort((a, b) => compareAddresses(a.address, b.address));
-    const mobileNodes: MobileNodeRow[] = [...this.mns].map(([homeAddress, m]) => ({
-      homeAddress, bindingUpdates: m.bu, bindings: m.bindings, rejected: m.rejected, deregistrations: m.dereg,
-      homeAgent: m.ha, switchesReceived: m.switches, reregistrationTimes: m.rereg,
-    })).sort((a, b) => compareAddresses(a.homeAddress, b.homeAddress));
-    const espSas: EspSaRow[] = [...this.sas.values()].map((s) => ({
+    }));
+    sortBy(homeAgents, (a) => a.address);
+    const mobileNodes: MobileNodeRow[] = [...this.mns].map(([a, m]) => ({
+      homeAddress: this.text(a), bindingUpdates: m.bu, bindings: m.bindings, rejected: m.rejected, deregistrations: m.dereg,
+      homeAgent: m.ha === 0 ? null : this.text(m.ha), switchesReceived: m.switches, reregistrationTimes: m.rereg,
+    }));
+    sortBy(mobileNodes, (m) => m.homeAddress);
+    const espSas: EspSaRow[] = [...this.sas.values(), ...this.wide.sas.values()].map((s) => ({
       spi: s.spi, source: s.src, destination: s.dst, packets: s.packets, opened: s.opened, badIcv: s.badIcv,
       gaps: Math.max(0, s.gaps), replays: s.replays, firstSequence: s.first, lastSequence: s.top,
-    })).sort((a, b) => a.spi - b.spi || compareAddresses(a.destination, b.destination));
+    }));
+    sortBy(espSas, (s) => s.destination, (a, b) => a.spi - b.spi);
     let unansweredBu = 0;
     for (const a of this.buPending.values()) unansweredBu += a.sent > 0 ? 1 : 0;
     return {
@@ -512,19 +581,33 @@ function defaultTypeName(n: number): string {
   return fieldByAbbrev('mip6.mhtype')?.vals?.[n] ?? `MH type ${n}`;
 }
 
+/** An address's text as compareAddresses() reads it: its groups' values. */
+function addressParts(a: string): number[] {
+  return a.split(':').map((p) => parseInt(p || '0', 16));
+}
+
 /** Numeric order for addresses of the same shape (…::a2 before …::a10), text order otherwise. */
-function compareAddresses(a: string, b: string): number {
-  const pa = a.split(':');
-  const pb = b.split(':');
+function compareAddresses(a: string, pa: readonly number[], b: string, pb: readonly number[]): number {
   if (pa.length === pb.length) {
     for (let i = 0; i < pa.length; i++) {
-      const x = parseInt(pa[i]! || '0', 16);
-      const y = parseInt(pb[i]! || '0', 16);
+      const x = pa[i]!;
+      const y = pb[i]!;
       if (x !== y) return x - y;
     }
     return 0;
   }
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sort `rows` in place by `first`, then by the address `address` gives in
+ * compareAddresses' order (stable). Each address is split once, not at every
+ * comparison: tens of thousands of rows made the sort most of the report's time.
+ */
+function sortBy<T>(rows: T[], address: (row: T) => string, first: (a: T, b: T) => number = () => 0): void {
+  const keyed = rows.map((row) => { const a = address(row); return { row, a, parts: addressParts(a) }; });
+  keyed.sort((x, y) => first(x.row, y.row) || compareAddresses(x.a, x.parts, y.a, y.parts));
+  for (let i = 0; i < keyed.length; i++) rows[i] = keyed[i]!.row;
 }
 
 // ------------------------------------------------------------ rendering

@@ -1,5 +1,12 @@
 /** The ESP table of `stats`: gaps and replays per SA as the receiver's window sees them (RFC 4303 3.4.3). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeWorkload } from '../../src/bench/workload.js';
+import { openCapture } from '../../src/capture/open.js';
+import { SCENARIOS } from '../../src/samples/scenarios.js';
+import { samplePath } from '../samples/lab-sa.js';
 import { createDissector, dissectFrame } from '../../src/dissect/index.js';
 import { StatsCollector, type EspSaRow } from '../../src/output/stats.js';
 import { Lab } from '../../src/samples/lab.js';
@@ -39,5 +46,40 @@ describe('stats: ESP sequence numbers', () => {
 
   it('left of the 64-packet window is a replay, as the receiver drops it', () => {
     expect(saAfter([100, 101, 30])).toMatchObject({ replays: 1, gaps: 0 });
+  });
+});
+
+describe('stats: table keys', () => {
+  /** The report of a capture, its tables keyed by number for addresses numbered below `exactBelow` (the rest by text). */
+  function reportOf(path: string, exactBelow?: number): unknown {
+    const ctx = createDissector();
+    const stats = new StatsCollector(ctx.profile.mhTypes, undefined, exactBelow);
+    const r = openCapture(path);
+    for (let f = r.next(); f; f = r.next()) {
+      dissectFrame(ctx, f);
+      stats.add(ctx.tree, f.tsSec + f.tsNsec / 1e9);
+    }
+    r.close();
+    return stats.report();
+  }
+
+  it('an entry is the same whether keyed by number or by text, and a mix of both counts each entry once', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mip6scope-stats-'));
+    try {
+      const workload = join(tmp, 'workload.pcapng');
+      writeWorkload(workload, { packets: 6000, mobileNodes: 300 });
+      for (const path of [...SCENARIOS.map((make) => samplePath(`${make().name}.pcapng`)), workload]) {
+        const want = reportOf(path);
+        // Every address by text; addresses numbered from 40 on by text (entries of both kinds in one table).
+        expect(reportOf(path, 1), path).toEqual(want);
+        expect(reportOf(path, 40), path).toEqual(want);
+      }
+      const report = reportOf(workload) as { messages: unknown[]; espSas: unknown[]; mobileNodes: unknown[] };
+      // The workload fills the tables (the comparison above is not of empty reports).
+      expect(report.espSas.length).toBeGreaterThan(300);
+      expect(report.mobileNodes.length).toBe(300);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
