@@ -7,7 +7,6 @@ import type { FlowMap } from './flowmap.js';
 import type { ConstantName, MhTypeKey } from '../profile/defaults.js';
 import type { Profile } from '../profile/profile.js';
 import type { Facts } from './facts.js';
-import type { FieldSet } from './fields.js';
 import type { BindingTable } from './bindings.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -94,7 +93,6 @@ export interface RuleContext {
   readonly profile: Profile;
   /** Constants of the profile with --const overrides applied. */
   readonly constants: Readonly<Record<ConstantName, number>>;
-  readonly fields: FieldSet;
   /** Who is registered where, from accepted Binding Acknowledgements (updated after the rules ran). */
   readonly bindings: BindingTable;
   /** Seconds a flow may stay idle before it is forgotten. */

@@ -12,7 +12,7 @@
  * the main thread has even parsed the command line.
  */
 import { parentPort } from 'node:worker_threads';
-import { createEngine, type Tolerance } from '../analyze/engine.js';
+import { createFactsEngine, type Tolerance } from '../analyze/engine-core.js';
 import { RingReader } from '../analyze/ring.js';
 import { packetKinds } from '../analyze/facts.js';
 import { FactsDecoder } from '../analyze/wire.js';
@@ -32,7 +32,7 @@ parentPort!.on('message', (data: AnalyzeSettings & { sab: SharedArrayBuffer }) =
 function analyze(data: AnalyzeSettings & { sab: SharedArrayBuffer }): void {
   const reader = new RingReader(data.sab);
   try {
-    const engine = createEngine({
+    const engine = createFactsEngine({
       profile: data.profile,
       tolerance: data.tolerance,
       rules: data.rules,

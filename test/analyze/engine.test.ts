@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressTable, key2, key3, seqGreater } from '../../src/analyze/address.js';
 import { createEngine, RuleSelectionError, selectRules } from '../../src/analyze/engine.js';
+import { createFactsEngine } from '../../src/analyze/engine-core.js';
+import { ack, reg } from './lab-packets.js';
 import { ALL_RULES } from '../../src/analyze/rules/index.js';
 import { TimerQueue } from '../../src/analyze/timers.js';
 import type { Rule } from '../../src/analyze/types.js';
@@ -359,5 +361,25 @@ describe('state', () => {
     expect(fired).toEqual([[t0 + 6, false]]);
     engine.finish();
     expect(fired[1]).toEqual([t0 + 6, true]);
+  });
+});
+
+describe('an engine that takes facts only (lint\'s analyzing thread)', () => {
+  it('reports as the full engine does, BA status names included, and refuses dissected packets with a clear message', () => {
+    const lab = new Lab();
+    const frames = [lab.mnToHa(1, 1, reg(1)), lab.haToMn(1, 1, ack(1, 0, 129))].map((data, i) => frameOf({ t: i * 0.01, data }, i + 1));
+    const ctx = createDissector();
+    const facts = createFactsEngine();
+    const full = createEngine();
+    const ex = new FactExtractor(resolveFields(), getDefaultProfile().mhTypes, facts.addresses);
+    for (const f of frames) {
+      dissectFrame(ctx, f);
+      full.feed(ctx, f, 'x');
+      facts.feedFacts(ex.extract(ctx, f, 'x', 0));
+    }
+    const got = facts.finish();
+    expect(got).toEqual(full.finish());
+    expect(got.find((f) => f.rule === 'BA-STATUS')?.message).toContain('status 129 (Administratively prohibited)');
+    expect(() => createFactsEngine().feed(ctx, frames[0]!, 'x')).toThrow(/takes facts \(feedFacts\), not dissected packets/);
   });
 });

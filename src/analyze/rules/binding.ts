@@ -7,6 +7,7 @@ import type { FlowMap } from '../flowmap.js';
 import type { Facts } from '../facts.js';
 import type { Origin, Rule, RuleContext, TimerFn } from '../types.js';
 import { arrow, backoffShortfall, secs } from './util.js';
+import { BA_STATUS } from '../../dissect/mh/ba-status.js';
 
 /**
  * One binding's registration state as the capture shows it, kept in its slot
@@ -455,12 +456,11 @@ export const baStatus: Rule = {
     example: 'BA status 129 (Administratively prohibited) after a Home Agent Switch.',
   },
   create(context) {
-    const vals = context.fields.baStatus?.vals;
     return {
       message: {
         bindingAck(f) {
           if (f.status >= 128) {
-            context.report(f, `registration rejected: status ${f.status} (${vals?.[f.status] ?? 'unknown'}) for seq ${f.seq}`, { flow: arrow(context, f.src, f.home !== 0 ? f.home : f.dst) });
+            context.report(f, `registration rejected: status ${f.status} (${BA_STATUS[f.status] ?? 'unknown'}) for seq ${f.seq}`, { flow: arrow(context, f.src, f.home !== 0 ? f.home : f.dst) });
           }
         },
       },
