@@ -16,7 +16,7 @@
  * time. State is bounded: at most MAX_KEYS entities per table and MAX_SAMPLES
  * kept per distribution; beyond that, counts stay exact and the report says what
  * was left out. Each address a counted message carries is kept once, some 50
- * bytes (the sets of HA and MN addresses kept every such address before too).
+ * bytes, as the sets of HA and MN addresses keep every such address anyway.
  */
 import { AddressTable, key2 } from '../analyze/address.js';
 import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
@@ -174,9 +174,9 @@ export class StatsCollector {
   private readonly mobileAddrs = new Set<number>();
   private readonly has = new Map<number, HomeAgentState>();
   private readonly mns = new Map<number, MobileNodeState>();
-  /** By SPI * SA_KEY_SPI + destination. */
+  /** By SPI * EXACT_ADDRESSES + destination. */
   private readonly sas = new Map<number, SaState>();
-  /** BUs by key2(home address, HA); HA Switches by key2(HA, home address). */
+  /** BUs by key2(home address, HA); HA Switches by key2(HA, home address) (exact below 2^26 addresses, some 3 GB of them). */
   private readonly buPending = new Map<number, Attempt>();
   private readonly hasPending = new Map<number, Attempt>();
   private readonly dist = {
