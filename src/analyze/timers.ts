@@ -11,12 +11,19 @@
  * A timer that has not fired may be cancelled by the handle push() gave: a
  * rule whose wait was answered says so while the flow is at hand, and the
  * timer then costs nothing when its time comes (it is dropped from the front
- * without calling back into a flow that has long left the cache).
+ * without calling back into a flow that has long left the cache). A heap
+ * timer's function sits in a slot that does not move as the heap does, and its
+ * handle names the slot and the slot's use (a generation), so cancelling one
+ * costs the same however many are pending (it was a search through the heap,
+ * as long as the BUs in flight to a slow HA).
  */
 import type { TimerFn } from './types.js';
 
 /** What a cancelled timer is replaced with, in the queue or the heap, until it reaches the front. */
 const CANCELLED: TimerFn = () => {};
+/** A heap timer's handle is -1 - (generation * SLOT_SPAN + slot): exact below 2^53 for these bounds. */
+const SLOT_SPAN = 2 ** 26;
+const MAX_GENERATION = 2 ** 26;
 
 export class TimerQueue {
   // The in-order queue: entries [qHead, qAt.length), compacted now and then.
@@ -26,10 +33,14 @@ export class TimerQueue {
   private qHead = 0;
   /** Position of the queue's index 0 since the start (a queued timer's handle is its position). */
   private qBase = 0;
-  // The heap of timers set out of order.
+  // The heap of timers set out of order: time, order set, and the slot holding the function.
   private at: number[] = [];
   private order: number[] = [];
-  private fns: TimerFn[] = [];
+  private slot: number[] = [];
+  /** Heap timers' functions by slot (CANCELLED when cancelled, undefined when the slot is free), each slot's use, free slots. */
+  private slotFns: (TimerFn | undefined)[] = [];
+  private slotGen: number[] = [];
+  private freeSlots: number[] = [];
   private counter = 0;
   /** Cancelled timers still in the in-order queue or the heap (their function is CANCELLED). */
   private cancelled = 0;
@@ -41,7 +52,7 @@ export class TimerQueue {
 
   /** Time of the earliest timer, Infinity when none. */
   peek(): number {
-    if (this.qFns[this.qHead] === CANCELLED || this.fns[0] === CANCELLED) this.dropCancelled();
+    if (this.qFns[this.qHead] === CANCELLED || (this.at.length > 0 && this.slotFns[this.slot[0]!] === CANCELLED)) this.dropCancelled();
     const q = this.qHead < this.qAt.length ? this.qAt[this.qHead]! : Infinity;
     const h = this.at.length > 0 ? this.at[0]! : Infinity;
     return q < h ? q : h;
@@ -57,25 +68,32 @@ export class TimerQueue {
       this.qFns.push(fn);
       return this.qBase + n;
     }
+    let s: number;
+    if (this.freeSlots.length > 0) {
+      s = this.freeSlots.pop()!;
+    } else {
+      s = this.slotFns.length;
+      this.slotFns.push(undefined);
+      this.slotGen.push(0);
+    }
+    this.slotFns[s] = fn;
     this.at.push(at);
     this.order.push(order);
-    this.fns.push(fn);
+    this.slot.push(s);
     this.up(this.at.length - 1);
-    // Heap entries move; their handles are told apart by sign.
-    return -order - 1;
+    // Heap entries move, their slots do not; handles are told apart by sign.
+    return -1 - (this.slotGen[s]! * SLOT_SPAN + s);
   }
 
   /** Withdraw a timer that has not fired yet (its handle from push(); a timer that fired is left alone). */
   cancel(handle: number): void {
     if (handle < 0) {
-      // The heap holds the few timers set out of order; an entry moves as others come and go, so it is looked for.
-      const order = -handle - 1;
-      const o = this.order;
-      for (let i = 0; i < o.length; i++) {
-        if (o[i] === order) {
-          if (this.fns[i] !== CANCELLED) { this.fns[i] = CANCELLED; this.cancelled++; }
-          return;
-        }
+      const k = -1 - handle;
+      const s = k % SLOT_SPAN;
+      // A slot used again since (its timer fired or was dropped) is another timer's now.
+      if (s < this.slotFns.length && this.slotGen[s] === (k - s) / SLOT_SPAN) {
+        const fn = this.slotFns[s];
+        if (fn !== undefined && fn !== CANCELLED) { this.slotFns[s] = CANCELLED; this.cancelled++; }
       }
       return;
     }
@@ -96,7 +114,7 @@ export class TimerQueue {
       this.cancelled--;
     }
     if (h !== this.qHead) { this.qHead = h; this.compact(); }
-    while (this.at.length > 0 && this.fns[0] === CANCELLED) {
+    while (this.at.length > 0 && this.slotFns[this.slot[0]!] === CANCELLED) {
       this.popHeap();
       this.cancelled--;
     }
@@ -140,13 +158,18 @@ export class TimerQueue {
     }
   }
 
+  /** Remove the earliest heap timer and free its slot; returns its function (CANCELLED if it was). */
   private popHeap(): TimerFn {
-    const fn = this.fns[0]!;
+    const s = this.slot[0]!;
+    const fn = this.slotFns[s]!;
+    this.slotFns[s] = undefined;
+    this.slotGen[s] = (this.slotGen[s]! + 1) % MAX_GENERATION;
+    this.freeSlots.push(s);
     const last = this.at.length - 1;
     this.swap(0, last);
     this.at.pop();
     this.order.pop();
-    this.fns.pop();
+    this.slot.pop();
     if (last > 0) this.down(0);
     return fn;
   }
@@ -160,7 +183,7 @@ export class TimerQueue {
   private swap(i: number, j: number): void {
     const t = this.at[i]!; this.at[i] = this.at[j]!; this.at[j] = t;
     const o = this.order[i]!; this.order[i] = this.order[j]!; this.order[j] = o;
-    const f = this.fns[i]!; this.fns[i] = this.fns[j]!; this.fns[j] = f;
+    const s = this.slot[i]!; this.slot[i] = this.slot[j]!; this.slot[j] = s;
   }
 
   private up(i: number): void {

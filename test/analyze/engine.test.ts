@@ -109,6 +109,30 @@ describe('TimerQueue', () => {
     }), { numRuns: 300 });
   });
 
+  it('a handle of a fired heap timer cancels nothing, though its place now holds another timer', () => {
+    const q = new TimerQueue();
+    const got: string[] = [];
+    q.push(10, () => got.push('late'));
+    // Due before the last one queued: these go to the heap.
+    const a = q.push(5, () => got.push('a'));
+    expect(a).toBeLessThan(0);
+    expect(q.peek()).toBe(5);
+    q.pop()(0, false);
+    const b = q.push(6, () => got.push('b'));
+    expect(b).toBeLessThan(0);
+    q.cancel(a);
+    expect(q.size).toBe(2);
+    q.cancel(b);
+    q.cancel(b);
+    expect(q.size).toBe(1);
+    const c = q.push(7, () => got.push('c'));
+    q.cancel(b);
+    while (q.peek() < Infinity) q.pop()(0, false);
+    expect(got).toEqual(['a', 'c', 'late']);
+    expect(q.size).toBe(0);
+    expect(c).not.toBe(b);
+  });
+
   it('fires in time order, equal times in the order set', () => {
     const q = new TimerQueue();
     const got: string[] = [];
