@@ -9,9 +9,9 @@
 
 import { PieceWriter } from './piece-writer.js';
 
-/** What stands in for the array while the rest of the document is stringified. */
-const MARK = '\u0000mip6scope-array\u0000';
-const MARK_JSON = JSON.stringify(MARK);
+/** The value to put in the document where the array goes (it stands in for the array while the rest is stringified). */
+export const MARK_PLACE = '\u0000mip6scope-array\u0000';
+const MARK_JSON = JSON.stringify(MARK_PLACE);
 
 /**
  * Write JSON.stringify(doc, null, 2) + '\n' through `write`, `doc` holding
@@ -42,6 +42,3 @@ export function writeJsonWithArray(doc: unknown, count: number, element: (i: num
   out.line(text.slice(at + MARK_JSON.length));
   out.end();
 }
-
-/** The value to put in the document where the array goes. */
-export const MARK_PLACE: string = MARK;

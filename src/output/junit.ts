@@ -1,6 +1,6 @@
 /** Findings as JUnit XML for CI: a testcase per rule that ran, a failure per finding. */
 import type { Finding, RuleMeta } from '../analyze/types.js';
-import { collect, PieceWriter } from './piece-writer.js';
+import { PieceWriter } from './piece-writer.js';
 
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -32,8 +32,4 @@ export function writeJunit(findings: readonly Finding[], rules: readonly RuleMet
   lines.line('  </testsuite>');
   lines.line('</testsuites>');
   lines.end();
-}
-
-export function formatJunit(findings: readonly Finding[], rules: readonly RuleMeta[], suiteName: string): string {
-  return collect((write) => writeJunit(findings, rules, suiteName, write));
 }

@@ -155,6 +155,31 @@ const isMulticast = (a: string): boolean => a.startsWith('ff');
  */
 const EXACT_ADDRESSES = 2 ** 21;
 
+/**
+ * A table keyed by an exact number, or by text (`text` not null) for the few
+ * entries whose numbers are too large for one (past millions of addresses).
+ */
+class ExactKeyed<V> {
+  private readonly byNumber = new Map<number, V>();
+  private readonly byText = new Map<string, V>();
+
+  get size(): number {
+    return this.byNumber.size + this.byText.size;
+  }
+
+  get(key: number, text: string | null): V | undefined {
+    return text === null ? this.byNumber.get(key) : this.byText.get(text);
+  }
+
+  set(key: number, text: string | null, v: V): void {
+    if (text === null) this.byNumber.set(key, v); else this.byText.set(text, v);
+  }
+
+  values(): V[] {
+    return [...this.byNumber.values(), ...this.byText.values()];
+  }
+}
+
 export class StatsCollector {
   private packets = 0;
   private mobility = 0;
@@ -162,20 +187,14 @@ export class StatsCollector {
   private lastTime = NaN;
   private dropped = 0;
   private readonly addresses = new AddressTable();
-  /** By message key (EXACT_ADDRESSES). */
-  private readonly byType = new Map<number, MessageCount>();
-  /**
-   * The few entries whose numbers are too large for an exact number key (past
-   * millions of addresses), by text: messages as `protocol|type|src|dst`, SAs as
-   * `spi/dst` (address numbers). They count towards their table's bound.
-   */
-  private readonly wide = { byType: new Map<string, MessageCount>(), sas: new Map<string, SaState>() };
+  /** By message key (EXACT_ADDRESSES), else by `protocol|type|src|dst` (address numbers). */
+  private readonly byType = new ExactKeyed<MessageCount>();
   private readonly homeAgentAddrs = new Set<number>();
   private readonly mobileAddrs = new Set<number>();
   private readonly has = new Map<number, HomeAgentState>();
   private readonly mns = new Map<number, MobileNodeState>();
-  /** By SPI * EXACT_ADDRESSES + destination. */
-  private readonly sas = new Map<number, SaState>();
+  /** By SPI * EXACT_ADDRESSES + destination, else by `spi/dst`. */
+  private readonly sas = new ExactKeyed<SaState>();
   /** BUs by key2(home address, HA); HA Switches by key2(HA, home address) (exact below 2^26 addresses, some 3 GB of them). */
   private readonly buPending = new Map<number, Attempt>();
   private readonly hasPending = new Map<number, Attempt>();
@@ -342,17 +361,16 @@ export class StatsCollector {
 
   /** The SA (SPI, destination), made on its first packet (undefined past the bound). */
   private sa(spi: number, src: number, dst: number, seq: number): SaState | undefined {
-    const exact = dst < this.exactBelow;
     const key = spi * EXACT_ADDRESSES + dst;
-    const text = exact ? '' : `${spi}/${dst}`;
-    let sa = exact ? this.sas.get(key) : this.wide.sas.get(text);
+    const text = dst < this.exactBelow ? null : `${spi}/${dst}`;
+    let sa = this.sas.get(key, text);
     if (sa === undefined) {
-      if (this.sas.size + this.wide.sas.size >= MAX_KEYS) { this.dropped++; return undefined; }
+      if (this.sas.size >= MAX_KEYS) { this.dropped++; return undefined; }
       sa = {
         spi, src: this.text(src), dst: this.text(dst), packets: 0, opened: 0, badIcv: 0, gaps: 0, replays: 0, first: seq, top: 0,
         window: new Uint8Array(REPLAY_WINDOW),
       };
-      if (exact) this.sas.set(key, sa); else this.wide.sas.set(text, sa);
+      this.sas.set(key, text, sa);
     }
     return sa;
   }
@@ -362,13 +380,11 @@ export class StatsCollector {
     const low = (type + 1) * 2 + (protocol === 'MH' ? 0 : 1);
     const exact = src < this.exactBelow && dst < this.exactBelow && low >= 0 && low < 2048 && Number.isInteger(low);
     const key = exact ? src * 4294967296 + dst * 2048 + low : 0;
-    const text = exact ? '' : `${protocol}|${type}|${src}|${dst}`;
-    const c = exact ? this.byType.get(key) : this.wide.byType.get(text);
+    const text = exact ? null : `${protocol}|${type}|${src}|${dst}`;
+    const c = this.byType.get(key, text);
     if (c !== undefined) c.packets++;
-    else if (this.byType.size + this.wide.byType.size < MAX_KEYS) {
-      const count: MessageCount = { protocol, type, src, dst, packets: 1 };
-      if (exact) this.byType.set(key, count); else this.wide.byType.set(text, count);
-    } else this.dropped++;
+    else if (this.byType.size < MAX_KEYS) this.byType.set(key, text, { protocol, type, src, dst, packets: 1 });
+    else this.dropped++;
   }
 
   /** A state synchronization message from one HA to another (or to all, multicast). */
@@ -533,7 +549,7 @@ export class StatsCollector {
 
   report(): StatsReport {
     const grouped = new Map<string, MessageRow>();
-    for (const { protocol, type, src, dst, packets } of [...this.byType.values(), ...this.wide.byType.values()]) {
+    for (const { protocol, type, src, dst, packets } of this.byType.values()) {
       const direction = `${this.role(src)} → ${this.role(dst)}`;
       const g = `${protocol}|${type}|${direction}`;
       const name = protocol === 'MH' ? this.typeName(type) : icmpv6Name(type);
@@ -553,7 +569,7 @@ export class StatsCollector {
       homeAgent: m.ha === 0 ? null : this.text(m.ha), switchesReceived: m.switches, reregistrationTimes: m.rereg,
     }));
     sortBy(mobileNodes, (m) => m.homeAddress);
-    const espSas: EspSaRow[] = [...this.sas.values(), ...this.wide.sas.values()].map((s) => ({
+    const espSas: EspSaRow[] = this.sas.values().map((s) => ({
       spi: s.spi, source: s.src, destination: s.dst, packets: s.packets, opened: s.opened, badIcv: s.badIcv,
       gaps: Math.max(0, s.gaps), replays: s.replays, firstSequence: s.first, lastSequence: s.top,
     }));
