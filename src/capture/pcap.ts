@@ -155,23 +155,6 @@ export class PcapReader implements CaptureReader {
     return f;
   }
 
-  skipBefore(before: number, max: number): number {
-    const src = this.src;
-    const hl = this.recordHeaderLen;
-    let n = 0;
-    // Whatever next() would report (a damaged or cut record, the snaplen warning) is left to it.
-    while (n < max && !this.done && src.fileOffset < before && src.ensure(hl)) {
-      const caplen = src.view.getUint32(src.pos + 8, this.le);
-      if (caplen > this.maxRecord || !src.ensure(hl + caplen)) break;
-      if (caplen > this.snaplen && this.snaplen !== 0 && !this.warnedOverSnaplen) break;
-      this.delivered++;
-      this.frameOffset = src.fileOffset;
-      src.skip(hl + caplen);
-      n++;
-    }
-    return n;
-  }
-
   close(): void {
     this.done = true;
     this.src.close();

@@ -119,12 +119,6 @@ export function isPcapngMagic(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x0a && b[1] === 0x0d && b[2] === 0x0d && b[3] === 0x0a;
 }
 
-/** What packetFault() finds wrong with a packet block. */
-const FAULT_NONE = 0;
-const FAULT_SHORT = 1;
-const FAULT_CAPLEN = 2;
-const FAULT_INTERFACE = 3;
-
 export class PcapngReader implements CaptureReader {
   // Fields set in the constructor are `declare`d: a class field first defined as
   // undefined loses its type in V8, and these are read for every frame.
@@ -173,30 +167,6 @@ export class PcapngReader implements CaptureReader {
       this.stop(`internal error while reading: ${(e as Error).message}`, 'please report this file', true);
       return null;
     }
-  }
-
-  skipBefore(before: number, max: number): number {
-    let n = 0;
-    if (this.done) return n;
-    try {
-      const src = this.src;
-      while (n < max) {
-        const type = this.pendingType >= 0 ? this.pendingType : this.advance();
-        // The end, or a problem advance() reported and stopped at.
-        if (type < 0) break;
-        // Left for next(): the packet block it returns first, or one whose problem it reports.
-        this.pendingType = type;
-        if (src.fileOffset >= before || this.packetFault(type, this.pendingLen) !== FAULT_NONE) break;
-        this.pendingType = -1;
-        this.delivered++;
-        this.frameOffset = src.fileOffset;
-        src.skip(this.pendingLen);
-        n++;
-      }
-    } catch (e) {
-      this.stop(`internal error while reading: ${(e as Error).message}`, 'please report this file', true);
-    }
-    return n;
   }
 
   close(): void {
@@ -365,25 +335,31 @@ export class PcapngReader implements CaptureReader {
     const p = src.pos;
     const le = this.le;
     const body = p + len - 4;
-    const fault = this.packetFault(type, len);
-    if (fault !== FAULT_NONE) return this.corrupt(this.faultText(fault, type, len));
     let ifId: number;
     let caplen: number;
     let origLen: number;
     let dataOff: number;
     if (type === BT_SPB) {
+      if (len < 16) return this.corrupt(`simple packet block of ${len} bytes is shorter than the 16-byte minimum`);
       ifId = 0;
       origLen = v.getUint32(p + 8, le);
       dataOff = p + 12;
       // No captured-length field: the packet is what fits, cut at the interface's snaplen.
       caplen = Math.min(origLen, len - 16);
     } else {
+      if (len < 32) return this.corrupt(`packet block of ${len} bytes is shorter than the 32-byte minimum`);
       ifId = type === BT_EPB ? v.getUint32(p + 8, le) : v.getUint16(p + 8, le);
       caplen = v.getUint32(p + 20, le);
       origLen = v.getUint32(p + 24, le);
       dataOff = p + 28;
+      if (caplen > body - dataOff) {
+        return this.corrupt(`packet block says ${caplen} captured bytes but a ${len}-byte block holds at most ${body - dataOff}`);
+      }
     }
-    const t = this.ifs[ifId]!;
+    const t = this.ifs[ifId];
+    if (t === undefined) {
+      return this.corrupt(`packet block refers to interface ${ifId} but the section declares ${this.ifs.length}`);
+    }
     const f = this.frame;
     if (type === BT_SPB) {
       if (t.snaplen !== 0 && caplen > t.snaplen) caplen = t.snaplen;
@@ -403,32 +379,6 @@ export class PcapngReader implements CaptureReader {
     this.frameOffset = src.fileOffset;
     src.skip(len);
     return f;
-  }
-
-  /** What is wrong with the packet block (of a type advance() returned) at src.pos: FAULT_NONE, or what packet() reports. */
-  private packetFault(type: number, len: number): number {
-    const v = this.src.view;
-    const p = this.src.pos;
-    if (type === BT_SPB) {
-      if (len < 16) return FAULT_SHORT;
-      return this.ifs.length === 0 ? FAULT_INTERFACE : FAULT_NONE;
-    }
-    if (len < 32) return FAULT_SHORT;
-    if (v.getUint32(p + 20, this.le) > len - 32) return FAULT_CAPLEN;
-    return this.ifs[type === BT_EPB ? v.getUint32(p + 8, this.le) : v.getUint16(p + 8, this.le)] === undefined ? FAULT_INTERFACE : FAULT_NONE;
-  }
-
-  private faultText(fault: number, type: number, len: number): string {
-    const v = this.src.view;
-    const p = this.src.pos;
-    if (fault === FAULT_SHORT) {
-      return type === BT_SPB
-        ? `simple packet block of ${len} bytes is shorter than the 16-byte minimum`
-        : `packet block of ${len} bytes is shorter than the 32-byte minimum`;
-    }
-    if (fault === FAULT_CAPLEN) return `packet block says ${v.getUint32(p + 20, this.le)} captured bytes but a ${len}-byte block holds at most ${len - 32}`;
-    const ifId = type === BT_SPB ? 0 : type === BT_EPB ? v.getUint32(p + 8, this.le) : v.getUint16(p + 8, this.le);
-    return `packet block refers to interface ${ifId} but the section declares ${this.ifs.length}`;
   }
 
   /** opt_comment values of a packet block, or null; allocates only when comments exist. */

@@ -38,15 +38,6 @@ export interface CaptureReader {
   next(): Frame | null;
   /** File offset of the record (pcap) or block (pcapng) of the frame next() returned last. */
   readonly frameOffset: number;
-  /**
-   * Pass over at most `max` frames whose records start before file offset `before`
-   * without delivering them, and return how many: they are counted (the frame
-   * next() returns after them has the number it would have had) and frameOffset is
-   * the last one's, but their bytes are neither read into a Frame nor timed.
-   * Stops short at a record next() would report a problem about, leaving it to
-   * next(). Never throws.
-   */
-  skipBefore(before: number, max: number): number;
   /** The interfaces of the current section (pcap: exactly one). */
   readonly interfaces: readonly CaptureInterface[];
   /** shb_comment values of every section met so far. */

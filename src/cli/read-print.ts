@@ -37,8 +37,6 @@ export interface PacketPrinter {
   print(tree: Tree, frame: Frame, file: string, first: number, n: number): void;
   /** Every frame read, printed or not (-T fields counts frame times from them). */
   seen(frame: Frame): void;
-  /** Whether seen() does anything: false when no frame read before a packet changes what it prints. */
-  readonly seesEveryFrame: boolean;
   /** What the whole output starts with (-T fields: the header line), or null. */
   start(): string | null;
   /**
@@ -67,7 +65,6 @@ export function packetPrinter(
     return {
       print: (tree, frame) => out.line(fp.line(tree, frame)),
       seen: (frame) => fp.seen(frame),
-      seesEveryFrame: true,
       start: () => fp.start(),
     };
   }
@@ -116,5 +113,5 @@ export function packetPrinter(
       return true;
     }
     : undefined;
-  return { print, seen, seesEveryFrame: seen !== nothing, start: () => (format === 'json' ? '[' : null), direct };
+  return { print, seen, start: () => (format === 'json' ? '[' : null), direct };
 }

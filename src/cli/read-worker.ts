@@ -1,8 +1,7 @@
 /**
  * The second thread of a split `read` (read-split.ts): walks the records before
  * the split without dissecting them (to number the frames and read every
- * section and interface block; without even reading them into frames when the
- * output needs no earlier frame), then dissects and prints the rest into a
+ * section and interface block), then dissects and prints the rest into a
  * temporary file, exactly as the reading thread would, and posts what the main
  * thread needs to finish the run (packet counts, problems, unopened SAs).
  */
@@ -59,22 +58,14 @@ function run(): SplitPart {
   const printer = packetPrinter(d.opts, out, colorize(d.color), false, (d.opts.E ?? []).filter(isFieldOption));
   const reader = openCapture(d.file);
   try {
-    /** A heartbeat for the main thread; true when it asked this thread to stop. */
-    const beat = (): boolean => {
-      Atomics.add(words, 1, 1);
-      return Atomics.load(words, STOP) !== 0;
-    };
-    let stopped = false;
-    // When the output needs no frame before the split (summary lines, JSON), those frames are only counted.
-    if (!printer.seesEveryFrame) {
-      while (!stopped && reader.skipBefore(d.splitAt, 4096) > 0) stopped = beat();
-    }
-    // The rest of the walk (every frame seen, or a record skipBefore() left to next()).
-    let f = stopped ? null : reader.next();
+    let f = reader.next();
     let walked = 0;
     while (f && reader.frameOffset < d.splitAt) {
       printer.seen(f);
-      if ((++walked & 4095) === 0 && beat()) f = null;
+      if ((++walked & 4095) === 0) {
+        Atomics.add(words, 1, 1);
+        if (Atomics.load(words, STOP) !== 0) f = null;
+      }
       if (f) f = reader.next();
     }
     // Problems met on the way belong to the main thread's part, which reports them.
