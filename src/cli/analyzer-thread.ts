@@ -53,7 +53,7 @@ type Pending = { resolve: (r: { findings: Finding[]; packets: number }) => void;
 /** Start an analyzing thread, idle until run(). It keeps the process alive only while an analysis is pending. */
 export function spawnAnalyzer(): AnalyzerThread {
   const worker = new Worker(workerUrl('analyze-worker'), {
-    // Like the main thread's (see bin/mip6scope.js): a small young generation, as little is allocated per packet.
+    // A small young generation, as little is allocated per packet (a larger one was no faster: README).
     resourceLimits: { maxYoungGenerationSizeMb: 6 },
   });
   worker.unref();
