@@ -191,6 +191,11 @@ export class FlowMap<V> {
     return this;
   }
 
+  /** delete(key2(a, b)), the key made here (see get2). */
+  delete2(a: number, b: number): boolean {
+    return this.delete(key2(a, b));
+  }
+
   delete(key: number): boolean {
     const i = this.find(key);
     if (i < 0) return false;

@@ -18,7 +18,8 @@
  * was left out. Each address a counted message carries is kept once, some 50
  * bytes, as the sets of HA and MN addresses keep every such address anyway.
  */
-import { AddressTable, key2 } from '../analyze/address.js';
+import { AddressTable } from '../analyze/address.js';
+import { FlowMap } from '../analyze/flowmap.js';
 import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
 import type { MhTypeKey } from '../profile/defaults.js';
@@ -107,7 +108,22 @@ interface MobileNodeState {
 }
 /** Packets of one message type between two addresses. */
 interface MessageCount { protocol: 'MH' | 'ICMPv6'; type: number; src: number; dst: number; packets: number }
-interface Attempt { first: number; last: number; sent: number; seqs: number[]; times: number[] }
+/**
+ * One BU, HA Switch or inter-HA request and its retransmissions: the first and
+ * last transmission's times, how many, and the first MAX_ATTEMPT_SEQS
+ * transmissions' sequence numbers and times (`n` of them).
+ */
+interface Attempt { first: number; last: number; sent: number; n: number; seqs: Float64Array; times: Float64Array }
+
+function newAttempt(time: number): Attempt {
+  return { first: time, last: time, sent: 1, n: 0, seqs: new Float64Array(MAX_ATTEMPT_SEQS), times: new Float64Array(MAX_ATTEMPT_SEQS) };
+}
+
+/** The time of the last transmission of `at` that carried sequence number `seq`, or its last transmission's time. */
+function sentWith(at: Attempt, seq: number): number {
+  for (let k = at.n - 1; k >= 0; k--) if (at.seqs[k] === seq) return at.times[k]!;
+  return at.last;
+}
 interface SaState {
   spi: number; src: string; dst: string; packets: number; opened: number; badIcv: number; gaps: number; replays: number;
   first: number; top: number; window: Uint8Array;
@@ -160,7 +176,8 @@ const EXACT_ADDRESSES = 2 ** 21;
  * entries whose numbers are too large for one (past millions of addresses).
  */
 class ExactKeyed<V> {
-  private readonly byNumber = new Map<number, V>();
+  /** An open-addressing table (FlowMap): a JavaScript Map boxes every key past 2^30 it is given. */
+  private readonly byNumber = new FlowMap<V>();
   private readonly byText = new Map<string, V>();
 
   get size(): number {
@@ -180,6 +197,50 @@ class ExactKeyed<V> {
   }
 }
 
+/**
+ * BUs or HA Switches waiting for their answer, keyed by two address numbers
+ * (FlowMap.get2: the key made inside the call, never boxed), their Attempt
+ * objects reused once answered: a registration's attempt lives for a few
+ * packets, and a new object (and two arrays) each time, with a JavaScript Map
+ * boxing its key and reallocating as it shrinks and grows, was most of what
+ * stats allocated.
+ */
+class PendingAttempts {
+  private readonly map = new FlowMap<Attempt>();
+  private readonly spare: Attempt[] = [];
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(a: number, b: number): Attempt | undefined {
+    return this.map.get2(a, b);
+  }
+
+  /** A new attempt of one transmission at `time` (with its sequence number, if given), unless MAX_KEYS are pending (false). */
+  start(a: number, b: number, time: number, seq: number | undefined): boolean {
+    if (this.map.size >= MAX_KEYS) return false;
+    const at = this.spare.pop() ?? newAttempt(time);
+    at.first = time;
+    at.last = time;
+    at.sent = 1;
+    at.n = 0;
+    if (seq !== undefined) { at.seqs[0] = seq; at.times[0] = time; at.n = 1; }
+    this.map.set2(a, b, at);
+    return true;
+  }
+
+  /** Forget the attempt (answered, or followed by a new one); its object is reused. */
+  end(a: number, b: number, at: Attempt): void {
+    this.map.delete2(a, b);
+    if (this.spare.length < 1024) this.spare.push(at);
+  }
+
+  values(): IterableIterator<Attempt> {
+    return this.map.values();
+  }
+}
+
 export class StatsCollector {
   private packets = 0;
   private mobility = 0;
@@ -195,9 +256,9 @@ export class StatsCollector {
   private readonly mns = new Map<number, MobileNodeState>();
   /** By SPI * EXACT_ADDRESSES + destination, else by `spi/dst`. */
   private readonly sas = new ExactKeyed<SaState>();
-  /** BUs by key2(home address, HA); HA Switches by key2(HA, home address) (exact below 2^26 addresses, some 3 GB of them). */
-  private readonly buPending = new Map<number, Attempt>();
-  private readonly hasPending = new Map<number, Attempt>();
+  /** BUs by (home address, HA); HA Switches by (HA, home address) (key2: exact below 2^26 addresses, some 3 GB of them). */
+  private readonly buPending = new PendingAttempts();
+  private readonly hasPending = new PendingAttempts();
   private readonly dist = {
     buToBa: new Samples('BU → BA (from the BU answered)', 's'),
     firstBuToBa: new Samples('BU → BA (from the first transmission)', 's'),
@@ -400,23 +461,31 @@ export class StatsCollector {
    * the attempt is returned), else the first of a new attempt (undefined). `seq` is
    * remembered per transmission when given.
    */
-  private transmission<K>(pending: Map<K, Attempt>, key: K, time: number, retx: Samples, seq?: number): Attempt | undefined {
-    const prev = pending.get(key);
-    if (prev && time - prev.last <= RETRANSMIT_HORIZON) {
-      retx.add(time - prev.last);
-      prev.sent++;
-      prev.last = time;
-      if (seq !== undefined && prev.seqs.length < MAX_ATTEMPT_SEQS) { prev.seqs.push(seq); prev.times.push(time); }
-      return prev;
-    }
-    pending.delete(key);
-    this.bounded(pending, key, () => ({ first: time, last: time, sent: 1, seqs: seq === undefined ? [] : [seq], times: seq === undefined ? [] : [time] }));
+  private transmission(pending: PendingAttempts, a: number, b: number, time: number, retx: Samples, seq?: number): Attempt | undefined {
+    const prev = pending.get(a, b);
+    if (prev && this.again(prev, time, retx, seq)) return prev;
+    if (prev) pending.end(a, b, prev);
+    if (!pending.start(a, b, time, seq)) this.dropped++;
     return undefined;
+  }
+
+  /** Whether `time` retransmits the attempt `prev` (within RETRANSMIT_HORIZON of its last transmission): then counted as such. */
+  private again(prev: Attempt, time: number, retx: Samples, seq?: number): boolean {
+    if (!(time - prev.last <= RETRANSMIT_HORIZON)) return false;
+    retx.add(time - prev.last);
+    prev.sent++;
+    prev.last = time;
+    if (seq !== undefined && prev.n < MAX_ATTEMPT_SEQS) { prev.seqs[prev.n] = seq; prev.times[prev.n] = time; prev.n++; }
+    return true;
   }
 
   /** An inter-HA request; a repeat before its answer is a retransmission. */
   private request(key: string, time: number): void {
-    this.transmission(this.interHaPending, key, time, this.dist.interHaRetxInterval);
+    const pending = this.interHaPending;
+    const prev = pending.get(key);
+    if (prev && this.again(prev, time, this.dist.interHaRetxInterval)) return;
+    pending.delete(key);
+    this.bounded(pending, key, () => newAttempt(time));
   }
 
   /** The answer to the request under `key`: the response time from its last transmission. */
@@ -454,12 +523,13 @@ export class StatsCollector {
     else if (vhar === 162 || vhar === 164 || vhar === 166) this.answered(`vhar|${to}|${from}|${vhar - 1}|${id}`, time, this.dist.vharReply);
   }
 
+  // The maker closures are made only for a new entry (one a call was garbage on every packet).
   private ha(a: number): HomeAgentState | undefined {
-    return this.bounded(this.has, a, () => ({ mns: new Set<number>(), bu: 0, ba: 0, switches: 0, switchRetx: 0, hellos: 0, syncSent: 0, syncRecv: 0 }));
+    return this.has.get(a) ?? this.bounded(this.has, a, () => ({ mns: new Set<number>(), bu: 0, ba: 0, switches: 0, switchRetx: 0, hellos: 0, syncSent: 0, syncRecv: 0 }));
   }
 
   private mn(a: number): MobileNodeState | undefined {
-    return this.bounded(this.mns, a, () => ({ bu: 0, bindings: 0, rejected: 0, dereg: 0, ha: 0, switches: 0, rereg: [], switchedAt: 0, switchTo: null }));
+    return this.mns.get(a) ?? this.bounded(this.mns, a, () => ({ bu: 0, bindings: 0, rejected: 0, dereg: 0, ha: 0, switches: 0, rereg: [], switchedAt: 0, switchTo: null }));
   }
 
   private onBindingUpdate(tree: Tree, root: number, time: number, hoa: number, coa: number, haAddr: number): void {
@@ -470,17 +540,16 @@ export class StatsCollector {
     if (ha) ha.bu++;
     if (mn) { mn.bu++; if (numAfter(tree, F.buLifetime, root) === 0) mn.dereg++; }
     const seq = numAfter(tree, F.buSeq, root);
-    const key = key2(hoa, haAddr);
     // RFC 5142 5: the MN's BU to the switching HA is what ends the HA Switch retransmissions.
-    const sw = this.hasPending.get(key2(haAddr, hoa));
+    const sw = this.hasPending.get(haAddr, hoa);
     if (sw) {
       this.dist.hasToBu.add(time - sw.last);
       this.dist.firstHasToBu.add(time - sw.first);
       this.dist.hasSent.add(sw.sent);
-      this.hasPending.delete(key2(haAddr, hoa));
+      this.hasPending.end(haAddr, hoa, sw);
     }
     if (numAfter(tree, F.buA, root, 0) !== 1) return;
-    this.transmission(this.buPending, key, time, this.dist.buRetxInterval, seq);
+    this.transmission(this.buPending, hoa, haAddr, time, this.dist.buRetxInterval, seq);
   }
 
   private onBindingAck(tree: Tree, root: number, time: number, hoa: number, haAddr: number, coa: number): void {
@@ -489,15 +558,13 @@ export class StatsCollector {
     const ha = this.ha(haAddr);
     const mn = this.mn(hoa);
     if (ha) ha.ba++;
-    const key = key2(hoa, haAddr);
-    const attempt = this.buPending.get(key);
+    const attempt = this.buPending.get(hoa, haAddr);
     if (attempt) {
       const seq = numAfter(tree, F.baSeq, root);
-      const k = attempt.seqs.lastIndexOf(seq);
-      this.dist.buToBa.add(time - (k >= 0 ? attempt.times[k]! : attempt.last));
+      this.dist.buToBa.add(time - sentWith(attempt, seq));
       this.dist.firstBuToBa.add(time - attempt.first);
       this.dist.buSent.add(attempt.sent);
-      this.buPending.delete(key);
+      this.buPending.end(hoa, haAddr, attempt);
     }
     if (!mn) return;
     const status = numAfter(tree, F.baStatus, root, 0);
@@ -521,8 +588,7 @@ export class StatsCollector {
     const ha = this.ha(haAddr);
     const mn = this.mn(hoa);
     if (ha) ha.switches++;
-    const key = key2(haAddr, hoa);
-    if (this.transmission(this.hasPending, key, time, this.dist.hasRetxInterval)) {
+    if (this.transmission(this.hasPending, haAddr, hoa, time, this.dist.hasRetxInterval)) {
       if (ha) ha.switchRetx++;
       return;
     }

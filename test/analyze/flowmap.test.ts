@@ -20,8 +20,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), key: keyArb }),
   fc.record({ op: fc.constant('tick' as const), by: fc.integer({ min: 0, max: 5 }) }),
   fc.record({ op: fc.constant('expire' as const), idle: fc.integer({ min: 0, max: 10 }) }),
-  // The key2(a, 7) forms: get2, findCells2 and set2 (with valueAt), which make the key themselves.
+  // The key2(a, 7) forms: get2, findCells2, set2 (with valueAt) and delete2, which make the key themselves.
   fc.record({ op: fc.constant('pair' as const), a: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ op: fc.constant('deletePair' as const), a: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('peek' as const), key: keyArb }),
 );
 
@@ -60,6 +61,7 @@ describe('FlowMap', () => {
             }
             break;
           }
+          case 'deletePair': expect(m.delete2(o.a, 7)).toBe(ref.delete(key2(o.a, 7))); break;
           // A look that does not count as activity: the expiry that follows would tell.
           case 'peek': expect(m.peekCells(o.key) >= 0).toBe(ref.has(o.key)); break;
           case 'expire': {

@@ -11,7 +11,8 @@ import { createDissector, dissectFrame } from '../../src/dissect/index.js';
 import { StatsCollector, type EspSaRow } from '../../src/output/stats.js';
 import { Lab } from '../../src/samples/lab.js';
 import { frameOf } from '../analyze/helpers.js';
-import { reg } from '../analyze/lab-packets.js';
+import { ack, hasTo, reg } from '../analyze/lab-packets.js';
+import type { Packet } from '../analyze/helpers.js';
 
 /** The SA row after BUs from MN 1 to HA 1 with these ESP sequence numbers, in this order. */
 function saAfter(seqs: number[]): EspSaRow {
@@ -81,5 +82,43 @@ describe('stats: table keys', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stats: registrations and switches one after another', () => {
+  /** The distributions after these packets (times in seconds). */
+  function distributionsAfter(packets: Packet[]): Record<string, unknown> {
+    const ctx = createDissector();
+    const stats = new StatsCollector(ctx.profile.mhTypes);
+    packets.forEach((p, i) => {
+      dissectFrame(ctx, frameOf(p, i + 1));
+      stats.add(ctx.tree, p.t);
+    });
+    return Object.fromEntries(stats.report().distributions.map((d) => [d.name, d]));
+  }
+
+  it('an answered BU or HA Switch leaves nothing behind for the next one (whose record may be the same object, reused)', () => {
+    const lab = new Lab();
+    const d = distributionsAfter([
+      // MN 1: a BU sent twice, answered; then MN 2's, sent once.
+      { t: 0, data: lab.mnToHa(1, 1, reg(1)) },
+      { t: 1, data: lab.mnToHa(1, 1, reg(1)) },
+      { t: 1.5, data: lab.haToMn(1, 1, ack(1)) },
+      { t: 10, data: lab.mnToHa(2, 1, reg(7)) },
+      { t: 10.25, data: lab.haToMn(1, 2, ack(7)) },
+      // HA 1 switches MN 1 (sent twice; MN 1's BU to HA 1 acknowledges it), then MN 2 (once).
+      { t: 20, data: lab.haToMn(1, 1, hasTo([2])) },
+      { t: 21, data: lab.haToMn(1, 1, hasTo([2])) },
+      { t: 21.5, data: lab.mnToHa(1, 1, reg(2, 0)) },
+      { t: 30, data: lab.haToMn(1, 2, hasTo([2])) },
+      { t: 30.3, data: lab.mnToHa(2, 1, reg(8, 0)) },
+    ]);
+    expect(d['BU transmissions per answered BU']).toMatchObject({ count: 2, min: 1, max: 2 });
+    expect(d['BU → BA (from the first transmission)']).toMatchObject({ count: 2, min: 0.25, max: 1.5 });
+    expect(d['BU → BA (from the BU answered)']).toMatchObject({ count: 2, min: 0.25, max: 0.5 });
+    expect(d['BU retransmission interval']).toMatchObject({ count: 1, min: 1, max: 1 });
+    expect(d['HA Switch transmissions per acknowledged switch']).toMatchObject({ count: 2, min: 1, max: 2 });
+    expect(d['HA Switch → acknowledging BU (from the first transmission)']).toMatchObject({ count: 2, min: 0.3, max: 1.5 });
+    expect(d['HA Switch → acknowledging BU (from the last transmission)']).toMatchObject({ count: 2, min: 0.3, max: 0.5 });
   });
 });
