@@ -13,6 +13,8 @@ import { Lab } from '../../src/samples/lab.js';
 import { frameOf } from '../analyze/helpers.js';
 import { ack, hasTo, reg } from '../analyze/lab-packets.js';
 import type { Packet } from '../analyze/helpers.js';
+import { bindingUpdate, espNull, ethernet, ETHERTYPE_IPV6, ipv6, mobility } from '../../src/craft/index.js';
+import { ipv4Packet } from '../dissect/helpers.js';
 
 /** The SA row after BUs from MN 1 to HA 1 with these ESP sequence numbers, in this order. */
 function saAfter(seqs: number[]): EspSaRow {
@@ -120,5 +122,32 @@ describe('stats: registrations and switches one after another', () => {
     expect(d['HA Switch transmissions per acknowledged switch']).toMatchObject({ count: 2, min: 1, max: 2 });
     expect(d['HA Switch → acknowledging BU (from the first transmission)']).toMatchObject({ count: 2, min: 0.3, max: 1.5 });
     expect(d['HA Switch → acknowledging BU (from the last transmission)']).toMatchObject({ count: 2, min: 0.3, max: 0.5 });
+  });
+});
+
+describe('stats: the addresses of a message', () => {
+  it('are those of the innermost IPv6 header before it (a BU tunnelled in IPv6, RFC 2473), not the outer ones', () => {
+    const inner = ipv6({ src: '2001:db8:77::5', dst: '2001:db8:1::a1', payload: mobility({ ...bindingUpdate({ sequence: 9, flags: { A: true, H: true }, lifetimeUnits: 10 }) }) });
+    const outer = ipv6({ src: '2001:db8:99::1', dst: '2001:db8:99::2', payload: inner, nextHeader: 41 });
+    const ctx = createDissector();
+    const stats = new StatsCollector(ctx.profile.mhTypes);
+    dissectFrame(ctx, frameOf({ t: 0, data: ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', ETHERTYPE_IPV6, outer) }, 1));
+    stats.add(ctx.tree, 0);
+    const r = stats.report();
+    expect(r.messages.map((m) => [m.protocol, m.type, m.direction, m.packets])).toEqual([['MH', 5, 'MN → HA', 1]]);
+    expect(r.homeAgents.map((h) => h.address)).toEqual(['2001:db8:1::a1']);
+    expect(r.mobileNodes.map((m) => m.homeAddress)).toEqual(['2001:db8:77::5']);
+  });
+
+  it('an SA carried over IPv4 gets no IPv6 addresses, not those of the IPv6 packet inside it', () => {
+    const inner = ipv6({ src: '2001:db8:77::5', dst: '2001:db8:1::a1', payload: mobility({ ...bindingUpdate({ sequence: 9, flags: { A: true, H: true }, lifetimeUnits: 10 }) }) });
+    const esp = espNull({ spi: 0x4242, seq: 1, payload: inner, nextHeader: 41 });
+    const ctx = createDissector();
+    const stats = new StatsCollector(ctx.profile.mhTypes);
+    dissectFrame(ctx, frameOf({ t: 0, data: ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', 0x0800, ipv4Packet([10, 0, 0, 1], [10, 0, 0, 2], 50, esp)) }, 1));
+    stats.add(ctx.tree, 0);
+    const r = stats.report();
+    expect(r.espSas).toMatchObject([{ spi: 0x4242, source: '?', destination: '?', packets: 1, opened: 1 }]);
+    expect(r.homeAgents.map((h) => h.address)).toEqual(['2001:db8:1::a1']);
   });
 });
