@@ -115,6 +115,7 @@ interface MessageCount { protocol: 'MH' | 'ICMPv6'; type: number; src: number; d
  */
 interface Attempt { first: number; last: number; sent: number; n: number; seqs: Float64Array; times: Float64Array }
 
+/** An attempt of one transmission at `time`, with no sequence number yet. */
 function newAttempt(time: number): Attempt {
   return { first: time, last: time, sent: 1, n: 0, seqs: new Float64Array(MAX_ATTEMPT_SEQS), times: new Float64Array(MAX_ATTEMPT_SEQS) };
 }
@@ -463,7 +464,7 @@ export class StatsCollector {
   }
 
   /**
-   * One transmission of the attempt under `key` in `pending`: a retransmission when the
+   * One transmission of the attempt under (a, b) in `pending`: a retransmission when the
    * previous one was at most RETRANSMIT_HORIZON before (its interval goes to `retx`;
    * the attempt is returned), else the first of a new attempt (undefined). `seq` is
    * remembered per transmission when given.
