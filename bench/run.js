@@ -106,7 +106,7 @@ function measure(label, cmd, argv, { node = false, count = packets, times = runs
     let c = cmd;
     let a = argv;
     // Node programs get the RSS probe through NODE_OPTIONS, so the CLI runs as users run it
-    // (through its shebang, with its V8 flags); others are measured with GNU time.
+    // (through its shebang); others are measured with GNU time.
     if (node) { /* as given */ } else if (have('/usr/bin/time')) { c = '/usr/bin/time'; a = ['-f', '%M', '-o', rssFile, cmd, ...argv]; }
     const out = openSync('/dev/null', 'w');
     const t0 = process.hrtime.bigint();
