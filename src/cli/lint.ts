@@ -57,10 +57,10 @@ export interface LintIo {
 }
 
 /**
- * Reports go to standard output synchronously (a Sink, flushed after each piece):
- * written through process.stdout, the pieces of a large report (json-stream.ts)
- * queued in memory whenever a pipe's reader fell behind. A reader that went away
- * (`| head`) ends the output quietly; a full disk is an OutputError (exit 2).
+ * Reports go to standard output synchronously (a Sink, flushed after each piece;
+ * through process.stdout the pieces of a large report, json-stream.ts, queued in
+ * memory whenever a pipe's reader fell behind). A reader that went away (`| head`)
+ * ends the output quietly; a full disk is an OutputError (exit 2).
  */
 const stdoutSink = new Sink(1);
 const stdio: LintIo = {

@@ -303,6 +303,21 @@ export class Tree {
     return -1;
   }
 
+  /**
+   * Index of the last occurrence of def before item `before` (the innermost IPv6
+   * header carrying a message, say), -1 if none. Only the items between its first
+   * occurrence and `before` are looked at (next() looks on to the end of the tree
+   * when there is no other occurrence).
+   */
+  lastBefore(def: FieldDef, before: number): number {
+    let found = this.first(def);
+    if (found < 0 || found >= before) return -1;
+    const fid = def.id;
+    const end = before < this.count ? before : this.count;
+    for (let i = found + 1; i < end; i++) if (this.field[i] === fid) found = i;
+    return found;
+  }
+
   /** Numeric value of the first occurrence, or `fallback`. */
   num(def: FieldDef, fallback = -1): number {
     const i = this.first(def);

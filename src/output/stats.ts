@@ -154,19 +154,9 @@ function numAfter(tree: Tree, def: FieldDef | undefined, from: number, fallback 
   return i < 0 ? fallback : tree.value[i]!;
 }
 
-/**
- * The last occurrence of def before `item` (the innermost IPv6 header carrying it):
- * the items between its first occurrence and `item` are looked at, not the rest
- * of the tree (Tree.next() looks on to the end when there is no other).
- */
+/** The last occurrence of def before `item` (the innermost IPv6 header carrying it; Tree.lastBefore). */
 function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number {
-  if (!def) return -1;
-  let found = tree.first(def);
-  if (found < 0 || found >= item) return -1;
-  const field = tree.field;
-  const id = def.id;
-  for (let i = found + 1; i < item; i++) if (field[i] === id) found = i;
-  return found;
+  return def ? tree.lastBefore(def, item) : -1;
 }
 
 const isMulticast = (a: string): boolean => a.startsWith('ff');

@@ -75,12 +75,9 @@ const lookupFields = () => ({
 const secs = (x: number): string => `${x.toFixed(3)} s`;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The last occurrence of def before `item` (the innermost IPv6 header carrying the message). */
+/** The last occurrence of def before `item` (the innermost IPv6 header carrying the message; Tree.lastBefore). */
 function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number {
-  if (!def) return -1;
-  let found = -1;
-  for (let i = tree.first(def); i >= 0 && i < item; i = tree.next(def, i)) found = i;
-  return found;
+  return def ? tree.lastBefore(def, item) : -1;
 }
 
 function address(tree: Tree, item: number): string | null {

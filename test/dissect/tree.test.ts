@@ -1,5 +1,5 @@
 /**
- * The tree arena's bookkeeping: first-occurrence lookups (indexed lazily), flags and
+ * The tree arena's bookkeeping: first- and last-before-occurrence lookups (indexed lazily), flags and
  * buffer indexes cleared between packets, overflow, the flag and subtree helpers,
  * and the checksum sums. Each is checked against the plain definition it replaces.
  */
@@ -48,6 +48,24 @@ describe('Tree', () => {
           expect(tree.first(d)).toBe(i);
           expect(tree.has(d)).toBe(i >= 0);
           expect(tree.num(d, -9)).toBe(i >= 0 ? tree.value[i] : -9);
+        }
+      }
+    }
+  });
+
+  it('lastBefore() finds what a scan from the start finds: the last occurrence before the item, -1 when none', () => {
+    const r = rng(3);
+    const few = defs.slice(0, 5);
+    const tree = new Tree(2048);
+    for (let packet = 0; packet < 200; packet++) {
+      tree.reset(DATA);
+      const n = r(40);
+      for (let k = 0; k < n; k++) tree.add(-1, few[r(few.length)]!, 0, k, 1, k);
+      for (const d of few) {
+        for (let before = 0; before <= n + 1; before++) {
+          let last = -1;
+          for (let i = 0; i < Math.min(before, tree.count); i++) if (tree.field[i] === d.id) last = i;
+          expect(tree.lastBefore(d, before)).toBe(last);
         }
       }
     }
