@@ -337,11 +337,16 @@ export class StatsCollector {
     if (spi < 0 || seq < 0) return;
     const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
     const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    this.espPacket(spi, seq, src, dst, numAfter(tree, F.espDecrypted, root, 0) === 1, numAfter(tree, F.espIcvStatus, root, -1) === 0);
+  }
+
+  /** An ESP packet of the SA (spi, dst): opened (payload available), its ICV found bad. */
+  private espPacket(spi: number, seq: number, src: number, dst: number, opened: boolean, badIcv: boolean): void {
     const sa = this.sa(spi, src, dst, seq);
     if (!sa) return;
     sa.packets++;
-    if (numAfter(tree, F.espDecrypted, root, 0) === 1) sa.opened++;
-    if (numAfter(tree, F.espIcvStatus, root, -1) === 0) sa.badIcv++;
+    if (opened) sa.opened++;
+    if (badIcv) sa.badIcv++;
     // RFC 4303 3.4.3: a sliding window over the highest sequence number seen.
     if (sa.packets === 1 || seq > sa.top) {
       if (sa.packets > 1) {
@@ -377,21 +382,27 @@ export class StatsCollector {
 
     if (type === t.bindingUpdate) {
       const hoa = this.address(tree, hoaItem) || src;
-      this.onBindingUpdate(tree, root, time, hoa, src, dst);
+      this.onBindingUpdate(time, hoa, src, dst, numAfter(tree, F.buSeq, root), numAfter(tree, F.buA, root, 0) === 1, numAfter(tree, F.buLifetime, root));
     } else if (type === t.bindingAck) {
       const hoa = this.address(tree, hoaItem) || dst;
-      this.onBindingAck(tree, root, time, hoa, src, dst);
+      this.onBindingAck(time, hoa, src, dst, numAfter(tree, F.baSeq, root), numAfter(tree, F.baStatus, root, 0), numAfter(tree, F.baLifetime, root, 0));
     } else if (type === t.homeAgentSwitch) {
       const hoa = this.address(tree, hoaItem) || dst;
-      this.onHomeAgentSwitch(tree, root, time, hoa, src, dst);
+      const mn = this.onHomeAgentSwitch(time, hoa, src, dst, numAfter(tree, F.hasI, root, 0) === 1);
+      if (mn) {
+        const listed: number[] = [];
+        if (F.hasAddress) {
+          for (let i = tree.first(F.hasAddress); i >= 0; i = tree.next(F.hasAddress, i)) {
+            if (i > root) { const a = this.address(tree, i); if (a !== 0) listed.push(a); }
+          }
+        }
+        mn.switchTo = listed;
+      }
     } else if (type === t.bindingRefreshRequest || type === t.bindingError) {
       this.homeAgentAddrs.add(src);
       this.mobileAddrs.add(dst);
     } else if (type === t.homeAgentHello || type === t.hahaHello) {
-      this.homeAgentAddrs.add(src);
-      const ha = this.ha(src);
-      if (ha) ha.hellos++;
-      if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
+      this.hello(src, dst);
     } else if (type === t.stateSynchronization || type === t.homeAgentControl || type === t.bindingInformationRequest
       || type === t.bindingInformationUpdate || type === t.bindingInformationAck) {
       this.homeAgentAddrs.add(src);
@@ -530,14 +541,22 @@ export class StatsCollector {
     return this.mns.get(a) ?? this.bounded(this.mns, a, () => ({ bu: 0, bindings: 0, rejected: 0, dereg: 0, ha: 0, switches: 0, rereg: [], switchedAt: 0, switchTo: null }));
   }
 
-  private onBindingUpdate(tree: Tree, root: number, time: number, hoa: number, coa: number, haAddr: number): void {
+  /** A Home Agent Hello (or HAHA HA HELLO) from `src`. */
+  private hello(src: number, dst: number): void {
+    this.homeAgentAddrs.add(src);
+    const ha = this.ha(src);
+    if (ha) ha.hellos++;
+    if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
+  }
+
+  /** A BU from `hoa` (at `coa`) to the HA `haAddr`: its Sequence Number, A flag and Lifetime (0: a deregistration). */
+  private onBindingUpdate(time: number, hoa: number, coa: number, haAddr: number, seq: number, ackRequested: boolean, lifetime: number): void {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
     const mn = this.mn(hoa);
     if (ha) ha.bu++;
-    if (mn) { mn.bu++; if (numAfter(tree, F.buLifetime, root) === 0) mn.dereg++; }
-    const seq = numAfter(tree, F.buSeq, root);
+    if (mn) { mn.bu++; if (lifetime === 0) mn.dereg++; }
     // RFC 5142 5: the MN's BU to the switching HA is what ends the HA Switch retransmissions.
     const sw = this.hasPending.get(haAddr, hoa);
     if (sw) {
@@ -546,11 +565,12 @@ export class StatsCollector {
       this.dist.hasSent.add(sw.sent);
       this.hasPending.end(haAddr, hoa, sw);
     }
-    if (numAfter(tree, F.buA, root, 0) !== 1) return;
+    if (!ackRequested) return;
     this.transmission(this.buPending, hoa, haAddr, time, this.dist.buRetxInterval, seq);
   }
 
-  private onBindingAck(tree: Tree, root: number, time: number, hoa: number, haAddr: number, coa: number): void {
+  /** A BA from the HA `haAddr` to `hoa` (at `coa`): its Sequence Number, Status and Lifetime. */
+  private onBindingAck(time: number, hoa: number, haAddr: number, coa: number, seq: number, status: number, lifetime: number): void {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
@@ -558,16 +578,14 @@ export class StatsCollector {
     if (ha) ha.ba++;
     const attempt = this.buPending.get(hoa, haAddr);
     if (attempt) {
-      const seq = numAfter(tree, F.baSeq, root);
       this.dist.buToBa.add(time - sentWith(attempt, seq));
       this.dist.firstBuToBa.add(time - attempt.first);
       this.dist.buSent.add(attempt.sent);
       this.buPending.end(hoa, haAddr, attempt);
     }
     if (!mn) return;
-    const status = numAfter(tree, F.baStatus, root, 0);
     if (status >= 128) { mn.rejected++; return; }
-    if (numAfter(tree, F.baLifetime, root, 0) === 0) return;
+    if (lifetime === 0) return;
     mn.bindings++;
     mn.ha = haAddr;
     if (ha && (ha.mns.size < MAX_KEYS || ha.mns.has(hoa))) ha.mns.add(hoa);
@@ -580,7 +598,12 @@ export class StatsCollector {
     }
   }
 
-  private onHomeAgentSwitch(tree: Tree, root: number, time: number, hoa: number, haAddr: number, coa: number): void {
+  /**
+   * An HA Switch from the HA `haAddr` to `hoa` (at `coa`), `rekey` when its I flag is set. Returns
+   * the MN when the switch asks it to register elsewhere: the caller sets its `switchTo` to the
+   * home agents the message lists (none: any), whose accepted BA ends the switch.
+   */
+  private onHomeAgentSwitch(time: number, hoa: number, haAddr: number, coa: number, rekey: boolean): MobileNodeState | undefined {
     this.homeAgentAddrs.add(haAddr);
     this.mobileAddrs.add(hoa).add(coa);
     const ha = this.ha(haAddr);
@@ -588,20 +611,14 @@ export class StatsCollector {
     if (ha) ha.switches++;
     if (this.transmission(this.hasPending, haAddr, hoa, time, this.dist.hasRetxInterval)) {
       if (ha) ha.switchRetx++;
-      return;
+      return undefined;
     }
-    if (!mn) return;
+    if (!mn) return undefined;
     mn.switches++;
     // hareliability-01 8.3: with I set the MN re-keys and keeps its home agent; no re-registration to time.
-    if (numAfter(tree, F.hasI, root, 0) === 1) return;
-    const listed: number[] = [];
-    if (F.hasAddress) {
-      for (let i = tree.first(F.hasAddress); i >= 0; i = tree.next(F.hasAddress, i)) {
-        if (i > root) { const a = this.address(tree, i); if (a !== 0) listed.push(a); }
-      }
-    }
+    if (rekey) return undefined;
     mn.switchedAt = time;
-    mn.switchTo = listed;
+    return mn;
   }
 
   private role(a: number): string {
