@@ -3,13 +3,15 @@
  * With -Y only the packets the display filter matches are counted.
  */
 import { Option, type Command } from 'commander';
+import { directFacts } from '../analyze/direct.js';
+import { Facts, mhKinds } from '../analyze/facts.js';
 import { Sink } from '../output/sink.js';
 import { StatsCollector, statsJson, statsText } from '../output/stats.js';
 import {
   addCommonOptions, buildRunConfig, colorsFor, compileDisplayFilter, RECORD_OVERHEAD, refuseFieldOptions, startProgress, UsageError, usageText,
   type CommonOptionValues, type Terminal,
 } from './options.js';
-import { contextFor, describeProblems, LinkCensus, runPipeline } from './pipeline.js';
+import { contextFor, describeProblems, LinkCensus, runPipeline, type FrameHandler } from './pipeline.js';
 
 export interface StatsOptions extends CommonOptionValues {
   format?: 'text' | 'json';
@@ -48,12 +50,25 @@ export function statsMain(
   const progress = startProgress(files, json, term);
   // Packets of a link type nothing is dissected in: a capture of only those would otherwise show empty tables as if it held no signalling.
   const census = new LinkCensus();
+  // Without -Y, the packets HA signalling is mostly made of are counted from facts read from their bytes
+  // (analyze/direct.ts, as lint does), and only the others are dissected.
+  let direct: FrameHandler | undefined;
+  if (!filter) {
+    const facts = new Facts();
+    const kinds = mhKinds(ctx.profile.mhTypes);
+    direct = (c, frame, file, fileIndex) => {
+      if (!directFacts(facts, c, frame, file, fileIndex, kinds, stats.addressTable) || !stats.addFacts(facts)) return false;
+      progress.packet(frame.caplen + RECORD_OVERHEAD);
+      census.add(frame, file);
+      return true;
+    };
+  }
   const res = runPipeline(files, cfg, (c, frame, file) => {
     progress.packet(frame.caplen + RECORD_OVERHEAD);
     census.add(frame, file);
     if (filter && !filter.match(c.tree)) return;
     stats.add(c.tree, frame.tsSec + frame.tsNsec / 1e9);
-  }, ctx);
+  }, ctx, direct);
   progress.done();
   for (const m of describeProblems(res)) err(m);
   const undissected = census.message(res.packets, 'nothing in them is in the tables');

@@ -18,7 +18,8 @@
  * was left out. Each address a counted message carries is kept once, some 50
  * bytes, as the sets of HA and MN addresses keep every such address anyway.
  */
-import { AddressTable } from '../analyze/address.js';
+import { AddressTable, type AddressInterner } from '../analyze/address.js';
+import type { Facts } from '../analyze/facts.js';
 import { FlowMap } from '../analyze/flowmap.js';
 import { type FieldDef, fieldByAbbrev } from '../dissect/fields.js';
 import type { Tree } from '../dissect/tree.js';
@@ -161,6 +162,38 @@ function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number
 
 const isMulticast = (a: string): boolean => a.startsWith('ff');
 
+// What addMobility() does with a Mobility Header message (StatsCollector.branches, by MH Type number).
+const OTHER = 0;
+const BU = 1;
+const BA = 2;
+const HAS = 3;
+const REFRESH_OR_ERROR = 4;
+const HELLO = 5;
+const INTER_HA = 6;
+
+/**
+ * Each MH Type number's branch: a number the profile gives two messages is
+ * counted as the first of them in this order (BU, BA, HA Switch, Binding
+ * Refresh Request or Binding Error, Hello, the inter-HA messages).
+ */
+function branchesOf(t: Partial<Record<MhTypeKey, number>>): Uint8Array {
+  const order: [number, MhTypeKey[]][] = [
+    [INTER_HA, ['stateSynchronization', 'homeAgentControl', 'bindingInformationRequest', 'bindingInformationUpdate', 'bindingInformationAck']],
+    [HELLO, ['homeAgentHello', 'hahaHello']],
+    [REFRESH_OR_ERROR, ['bindingRefreshRequest', 'bindingError']],
+    [HAS, ['homeAgentSwitch']], [BA, ['bindingAck']], [BU, ['bindingUpdate']],
+  ];
+  const branches = new Uint8Array(256);
+  // Later entries overwrite earlier ones: the first of the order wins.
+  for (const [branch, keys] of order) {
+    for (const k of keys) { const n = t[k]; if (n !== undefined && n >= 0 && n < 256) branches[n] = branch; }
+  }
+  return branches;
+}
+
+/** The branch of each kind of message analyze/direct.ts reads from the bytes. */
+const DIRECT_BRANCH: Readonly<Record<string, number>> = { bindingUpdate: BU, bindingAck: BA, homeAgentSwitch: HAS, homeAgentHello: HELLO };
+
 /**
  * Table keys made of address numbers are exact numbers for addresses numbered
  * below this (the first two million): an SA is SPI * 2^21 + destination, a
@@ -276,6 +309,7 @@ export class StatsCollector {
   /** Inter-HA requests waiting for their answer, by the key the answer will carry. */
   private readonly interHaPending = new Map<string, Attempt>();
   private readonly type: Partial<Record<MhTypeKey, number>>;
+  private readonly branches: Uint8Array;
 
   /** `exactBelow`: key by number the entries of addresses numbered below it (EXACT_ADDRESSES; tests lower it to exercise the text keys). */
   constructor(
@@ -283,7 +317,13 @@ export class StatsCollector {
     private readonly exactBelow = EXACT_ADDRESSES,
   ) {
     this.type = mhTypes;
+    this.branches = branchesOf(mhTypes);
     F = lookupFields();
+  }
+
+  /** The table the packets' addresses are numbered in: give it to directFacts() for addFacts(). */
+  get addressTable(): AddressInterner {
+    return this.addresses;
   }
 
   /** The number of the address at `item` (0: none, or not an address). */
@@ -318,6 +358,36 @@ export class StatsCollector {
       const root = tree.first(F.icmpv6);
       if (root >= 0) this.addIcmpv6(tree, root, time);
     }
+  }
+
+  /**
+   * Account for a packet whose facts directFacts() read from its bytes, its addresses
+   * numbered in `addressTable` (IPv6, perhaps ESP NULL, and a BU, BA, HA Switch or
+   * Hello with nothing the dissector would note): the counts add() takes from its
+   * dissection. False, counting nothing, for a message the profile's numbers send
+   * another way here (a number it gives two messages): it is to be dissected.
+   */
+  addFacts(f: Facts): boolean {
+    const type = f.mhType;
+    const branch = f.mhItem >= 0 ? DIRECT_BRANCH[f.kind] : OTHER;
+    if (f.mhItem >= 0 && (branch === undefined || this.branches[type] !== branch)) return false;
+    const time = f.time;
+    this.packets++;
+    if (Number.isNaN(this.firstTime)) this.firstTime = time;
+    this.lastTime = time;
+    const src = f.src;
+    const dst = f.dst;
+    if (f.espItem >= 0) this.espPacket(f.spi, f.espSeq, src, dst, f.espOpened, f.icv === 'bad');
+    if (f.mhItem < 0) return true;
+    this.mobility++;
+    this.countMessage('MH', type, src, dst);
+    if (branch === BU) this.onBindingUpdate(time, f.home || src, src, dst, f.seq, f.ack, f.lifetime);
+    else if (branch === BA) this.onBindingAck(time, f.home || dst, src, dst, f.seq, f.status, f.lifetime);
+    else if (branch === HAS) {
+      const mn = this.onHomeAgentSwitch(time, f.home || dst, src, dst, f.rekey);
+      if (mn) mn.switchTo = f.listed.slice();
+    } else this.hello(src, dst);
+    return true;
   }
 
   private bounded<K, V>(m: Map<K, V>, key: K, make: () => V): V | undefined {
@@ -380,13 +450,14 @@ export class StatsCollector {
     const t = this.type;
     this.countMessage('MH', type, src, dst);
 
-    if (type === t.bindingUpdate) {
+    const branch = type >= 0 && type < 256 ? this.branches[type]! : OTHER;
+    if (branch === BU) {
       const hoa = this.address(tree, hoaItem) || src;
       this.onBindingUpdate(time, hoa, src, dst, numAfter(tree, F.buSeq, root), numAfter(tree, F.buA, root, 0) === 1, numAfter(tree, F.buLifetime, root));
-    } else if (type === t.bindingAck) {
+    } else if (branch === BA) {
       const hoa = this.address(tree, hoaItem) || dst;
       this.onBindingAck(time, hoa, src, dst, numAfter(tree, F.baSeq, root), numAfter(tree, F.baStatus, root, 0), numAfter(tree, F.baLifetime, root, 0));
-    } else if (type === t.homeAgentSwitch) {
+    } else if (branch === HAS) {
       const hoa = this.address(tree, hoaItem) || dst;
       const mn = this.onHomeAgentSwitch(time, hoa, src, dst, numAfter(tree, F.hasI, root, 0) === 1);
       if (mn) {
@@ -398,13 +469,12 @@ export class StatsCollector {
         }
         mn.switchTo = listed;
       }
-    } else if (type === t.bindingRefreshRequest || type === t.bindingError) {
+    } else if (branch === REFRESH_OR_ERROR) {
       this.homeAgentAddrs.add(src);
       this.mobileAddrs.add(dst);
-    } else if (type === t.homeAgentHello || type === t.hahaHello) {
+    } else if (branch === HELLO) {
       this.hello(src, dst);
-    } else if (type === t.stateSynchronization || type === t.homeAgentControl || type === t.bindingInformationRequest
-      || type === t.bindingInformationUpdate || type === t.bindingInformationAck) {
+    } else if (branch === INTER_HA) {
       this.homeAgentAddrs.add(src);
       if (!this.multicast(dst)) this.homeAgentAddrs.add(dst);
       if (type !== t.homeAgentControl) this.stateSync(src, dst);
