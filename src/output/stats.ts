@@ -33,7 +33,7 @@ const MAX_KEYS = 100_000;
 const MAX_SAMPLES = 100_000;
 /** SAs and transmissions remembered per BU attempt, for matching a BA's sequence number. */
 const MAX_ATTEMPT_SEQS = 16;
-/** RFC 4303 3.4.3: the receiver's anti-replay window; 64 is the usual size. */
+/** RFC 4303 3.4.3: the receiver's anti-replay window; 64 is the usual size (SaState.window's two 32-bit words). */
 const REPLAY_WINDOW = 64;
 /**
  * A BU or HA Switch repeated within this many seconds of the previous one, still
@@ -128,7 +128,9 @@ function sentWith(at: Attempt, seq: number): number {
 }
 interface SaState {
   spi: number; src: string; dst: string; packets: number; opened: number; badIcv: number; gaps: number; replays: number;
-  first: number; top: number; window: Uint8Array;
+  first: number; top: number;
+  /** Bit k (of word k >> 5) set: sequence number top - k was seen (k < REPLAY_WINDOW). */
+  window: Int32Array;
 }
 
 /** Fields by abbreviation; absent ones are undefined and skipped. Looked up when a collector is made, once every dissector has declared its fields. */
@@ -417,21 +419,25 @@ export class StatsCollector {
     sa.packets++;
     if (opened) sa.opened++;
     if (badIcv) sa.badIcv++;
-    // RFC 4303 3.4.3: a sliding window over the highest sequence number seen.
+    // RFC 4303 3.4.3: a sliding window over the highest sequence number seen, a bit a number
+    // (a byte a number moved with copyWithin() and fill() took a fifth of stats' time).
+    const w = sa.window;
     if (sa.packets === 1 || seq > sa.top) {
       if (sa.packets > 1) {
         sa.gaps += seq - sa.top - 1;
-        const shift = Math.min(seq - sa.top, REPLAY_WINDOW);
-        sa.window.copyWithin(shift, 0, REPLAY_WINDOW - shift);
-        sa.window.fill(0, 0, shift);
+        // Bit k moves to k + shift (shift >= 1); those past the window fall out.
+        const shift = seq - sa.top;
+        if (shift >= REPLAY_WINDOW) { w[0] = 0; w[1] = 0; }
+        else if (shift >= 32) { w[1] = w[0]! << (shift - 32); w[0] = 0; }
+        else { w[1] = (w[1]! << shift) | (w[0]! >>> (32 - shift)); w[0] = w[0]! << shift; }
       }
-      sa.window[0] = 1;
+      w[0] = w[0]! | 1;
       sa.top = seq;
     } else {
       const back = sa.top - seq;
-      if (back >= REPLAY_WINDOW || sa.window[back]) sa.replays++;
+      if (back >= REPLAY_WINDOW || ((w[back >>> 5]! >>> (back & 31)) & 1) === 1) sa.replays++;
       else {
-        sa.window[back] = 1;
+        w[back >>> 5] = w[back >>> 5]! | (1 << (back & 31));
         // A late packet fills a gap counted earlier; one from before the first packet seen
         // (the capture started mid-stream) widens the range instead, with its own gap.
         if (seq >= sa.first) sa.gaps--;
@@ -508,7 +514,7 @@ export class StatsCollector {
       if (this.sas.size >= MAX_KEYS) { this.dropped++; return undefined; }
       sa = {
         spi, src: this.text(src), dst: this.text(dst), packets: 0, opened: 0, badIcv: 0, gaps: 0, replays: 0, first: seq, top: 0,
-        window: new Uint8Array(REPLAY_WINDOW),
+        window: new Int32Array(REPLAY_WINDOW / 32),
       };
       this.sas.set(key, text, sa);
     }

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Facts } from '../../src/analyze/facts.js';
 import { writeWorkload } from '../../src/bench/workload.js';
 import { openCapture } from '../../src/capture/open.js';
 import { SCENARIOS } from '../../src/samples/scenarios.js';
@@ -49,6 +51,55 @@ describe('stats: ESP sequence numbers', () => {
 
   it('left of the 64-packet window is a replay, as the receiver drops it', () => {
     expect(saAfter([100, 101, 30])).toMatchObject({ replays: 1, gaps: 0 });
+  });
+
+  /** The SA row as a window of 64 flags, one per number, moved along as the highest number grows. */
+  function windowModel(seqs: number[]): Partial<EspSaRow> {
+    const seen = new Uint8Array(64);
+    let top = 0;
+    let first = seqs[0]!;
+    let gaps = 0;
+    let replays = 0;
+    seqs.forEach((seq, i) => {
+      if (i === 0 || seq > top) {
+        if (i > 0) {
+          gaps += seq - top - 1;
+          const shift = Math.min(seq - top, 64);
+          for (let k = 63; k >= 0; k--) seen[k] = k >= shift ? seen[k - shift]! : 0;
+        }
+        seen[0] = 1;
+        top = seq;
+      } else if (top - seq >= 64 || seen[top - seq]) {
+        replays++;
+      } else {
+        seen[top - seq] = 1;
+        if (seq >= first) gaps--;
+        else { gaps += first - seq - 1; first = seq; }
+      }
+    });
+    return { packets: seqs.length, gaps: Math.max(0, gaps), replays, firstSequence: first, lastSequence: top };
+  }
+
+  it('agrees with a window of 64 flags on random runs of numbers: near ones, repeats, jumps within and past the window, 32-bit ones', () => {
+    const stats = () => new StatsCollector(createDissector().profile.mhTypes);
+    const f = new Facts();
+    const near = fc.integer({ min: 0, max: 150 });
+    const wide = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(fc.property(fc.array(fc.oneof({ arbitrary: near, weight: 6 }, { arbitrary: wide, weight: 1 }), { minLength: 1, maxLength: 80 }), fc.nat(0xffffffff), (seqs, base) => {
+      // Numbers near a random base (kept below 2^32), as an SA's are after a while.
+      const run = seqs.map((s) => (s <= 150 ? Math.min(0xffffffff, base + s) : s));
+      const st = stats();
+      const src = st.addressTable.intern(new Uint8Array(16).fill(0x20), 0);
+      const dst = st.addressTable.intern(new Uint8Array(16).fill(0x30), 0);
+      run.forEach((seq, i) => {
+        f.clearMessage();
+        Object.assign(f, { time: i, frame: i + 1, espItem: 0, spi: 0x1000, espSeq: seq, espOpened: true, src, dst });
+        expect(st.addFacts(f)).toBe(true);
+      });
+      const rows = st.report().espSas;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject(windowModel(run));
+    }), { numRuns: 2000 });
   });
 });
 
