@@ -5,6 +5,7 @@ import { openCapture } from '../../src/capture/open.js';
 import { createEngine, type EngineOptions } from '../../src/analyze/engine.js';
 import type { Finding } from '../../src/analyze/types.js';
 import { createDissector, dissectFrame, type DissectContext } from '../../src/dissect/index.js';
+import { fieldByAbbrev } from '../../src/dissect/fields.js';
 import { defaultSamplesDir } from '../../src/samples/generate.js';
 
 export const BASE = 1768467600; // 2026-01-15T09:00:00Z
@@ -56,4 +57,18 @@ export function serious(findings: readonly Finding[]): Finding[] {
 /** One line per finding, for readable assertion failures. */
 export function show(findings: readonly Finding[]): string {
   return findings.map((f) => `${f.rule} ${f.severity} #${f.frame} ${f.message}`).join('\n');
+}
+
+/**
+ * Dissect `fr` with `probe`, then write the Mobility Header checksum the dissector computed
+ * into the frame's bytes (when the header lies in them): a fuzzed header keeps a right
+ * checksum, so the damage reaches the checks behind the checksum's.
+ */
+export function mendMhChecksum(probe: DissectContext, fr: Frame): void {
+  dissectFrame(probe, fr);
+  const calc = probe.tree.first(fieldByAbbrev('mip6.csum.calculated')!);
+  if (calc < 0 || probe.tree.bufferOf(calc) !== fr.data) return;
+  const at = probe.tree.start[probe.tree.first(fieldByAbbrev('mip6.csum')!)]!;
+  fr.data[at] = probe.tree.value[calc]! >> 8;
+  fr.data[at + 1] = probe.tree.value[calc]! & 0xff;
 }
