@@ -305,11 +305,12 @@ export class Tree {
 
   /**
    * Index of the last occurrence of def before item `before` (the innermost IPv6
-   * header carrying a message, say), -1 if none. Only the items between its first
-   * occurrence and `before` are looked at (next() looks on to the end of the tree
-   * when there is no other occurrence).
+   * header carrying a message, say), -1 if none (or no def: a field no dissector
+   * declares). Only the items between its first occurrence and `before` are looked
+   * at (next() looks on to the end of the tree when there is no other occurrence).
    */
-  lastBefore(def: FieldDef, before: number): number {
+  lastBefore(def: FieldDef | undefined, before: number): number {
+    if (def === undefined) return -1;
     let found = this.first(def);
     if (found < 0 || found >= before) return -1;
     const fid = def.id;

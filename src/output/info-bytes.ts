@@ -17,7 +17,8 @@
 import { registeredMhMessages } from '../dissect/context.js';
 import type { FieldDef } from '../dissect/fields.js';
 import { helloFields } from '../dissect/mh/harel.js';
-import { BA_STATUS, baFields, buFields } from '../dissect/mh/rfc6275.js';
+import { BA_STATUS } from '../dissect/mh/ba-status.js';
+import { baFields, buFields } from '../dissect/mh/rfc6275.js';
 import type { InfoFormatter, Tree } from '../dissect/tree.js';
 import { Chunk, NUMBER_BOUND, writeChunk, writeNumber } from './bytes.js';
 

@@ -13,10 +13,9 @@
  * dissector declares simply contributes nothing), or from the facts
  * analyze/direct.ts reads from its bytes (addFacts: BUs, BAs, HA Switches and
  * Hellos, when no display filter needs the tree), the same counts either way.
- * Addresses are interned once
- * (AddressTable: a number each, its text made once), and the tables are keyed by
- * those numbers: text keys made and hashed for every packet cost most of the
- * time. State is bounded: at most MAX_KEYS entities per table and MAX_SAMPLES
+ * Addresses are interned once (AddressTable: a number each, its text made once),
+ * and the tables are keyed by those numbers: text keys made and hashed for every
+ * packet cost most of the time. State is bounded: at most MAX_KEYS entities per table and MAX_SAMPLES
  * kept per distribution; beyond that, counts stay exact and the report says what
  * was left out. Each address a counted message carries is kept once, some 50
  * bytes, as the sets of HA and MN addresses keep every such address anyway.
@@ -158,11 +157,6 @@ function numAfter(tree: Tree, def: FieldDef | undefined, from: number, fallback 
   let i = tree.first(def);
   while (i >= 0 && i < from) i = tree.next(def, i);
   return i < 0 ? fallback : tree.value[i]!;
-}
-
-/** The last occurrence of def before `item` (the innermost IPv6 header carrying it; Tree.lastBefore). */
-function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number {
-  return def ? tree.lastBefore(def, item) : -1;
 }
 
 const isMulticast = (a: string): boolean => a.startsWith('ff');
@@ -410,8 +404,8 @@ export class StatsCollector {
     const spi = numAfter(tree, F.espSpi, root);
     const seq = numAfter(tree, F.espSeq, root);
     if (spi < 0 || seq < 0) return;
-    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    const src = this.address(tree, tree.lastBefore(F.ipv6Src, root));
+    const dst = this.address(tree, tree.lastBefore(F.ipv6Dst, root));
     this.espPacket(spi, seq, src, dst, numAfter(tree, F.espDecrypted, root, 0) === 1, numAfter(tree, F.espIcvStatus, root, -1) === 0);
   }
 
@@ -452,10 +446,10 @@ export class StatsCollector {
   private addMobility(tree: Tree, root: number, time: number): void {
     this.mobility++;
     const type = numAfter(tree, F.mhtype, root);
-    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    const src = this.address(tree, tree.lastBefore(F.ipv6Src, root));
+    const dst = this.address(tree, tree.lastBefore(F.ipv6Dst, root));
     if (src === 0 || dst === 0) return;
-    const hoaItem = lastBefore(tree, F.homeAddress, root);
+    const hoaItem = tree.lastBefore(F.homeAddress, root);
     const t = this.type;
     this.countMessage('MH', type, src, dst);
 
@@ -590,8 +584,8 @@ export class StatsCollector {
     const vhar = F.vharMessage ? numAfter(tree, F.vharMessage, root) : -1;
     const homeAgentRa = type === 134 && numAfter(tree, F.raH, root, 0) === 1;
     if (vhar < 0 && !homeAgentRa) return;
-    const src = this.address(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = this.address(tree, lastBefore(tree, F.ipv6Dst, root));
+    const src = this.address(tree, tree.lastBefore(F.ipv6Src, root));
+    const dst = this.address(tree, tree.lastBefore(F.ipv6Dst, root));
     if (src === 0 || dst === 0) return;
     this.countMessage('ICMPv6', type, src, dst);
     this.homeAgentAddrs.add(src);

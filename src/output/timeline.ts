@@ -75,11 +75,6 @@ const lookupFields = () => ({
 const secs = (x: number): string => `${x.toFixed(3)} s`;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The last occurrence of def before `item` (the innermost IPv6 header carrying the message; Tree.lastBefore). */
-function lastBefore(tree: Tree, def: FieldDef | undefined, item: number): number {
-  return def ? tree.lastBefore(def, item) : -1;
-}
-
 function address(tree: Tree, item: number): string | null {
   if (item < 0 || tree.length[item]! < 16) return null;
   return ipv6ToString(tree.bufferOf(item), tree.start[item]!);
@@ -117,13 +112,13 @@ export class TimelineCollector {
     const type = within(tree, F.mhtype, root);
     const t = this.types;
     if (type !== t.homeAgentHello && type !== t.homeAgentSwitch && type !== t.bindingAck) return;
-    const src = address(tree, lastBefore(tree, F.ipv6Src, root));
-    const dst = address(tree, lastBefore(tree, F.ipv6Dst, root));
+    const src = address(tree, tree.lastBefore(F.ipv6Src, root));
+    const dst = address(tree, tree.lastBefore(F.ipv6Dst, root));
     if (src === null || dst === null) return;
     const at: Where = { time, frame: frame.number, file, fileIndex };
     if (type === t.homeAgentHello) this.hello(tree, root, at, src);
     else {
-      const mn = address(tree, lastBefore(tree, F.homeAddress, root)) ?? dst;
+      const mn = address(tree, tree.lastBefore(F.homeAddress, root)) ?? dst;
       if (type === t.homeAgentSwitch) this.homeAgentSwitch(tree, root, at, src, mn);
       else this.bindingAck(tree, root, at, src, mn);
     }

@@ -68,6 +68,8 @@ describe('Tree', () => {
           expect(tree.lastBefore(d, before)).toBe(last);
         }
       }
+      // A field no dissector declares is nowhere.
+      expect(tree.lastBefore(undefined, n)).toBe(-1);
     }
   });
 

@@ -10,8 +10,6 @@ import type { MhTypeKey } from '../../profile/defaults.js';
 import { MH_TYPE_NAMES, mip6Fields } from './header.js';
 import { BA_STATUS } from './ba-status.js';
 
-export { BA_STATUS };
-
 export const buFields = defineFields('mip6.bu', {
   seqnr: { name: 'Sequence number', type: FT.UInt },
   a_flag: { name: 'Acknowledge (A) flag', type: FT.Bool, mask: 0x8000, bits: 16 },
